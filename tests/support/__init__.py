@@ -1,0 +1,1 @@
+"""Shared test infrastructure (PostgreSQL, servers in threads, Node client)."""
