@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,10 +77,30 @@ class FieldError:
 
 @functools.lru_cache(maxsize=64)
 def load_yaml_documents(path: str) -> tuple[JsonDict, ...]:
-    """All YAML documents of a file (cached: CRDs are large and read by many schemas)."""
+    """All YAML documents of a file (cached: CRDs are large and read by many schemas).
+
+    Parsing the big CRDs takes ~1 s each; a JSON copy in the temp directory (keyed by path,
+    size and mtime) makes later processes load them ~20x faster.
+    """
+    stat = os.stat(path)
+    key = hashlib.sha1(f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    cache = Path(tempfile.gettempdir()) / "ml-platform-sim-cache" / f"{key.hexdigest()}.json"
+    try:
+        with cache.open(encoding="utf-8") as fh:
+            return tuple(json.load(fh))
+    except (OSError, ValueError):
+        pass
     with open(path, encoding="utf-8") as fh:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return tuple(d for d in yaml.load_all(fh, Loader=loader) if d)
+        docs = tuple(d for d in yaml.load_all(fh, Loader=loader) if d)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(docs, default=str), encoding="utf-8")
+        partial.replace(cache)
+    except OSError:
+        pass  # the cache is only an optimisation
+    return docs
 
 
 @functools.lru_cache(maxsize=32)
@@ -338,7 +361,10 @@ class ResourceSchema:
 
     def validate(self, obj: JsonDict) -> list[FieldError]:
         """Errors the API server would report for `obj` (defaults and pruning applied first)."""
-        prepared = self.prune(self.apply_defaults(obj))
+        return self.validate_prepared(self.prune(self.apply_defaults(obj)))
+
+    def validate_prepared(self, prepared: JsonDict) -> list[FieldError]:
+        """`validate` for an object that is already defaulted and pruned (the API server path)."""
         errors: list[FieldError] = []
         meta = prepared.get("metadata")
         if isinstance(meta, dict) and isinstance(meta.get("name"), str):

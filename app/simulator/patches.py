@@ -1,0 +1,167 @@
+"""Patch documents: JSON merge patch (RFC 7386) and JSON patch (RFC 6902), on plain dicts."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from app.simulator.errors import ApiError, Invalid, UnsupportedMediaType
+
+MERGE_PATCH = "application/merge-patch+json"
+JSON_PATCH = "application/json-patch+json"
+STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json"
+APPLY_PATCH = "application/apply-patch+yaml"
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386: objects merge recursively, `null` deletes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _pointer(path: str) -> list[str]:
+    if path == "":
+        return []
+    if not path.startswith("/"):
+        raise _bad(f"invalid JSON pointer {path!r}")
+    return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
+
+
+def _bad(message: str) -> ApiError:
+    # The real server answers a malformed JSON patch with 422 Invalid.
+    return Invalid(message)
+
+
+def _container(doc: Any, parts: list[str]) -> Any:
+    node = doc
+    for part in parts:
+        if isinstance(node, list):
+            try:
+                node = node[int(part)]
+            except (ValueError, IndexError) as exc:
+                raise _bad(f"index {part!r} out of range") from exc
+        elif isinstance(node, dict):
+            if part not in node:
+                raise _bad(f"missing path element {part!r}")
+            node = node[part]
+        else:
+            raise _bad(f"cannot descend into {part!r}")
+    return node
+
+
+def _get(doc: Any, path: str) -> Any:
+    parts = _pointer(path)
+    if not parts:
+        return doc
+    parent = _container(doc, parts[:-1])
+    last = parts[-1]
+    if isinstance(parent, list):
+        try:
+            return parent[int(last)]
+        except (ValueError, IndexError) as exc:
+            raise _bad(f"index {last!r} out of range") from exc
+    if isinstance(parent, dict) and last in parent:
+        return parent[last]
+    raise _bad(f"path {path!r} does not exist")
+
+
+def _remove(doc: Any, path: str) -> Any:
+    parts = _pointer(path)
+    parent = _container(doc, parts[:-1])
+    last = parts[-1]
+    if isinstance(parent, list):
+        try:
+            return parent.pop(int(last))
+        except (ValueError, IndexError) as exc:
+            raise _bad(f"index {last!r} out of range") from exc
+    if isinstance(parent, dict) and last in parent:
+        return parent.pop(last)
+    raise _bad(f"unable to remove nonexistent key {last!r}")
+
+
+def _add(doc: Any, path: str, value: Any, *, replace: bool) -> Any:
+    parts = _pointer(path)
+    if not parts:
+        return value
+    parent = _container(doc, parts[:-1])
+    last = parts[-1]
+    if isinstance(parent, list):
+        if replace:
+            try:
+                parent[int(last)] = value
+            except (ValueError, IndexError) as exc:
+                raise _bad(f"index {last!r} out of range") from exc
+        elif last == "-":
+            parent.append(value)
+        else:
+            try:
+                index = int(last)
+            except ValueError as exc:
+                raise _bad(f"invalid index {last!r}") from exc
+            if index > len(parent) or index < 0:
+                raise _bad(f"index {last!r} out of range")
+            parent.insert(index, value)
+    elif isinstance(parent, dict):
+        if replace and last not in parent:
+            raise _bad(f"replace operation does not apply: doc is missing key: {path}")
+        parent[last] = value
+    else:
+        raise _bad(f"cannot add at {path!r}")
+    return doc
+
+
+def json_patch(target: Any, operations: Any) -> Any:
+    """RFC 6902 operations applied to a copy of `target`."""
+    if not isinstance(operations, list):
+        raise _bad("a JSON patch must be a list of operations")
+    doc = copy.deepcopy(target)
+    for op in operations:
+        if not isinstance(op, dict) or "op" not in op or "path" not in op:
+            raise _bad(f"invalid JSON patch operation {op!r}")
+        kind, path = op["op"], op["path"]
+        if kind == "add":
+            doc = _add(doc, path, copy.deepcopy(op.get("value")), replace=False)
+        elif kind == "replace":
+            doc = _add(doc, path, copy.deepcopy(op.get("value")), replace=True)
+        elif kind == "remove":
+            _remove(doc, path)
+        elif kind == "move":
+            value = _remove(doc, op["from"])
+            doc = _add(doc, path, value, replace=False)
+        elif kind == "copy":
+            doc = _add(doc, path, copy.deepcopy(_get(doc, op["from"])), replace=False)
+        elif kind == "test":
+            if _get(doc, path) != op.get("value"):
+                raise _bad(f"test operation failed at {path}")
+        else:
+            raise _bad(f"unknown JSON patch operation {kind!r}")
+    return doc
+
+
+def apply_patch(target: dict[str, Any], patch: Any, content_type: str) -> dict[str, Any]:
+    """Apply a patch body of the given media type.
+
+    Strategic merge patch is treated as a JSON merge patch (exact for custom resources'
+    maps; built-in lists are replaced rather than merged by key).
+    """
+    media = content_type.split(";")[0].strip().lower()
+    if media in (MERGE_PATCH, STRATEGIC_MERGE_PATCH):
+        result = merge_patch(target, patch)
+    elif media == JSON_PATCH:
+        result = json_patch(target, patch)
+    else:
+        raise UnsupportedMediaType(
+            f"the body of the request was in an unknown format - "
+            f"accepted media types include: {JSON_PATCH}, "
+            f"{MERGE_PATCH}, {STRATEGIC_MERGE_PATCH}"
+        )
+    if not isinstance(result, dict):
+        raise _bad("the patch must produce an object")
+    return result
