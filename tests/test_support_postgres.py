@@ -226,3 +226,19 @@ def test_resolve_starts_throwaway_when_nothing_answers(monkeypatch: pytest.Monke
     finally:
         started.cleanup()
     assert not started.workdir.exists()
+
+
+def test_resolve_explains_both_failures_when_nothing_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)
+
+    def no_binaries() -> ThrowawayPostgres:
+        raise PostgresUnavailableError("no PostgreSQL server binaries found")
+
+    dead_port = _free_port()
+    with pytest.raises(PostgresUnavailableError) as caught:
+        resolve_postgres_server(
+            local_url=f"postgres://postgres@127.0.0.1:{dead_port}/postgres",
+            start_throwaway=no_binaries,
+        )
+    assert f"127.0.0.1:{dead_port}" in str(caught.value)
+    assert "no PostgreSQL server binaries found" in str(caught.value)

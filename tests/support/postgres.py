@@ -164,15 +164,6 @@ class PostgresServer:
         return run_coroutine_sync(run)
 
 
-def _local_server_answers(url: str) -> PostgresServer | None:
-    server = PostgresServer.from_url(url, source="local")
-    try:
-        server.check_connection()
-    except PostgresUnavailableError:
-        return None
-    return server
-
-
 def resolve_postgres_server(
     local_url: str = LOCAL_SERVER_URL,
     start_throwaway: Callable[[], ThrowawayPostgres] = start_throwaway_postgres,
@@ -184,10 +175,17 @@ def resolve_postgres_server(
         server = PostgresServer.from_url(explicit, source="TEST_DATABASE_URL")
         server.check_connection()
         return server, None
-    local = _local_server_answers(local_url)
-    if local is not None:
+    local = PostgresServer.from_url(local_url, source="local")
+    try:
+        local.check_connection()
         return local, None
-    throwaway = start_throwaway()
+    except PostgresUnavailableError as local_error:
+        # Say why the local server was not used too: a server that answers but rejects
+        # `postgres` without a password (Debian's scram default) is a common surprise.
+        try:
+            throwaway = start_throwaway()
+        except PostgresUnavailableError as exc:
+            raise PostgresUnavailableError(f"{local_error}; and {exc}") from exc
     try:
         server = PostgresServer.from_url(throwaway.admin_dsn, source="throwaway")
         server.check_connection()
