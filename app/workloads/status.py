@@ -179,19 +179,30 @@ def interpret_with(
         else:
             member_facts[cluster] = StatusFacts(Phase.PENDING, Reason.INITIALIZING, "starting")
     copies = len(placement.clusters)
-    collected = [_with_cluster(f, c, copies) for c, f in member_facts.items()]
-    # Members placed but not reporting yet still count (SUCCEEDED needs every copy).
-    for cluster in placement.clusters:
-        if cluster not in member_facts:
-            collected.append(StatusFacts(Phase.PENDING, Reason.INITIALIZING, "starting"))
     template_status = mapping(template.get("status"))
     template_facts = facts_fn(template_status) if use_template_status and template_status else None
-    if template_facts is not None and (
-        not collected or template_facts.phase.is_terminal or template_facts.phase == Phase.STOPPING
-    ):
-        # A terminal aggregate is final; without member items the aggregate is all we have.
-        collected.append(template_facts)
-    result = combine(collected)
+    if member_facts:
+        collected = [_with_cluster(f, c, copies) for c, f in member_facts.items()]
+        # Members placed but not reporting yet still count (SUCCEEDED needs every copy).
+        collected += [
+            StatusFacts(Phase.PENDING, Reason.INITIALIZING, "starting")
+            for cluster in placement.clusters
+            if cluster not in member_facts
+        ]
+        result = combine(collected)
+        if template_facts is not None and (
+            template_facts.phase.is_terminal or template_facts.phase == Phase.STOPPING
+        ):
+            # A terminal aggregate is final, but its counts are the members' own (summed).
+            verdict = combine([result, template_facts])
+            result = replace(
+                result, phase=verdict.phase, reason=verdict.reason, message=verdict.message
+            )
+    elif template_facts is not None:
+        # No member items yet: the aggregated template status is all we have.
+        result = template_facts
+    else:
+        result = combine([])
     if not placement.clusters and not result.phase.is_terminal:
         if placement.unschedulable_message is not None:
             result = InterpretedStatus(
