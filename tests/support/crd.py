@@ -22,24 +22,50 @@ _BUILTIN = "kubernetes/openapi-spec-v3/release-1.35"
 SOURCES: dict[tuple[str, str], tuple[str, str, str]] = {
     ("ray.io/v1", "RayJob"): ("crd", "kuberay/crds/ray.io_rayjobs.yaml", "v1"),
     ("kubeflow.org/v1", "PyTorchJob"): (
-        "crd", "kubeflow-training-operator-v1/crds/kubeflow.org_pytorchjobs.yaml", "v1"),
+        "crd",
+        "kubeflow-training-operator-v1/crds/kubeflow.org_pytorchjobs.yaml",
+        "v1",
+    ),
     ("kubeflow.org/v1", "TFJob"): (
-        "crd", "kubeflow-training-operator-v1/crds/kubeflow.org_tfjobs.yaml", "v1"),
+        "crd",
+        "kubeflow-training-operator-v1/crds/kubeflow.org_tfjobs.yaml",
+        "v1",
+    ),
     ("kubeflow.org/v1", "JAXJob"): (
-        "crd", "kubeflow-training-operator-v1/crds/kubeflow.org_jaxjobs.yaml", "v1"),
+        "crd",
+        "kubeflow-training-operator-v1/crds/kubeflow.org_jaxjobs.yaml",
+        "v1",
+    ),
     ("kubeflow.org/v2beta1", "MPIJob"): (
-        "crd", "kubeflow-mpi-operator/crds/kubeflow.org_mpijobs.yaml", "v2beta1"),
+        "crd",
+        "kubeflow-mpi-operator/crds/kubeflow.org_mpijobs.yaml",
+        "v2beta1",
+    ),
     ("policy.karmada.io/v1alpha1", "PropagationPolicy"): (
-        "crd", "karmada/crds/policy.karmada.io_propagationpolicies.yaml", "v1alpha1"),
+        "crd",
+        "karmada/crds/policy.karmada.io_propagationpolicies.yaml",
+        "v1alpha1",
+    ),
     ("work.karmada.io/v1alpha2", "ResourceBinding"): (
-        "crd", "karmada/crds/work.karmada.io_resourcebindings.yaml", "v1alpha2"),
+        "crd",
+        "karmada/crds/work.karmada.io_resourcebindings.yaml",
+        "v1alpha2",
+    ),
     ("config.karmada.io/v1alpha1", "ResourceInterpreterCustomization"): (
-        "crd", "karmada/crds/config.karmada.io_resourceinterpretercustomizations.yaml",
-        "v1alpha1"),
+        "crd",
+        "karmada/crds/config.karmada.io_resourceinterpretercustomizations.yaml",
+        "v1alpha1",
+    ),
     ("batch/v1", "Job"): (
-        "builtin", f"{_BUILTIN}/apis__batch__v1_openapi.json", "io.k8s.api.batch.v1.Job"),
+        "builtin",
+        f"{_BUILTIN}/apis__batch__v1_openapi.json",
+        "io.k8s.api.batch.v1.Job",
+    ),
     ("v1", "PersistentVolumeClaim"): (
-        "builtin", f"{_BUILTIN}/api__v1_openapi.json", "io.k8s.api.core.v1.PersistentVolumeClaim"),
+        "builtin",
+        f"{_BUILTIN}/api__v1_openapi.json",
+        "io.k8s.api.core.v1.PersistentVolumeClaim",
+    ),
 }
 
 
@@ -56,8 +82,9 @@ def manifest_errors(obj: Mapping[str, Any]) -> list[str]:
     """Schema errors plus unknown fields (after defaults), as ``path: message`` strings."""
     schema = schema_for(str(obj["apiVersion"]), str(obj["kind"]))
     as_dict = dict(obj)
-    unknown = [f"{path}: unknown field" for path in schema.unknown_fields(
-        schema.apply_defaults(as_dict))]
+    unknown = [
+        f"{path}: unknown field" for path in schema.unknown_fields(schema.apply_defaults(as_dict))
+    ]
     return unknown + [f"{e.field}: {e.message}" for e in schema.validate(as_dict)]
 
 

@@ -18,22 +18,37 @@ from app.workloads import (
     JOB_ID_ANNOTATION,
     JOB_ID_LABEL,
     MANAGED_BY_LABEL,
-    kind_for,
     job_id_of,
+    kind_for,
 )
 from tests.support.crd import manifest_errors
 from tests.workloads.helpers import INSTANCE, body, containers, manifests_for, pod_templates
 
 CHANNELS = [
-    {"channelName": "train", "endpoint": "http://minio:9000", "bucket": "datasets",
-     "prefix": "iris/train/"},
-    {"channelName": "validation", "endpoint": "http://minio:9000", "bucket": "datasets",
-     "prefix": "iris/val/"},
-    {"channelName": "extra.features-v2", "endpoint": "https://s3.example.com",
-     "bucket": "features", "prefix": ""},
+    {
+        "channelName": "train",
+        "endpoint": "http://minio:9000",
+        "bucket": "datasets",
+        "prefix": "iris/train/",
+    },
+    {
+        "channelName": "validation",
+        "endpoint": "http://minio:9000",
+        "bucket": "datasets",
+        "prefix": "iris/val/",
+    },
+    {
+        "channelName": "extra.features-v2",
+        "endpoint": "https://s3.example.com",
+        "bucket": "features",
+        "prefix": "",
+    },
 ]
-GPU = {"instanceResources": {"cpuCores": 8, "memoryGiB": 61.5, "gpuCount": 2},
-       "instanceCount": 4, "volumeSizeGB": 200}
+GPU = {
+    "instanceResources": {"cpuCores": 8, "memoryGiB": 61.5, "gpuCount": 2},
+    "instanceCount": 4,
+    "volumeSizeGB": 200,
+}
 HYPERPARAMETERS = {
     "xgboost": {"num_round": 10, "eta": 0.1, "eval_metric": ["rmse", "mae"]},
     "lightgbm": {"num_iterations": 50, "metric": "auc", "is_unbalance": True},
@@ -64,37 +79,62 @@ def variants() -> list[tuple[str, dict[str, Any]]]:
             extra["hyperparameters"] = {algorithm: hp}
         out.append((f"{algorithm}-gpu-many", body(algorithm, **extra)))
         # 3: existing claim, own Secret, own entrypoint/images, duplicated placement, low prio
-        out.append((
-            f"{algorithm}-pvc-secret-every",
+        out.append(
+            (
+                f"{algorithm}-pvc-secret-every",
+                body(
+                    algorithm,
+                    resources={
+                        "instanceResources": {"cpuCores": 0.5, "memoryGiB": 0.75},
+                        "instanceCount": 2,
+                        "volumeSizeGB": 10,
+                    },
+                    pvcName="shared-data",
+                    storageSecretName="team-storage",
+                    entrypoint="python -m trainer --config 'a b.yaml'",
+                    headImage="rayproject/ray:2.46.0",
+                    workerImage="rayproject/ray:2.46.0",
+                    placement="every",
+                    priority=100,
+                    namespace="team-a",
+                    targetClusters=["member2"],
+                ),
+            )
+        )
+    out.append(
+        (
+            "tensorflow-with-ps",
+            body("tf-distributed", parameterServerCount=2, resources=GPU),
+        )
+    )
+    out.append(
+        (
+            "xgboost-63-char-name-volume",
+            body("xgboost", jobName="x" * 63, resources={**GPU, "instanceCount": 1}),
+        )
+    )
+    out.append(
+        (
+            "frontend-like",
             body(
-                algorithm,
-                resources={"instanceResources": {"cpuCores": 0.5, "memoryGiB": 0.75},
-                           "instanceCount": 2, "volumeSizeGB": 10},
-                pvcName="shared-data",
-                storageSecretName="team-storage",
-                entrypoint="python -m trainer --config 'a b.yaml'",
-                headImage="rayproject/ray:2.46.0",
-                workerImage="rayproject/ray:2.46.0",
-                placement="every",
-                priority=100,
-                namespace="team-a",
-                targetClusters=["member2"],
+                "xgboost",
+                priority=500,
+                resources={
+                    "instanceResources": {"cpuCores": 4, "memoryGiB": 16, "gpuCount": 0},
+                    "instanceCount": 1,
+                    "volumeSizeGB": 50,
+                },
+                inputDataConfig=[
+                    {
+                        "channelName": "train",
+                        "endpoint": "http://minio:9000",
+                        "bucket": "datasets",
+                        "prefix": "",
+                    }
+                ],
             ),
-        ))
-    out.append((
-        "tensorflow-with-ps",
-        body("tf-distributed", parameterServerCount=2, resources=GPU),
-    ))
-    out.append((
-        "xgboost-63-char-name-volume",
-        body("xgboost", jobName="x" * 63, resources={**GPU, "instanceCount": 1}),
-    ))
-    out.append(("frontend-like", body(
-        "xgboost", priority=500, resources={"instanceResources": {"cpuCores": 4, "memoryGiB": 16,
-                                                                  "gpuCount": 0},
-                                            "instanceCount": 1, "volumeSizeGB": 50},
-        inputDataConfig=[{"channelName": "train", "endpoint": "http://minio:9000",
-                          "bucket": "datasets", "prefix": ""}])))
+        )
+    )
     return out
 
 
@@ -148,8 +188,10 @@ def test_credentials_only_by_secret_reference(name: str, data: dict[str, Any]) -
         if container["name"] in ("ray-job-submitter",):
             continue
         env = {e["name"]: e for e in container["env"]}
-        for var, key in (("AWS_ACCESS_KEY_ID", "accessKey"), ("AWS_SECRET_ACCESS_KEY",
-                                                             "secretKey")):
+        for var, key in (
+            ("AWS_ACCESS_KEY_ID", "accessKey"),
+            ("AWS_SECRET_ACCESS_KEY", "secretKey"),
+        ):
             assert "value" not in env[var]
             assert env[var]["valueFrom"] == {"secretKeyRef": {"name": secret, "key": key}}
     assert "accessKey" not in str(manifests.policy)
@@ -175,8 +217,11 @@ def test_requests_equal_limits_and_gpus_only_when_asked(name: str, data: dict[st
     request = _request(data)
     gpus = request.resources.instance_resources.gpu_count
     manifests = manifests_for(request)
-    sized = [c for c in containers(manifests.workload)
-             if c["name"] not in ("ray-job-submitter", "mpi-launcher")]
+    sized = [
+        c
+        for c in containers(manifests.workload)
+        if c["name"] not in ("ray-job-submitter", "mpi-launcher")
+    ]
     assert sized
     for container in sized:
         resources = container["resources"]
@@ -216,10 +261,14 @@ def test_policy_selects_exactly_the_workload(name: str, data: dict[str, Any]) ->
     manifests = manifests_for(request, clusters=("member1", "member2"))
     spec = manifests.policy["spec"]
     workload = manifests.workload
-    assert spec["resourceSelectors"] == [{
-        "apiVersion": workload["apiVersion"], "kind": workload["kind"],
-        "name": workload["metadata"]["name"], "namespace": workload["metadata"]["namespace"],
-    }]
+    assert spec["resourceSelectors"] == [
+        {
+            "apiVersion": workload["apiVersion"],
+            "kind": workload["kind"],
+            "name": workload["metadata"]["name"],
+            "namespace": workload["metadata"]["namespace"],
+        }
+    ]
     assert spec["propagateDeps"] is True
     assert "failover" not in spec
     placement = spec["placement"]
@@ -229,9 +278,12 @@ def test_policy_selects_exactly_the_workload(name: str, data: dict[str, Any]) ->
         assert "spreadConstraints" not in placement
     else:
         assert placement["spreadConstraints"] == [
-            {"spreadByField": "cluster", "minGroups": 1, "maxGroups": 1}]
+            {"spreadByField": "cluster", "minGroups": 1, "maxGroups": 1}
+        ]
         assert placement["replicaScheduling"] == {
-            "replicaSchedulingType": "Divided", "replicaDivisionPreference": "Aggregated"}
+            "replicaSchedulingType": "Divided",
+            "replicaDivisionPreference": "Aggregated",
+        }
 
 
 @pytest.mark.parametrize("algorithm", ["xgboost", "pytorch", "horovod-mpi", "container"])
@@ -241,6 +293,11 @@ def test_the_validator_reports_unknown_fields_and_bad_types(algorithm: str) -> N
     typo = {**manifests.workload, "spec": {**manifests.workload["spec"], "paralelism": 2}}
     assert manifest_errors(typo) == ["spec.paralelism: unknown field"]
     policy = manifests.policy
-    bad = {**policy, "spec": {**policy["spec"], "placement": {"replicaScheduling": {
-        "replicaSchedulingType": "Split"}}}}
+    bad = {
+        **policy,
+        "spec": {
+            **policy["spec"],
+            "placement": {"replicaScheduling": {"replicaSchedulingType": "Split"}},
+        },
+    }
     assert any("replicaSchedulingType" in e for e in manifest_errors(bad))
