@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from app.simulator.errors import ApiError, Invalid, UnsupportedMediaType
+from app.simulator.errors import ApiError, BadRequest, Invalid, UnsupportedMediaType
 
 MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
@@ -120,7 +120,9 @@ def _add(doc: Any, path: str, value: Any, *, replace: bool) -> Any:
 def json_patch(target: Any, operations: Any) -> Any:
     """RFC 6902 operations applied to a copy of `target`."""
     if not isinstance(operations, list):
-        raise _bad("a JSON patch must be a list of operations")
+        # What the real server answers when a client sends a merge-patch body as a JSON patch
+        # (kubernetes-asyncio does this for dict bodies unless `_content_type` is given).
+        raise BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch")
     doc = copy.deepcopy(target)
     for op in operations:
         if not isinstance(op, dict) or "op" not in op or "path" not in op:
