@@ -26,8 +26,9 @@ def replica_spec(template: dict[str, Any], replicas: int) -> dict[str, Any]:
 def _is_deadline(condition: Mapping[str, Any]) -> bool:
     # batch/v1 and mpi-operator use reason DeadlineExceeded; training-operator v1 reports
     # "<Kind>Failed" with "... active longer than specified deadline" in the message.
-    message = str(condition.get("message") or "").lower()
-    return condition.get("reason") == "DeadlineExceeded" or "deadline" in message
+    message = str(condition.get("message") or "")
+    deadline_text = "longer than specified deadline" in message
+    return condition.get("reason") == "DeadlineExceeded" or deadline_text
 
 
 def replica_counts(status: Mapping[str, Any]) -> dict[str, int]:
