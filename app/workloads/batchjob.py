@@ -37,11 +37,12 @@ def build_batchjob(ctx: BuildContext) -> Manifest:
         "completions": count,
         "backoffLimit": ctx.settings.backoff_limit,
         "suspend": False,
-        "ttlSecondsAfterFinished": ctx.settings.ttl_seconds_after_finished,
         "template": ctx.pod_template([container], restart_policy="Never"),
     }
     if count > 1:
         spec["completionMode"] = "Indexed"
+    if ctx.settings.ttl_seconds_after_finished is not None:
+        spec["ttlSecondsAfterFinished"] = ctx.settings.ttl_seconds_after_finished
     deadline = request.stopping_condition.max_runtime_seconds
     if deadline:
         spec["activeDeadlineSeconds"] = deadline

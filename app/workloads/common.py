@@ -237,16 +237,17 @@ class BuildContext:
         return {"metadata": {"labels": self.labels, "annotations": self.annotations}, "spec": spec}
 
     def run_policy(self) -> dict[str, Any]:
-        """Kubeflow runPolicy: deadline, retries, TTL, pod clean-up, not suspended."""
+        """Kubeflow runPolicy: deadline, retries, pod clean-up, not suspended (TTL if set)."""
         policy: dict[str, Any] = {
             "backoffLimit": self.settings.backoff_limit,
             "cleanPodPolicy": self.settings.clean_pod_policy,
             "suspend": False,
-            "ttlSecondsAfterFinished": self.settings.ttl_seconds_after_finished,
         }
         deadline = self.request.stopping_condition.max_runtime_seconds
         if deadline:
             policy["activeDeadlineSeconds"] = deadline
+        if self.settings.ttl_seconds_after_finished is not None:
+            policy["ttlSecondsAfterFinished"] = self.settings.ttl_seconds_after_finished
         return policy
 
     def workload(self, spec: dict[str, Any]) -> Manifest:

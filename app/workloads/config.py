@@ -48,8 +48,15 @@ class WorkloadSettings:
     images: Mapping[str, str] = field(default_factory=lambda: DEFAULT_IMAGES)
     entrypoints: Mapping[str, str] = field(default_factory=lambda: DEFAULT_ENTRYPOINTS)
     storage_secret_name: str = "ml-platform-storage"
+    # RayJob: how long the finished job's RayCluster lives (KubeRay deletes only the
+    # cluster, never the RayJob, so Karmada has nothing to re-create).
     ray_ttl_seconds_after_finished: int = 600
-    ttl_seconds_after_finished: int = 600
+    # Kubeflow runPolicy / batch Job TTL. Off by default: a member-side TTL deletes the
+    # member copy and Karmada re-creates it from its Work, re-running the job
+    # (karmada#2197); Karmada strips a Job's TTL for members (karmada#2294), and a
+    # control-plane TTL would delete the template before the server archives the logs.
+    # The server's own retention (WORKLOAD_RETENTION_SECONDS) deletes finished workloads.
+    ttl_seconds_after_finished: int | None = None
     backoff_limit: int = 0
     # (minimum priority, PriorityClass name), any order; empty -> no priorityClassName.
     priority_classes: tuple[tuple[int, str], ...] = DEFAULT_PRIORITY_CLASSES

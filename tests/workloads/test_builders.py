@@ -215,7 +215,6 @@ def test_pytorchjob_master_and_workers() -> None:
         "backoffLimit": 0,
         "cleanPodPolicy": "None",
         "suspend": False,
-        "ttlSecondsAfterFinished": 600,
     }
 
 
@@ -282,7 +281,22 @@ def test_container_job_indexed_with_entrypoint_and_deadline() -> None:
     assert (spec["parallelism"], spec["completions"], spec["completionMode"]) == (3, 3, "Indexed")
     assert spec["activeDeadlineSeconds"] == 100
     assert spec["backoffLimit"] == 0
-    assert spec["ttlSecondsAfterFinished"] == 600
+    assert "ttlSecondsAfterFinished" not in spec  # see WorkloadSettings (karmada#2197)
     container = spec["template"]["spec"]["containers"][0]
     assert container["command"] == ["/bin/train", "--fast"]
     assert env_of(container)["K"] == "1"
+
+
+def test_kubeflow_and_job_ttl_only_when_configured() -> None:
+    """A member-side TTL makes Karmada re-create and re-run the job (karmada#2197)."""
+    for algorithm in ("pytorch", "tensorflow", "horovod-mpi", "jax-pjit"):
+        spec = manifests_for(request_of(algorithm)).workload["spec"]
+        assert "ttlSecondsAfterFinished" not in spec["runPolicy"]
+        with_ttl = manifests_for(
+            request_of(algorithm), settings=WorkloadSettings(ttl_seconds_after_finished=30)
+        )
+        assert with_ttl.workload["spec"]["runPolicy"]["ttlSecondsAfterFinished"] == 30
+    with_ttl = manifests_for(
+        request_of("container"), settings=WorkloadSettings(ttl_seconds_after_finished=30)
+    )
+    assert with_ttl.workload["spec"]["ttlSecondsAfterFinished"] == 30
