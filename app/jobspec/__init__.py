@@ -9,6 +9,7 @@ from app.jobspec.hyperparameters import (
     hyperparameter_env,
     render_value,
 )
+from app.jobspec.parse import parse_job_request
 from app.jobspec.request import (
     JOB_NAME_PATTERN,
     TENSORFLOW_ALGORITHMS,
@@ -20,7 +21,6 @@ from app.jobspec.request import (
     RequestLimits,
     Resources,
     StoppingCondition,
-    parse_job_request,
 )
 
 __all__ = [
