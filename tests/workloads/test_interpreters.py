@@ -626,3 +626,17 @@ def test_kubeflow_restarting_is_retrying() -> None:
     }
     result = interpret_status(TFJOB, {"status": status}, binding([item("m1", status)]))
     assert (result.phase, result.reason) == (Phase.RUNNING, Reason.RETRYING)
+
+
+MPI_REFLECT = load(f"{THIRDPARTY}/kubeflow.org/v2beta1/MPIJob/testdata/interpretstatus-test.yaml")
+
+
+@pytest.mark.parametrize("doc", MPI_REFLECT, ids=[d["name"] for d in MPI_REFLECT])
+def test_mpijob_reflected_status_reads_like_the_member_status(doc: dict[str, Any]) -> None:
+    """Karmada's MPIJob statusReflection keeps everything the interpreter needs."""
+    observed = doc["observedObj"].get("status") or {}
+    reflected = (doc.get("output") or {}).get("status") or {}
+    template = {"apiVersion": "kubeflow.org/v2beta1", "kind": "MPIJob"}
+    from_member = interpret_status(MPIJOB, template, binding([item("m1", observed or None)]))
+    from_reflection = interpret_status(MPIJOB, template, binding([item("m1", reflected or None)]))
+    assert from_member == from_reflection
