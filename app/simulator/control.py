@@ -8,6 +8,7 @@
                                               "drop"?, "count"?, "durationSeconds"?} -> rule
     DELETE /_sim/faults                      remove all rules
     DELETE /_sim/faults/{id}                 remove one rule
+    GET    /_sim/watches                     {"open": n}
     POST   /_sim/watches/close               {"mode": "close"|"abort"|"expire",
                                               "afterEvents"?: N} -> {"watches": n}
     POST   /_sim/history/compact             older watch resourceVersions become 410 Gone
@@ -90,6 +91,9 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         count = sim.watches.close_all(mode, after)
         return json_response({"watches": count})
 
+    async def open_watches(_: Request) -> Response:
+        return json_response({"open": len(sim.watches)})
+
     async def compact(_: Request) -> Response:
         sim.store.compact()
         return json_response({"compactedResourceVersion": sim.store.resource_version})
@@ -100,6 +104,7 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         Route("/_sim/requests/reset", reset_requests, methods=["POST"]),
         Route("/_sim/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/_sim/faults/{rule_id:int}", fault, methods=["DELETE"]),
+        Route("/_sim/watches", open_watches, methods=["GET"]),
         Route("/_sim/watches/close", close_watches, methods=["POST"]),
         Route("/_sim/history/compact", compact, methods=["POST"]),
         *sim.control_routes,
