@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
-import importlib
 import inspect
 import threading
 import time
@@ -120,17 +119,12 @@ def bootstrap(sim: Simulator) -> None:
         )
 
 
-def install_karmada(sim: Simulator) -> bool:
-    """Run SIM-KARMADA's `app.simulator.karmada.install(sim)` when it is available."""
-    try:
-        module = importlib.import_module("app.simulator.karmada")
-    except ImportError:
-        return False
-    install = getattr(module, "install", None)
-    if install is None:
-        return False
+def install_karmada(sim: Simulator) -> None:
+    """Add SIM-KARMADA's controllers, members, proxy and control routes to `sim`."""
+    # Imported here: the karmada package imports this module for its types.
+    from app.simulator.karmada import install
+
     install(sim)
-    return True
 
 
 class EmbeddedSimulator:
