@@ -42,6 +42,21 @@ def status_response(error: ApiError) -> Response:
     )
 
 
+def _field_validation(request: Request) -> str:
+    # The server's default is Warn (kubectl asks for Strict).
+    value = request.query_params.get("fieldValidation") or "Warn"
+    if value not in ("Ignore", "Warn", "Strict"):
+        raise BadRequest(f"fieldValidation parameter unsupported: {value}")
+    return value
+
+
+def _with_warnings(response: Response, warnings: list[str]) -> Response:
+    for text in warnings:
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        response.headers.append("Warning", f'299 - "{escaped}"')
+    return response
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").lower() in ("1", "true", "yes")
 
@@ -84,7 +99,8 @@ async def handle_resource(
             return _watch(store, watches, rt, ap, request)
         return _list(store, rt, ap, request)
     if method == "POST" and ap.name is None:
-        return _create(store, rt, ap, await _body(request))
+        created = _create(store, rt, ap, await _body(request), _field_validation(request))
+        return _with_warnings(created, store.warnings)
     if ap.name is None:
         if method == "DELETE":
             return _delete_collection(store, rt, ap, request)
@@ -101,14 +117,23 @@ async def handle_resource(
             )
         meta["name"] = ap.name
         _check_namespace(rt, ap, meta)
-        return json_response(store.update(rt, obj, subresource=subresource))
+        updated = store.update(
+            rt, obj, subresource=subresource, field_validation=_field_validation(request)
+        )
+        return _with_warnings(json_response(updated), store.warnings)
     if method == "PATCH":
         patch = await _body(request)
         content_type = request.headers.get("content-type", "application/merge-patch+json")
         result = store.patch(
-            rt, ap.namespace, ap.name, patch, subresource=subresource, content_type=content_type
+            rt,
+            ap.namespace,
+            ap.name,
+            patch,
+            subresource=subresource,
+            content_type=content_type,
+            field_validation=_field_validation(request),
         )
-        return json_response(result)
+        return _with_warnings(json_response(result), store.warnings)
     if method == "DELETE":
         options = await _delete_options(request)
         propagation = options.get("propagationPolicy") or q.get("propagationPolicy")
@@ -220,7 +245,9 @@ def _watch(
     )
 
 
-def _create(store: ObjectStore, rt: ResourceType, ap: ApiPath, obj: Any) -> Response:
+def _create(
+    store: ObjectStore, rt: ResourceType, ap: ApiPath, obj: Any, field_validation: str
+) -> Response:
     if not isinstance(obj, dict):
         raise BadRequest("the body must be an object")
     meta = obj.setdefault("metadata", {})
@@ -230,7 +257,7 @@ def _create(store: ObjectStore, rt: ResourceType, ap: ApiPath, obj: Any) -> Resp
     if body_kind not in (None, rt.kind):
         raise BadRequest(f"the kind {body_kind!r} does not match the resource {rt.plural!r}")
     _check_namespace(rt, ap, meta)
-    return json_response(store.create(rt, obj), status=201)
+    return json_response(store.create(rt, obj, field_validation=field_validation), status=201)
 
 
 async def _delete_options(request: Request) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from app.simulator.errors import (
     Unauthorized,
 )
 from app.simulator.handlers import handle_resource, json_response, status_response
+from app.simulator.openapi import OpenAPIV3
 from app.simulator.routing import counter_key, parse_api_path
 
 if TYPE_CHECKING:
@@ -55,6 +56,8 @@ def authorize(sim: Simulator, request: Request) -> None:
 def build_app(sim: Simulator) -> ASGIApp:
     """The complete ASGI app for `sim` (build it after `install()` added control routes)."""
 
+    openapi = OpenAPIV3(sim.store.resource_types, sim.reference_dir)
+
     async def api(request: Request) -> Response:
         ap = parse_api_path(request.url.path)
         try:
@@ -64,6 +67,8 @@ def build_app(sim: Simulator) -> ASGIApp:
             if ap.kind == "discovery":
                 server = f"{request.url.hostname}:{request.url.port}"
                 return json_response(discovery_document(ap, sim.store.resource_types, server))
+            if ap.kind == "openapi":
+                return _openapi(openapi, ap.rest)
             if ap.kind == "proxy":
                 return await _proxy(sim, request, ap.name or "", ap.rest)
             if ap.kind == "resource":
@@ -76,6 +81,15 @@ def build_app(sim: Simulator) -> ASGIApp:
         routes=[*control_routes(sim), Route("/{path:path}", api, methods=ALL_METHODS)]
     )
     return FaultMiddleware(starlette, sim)
+
+
+def _openapi(openapi: OpenAPIV3, path: str) -> Response:
+    parts = path.strip("/").split("/", 2)
+    if len(parts) < 2 or parts[1] != "v3":
+        raise NotFound("the server could not find the requested resource")  # no /openapi/v2
+    if len(parts) == 2:
+        return json_response(openapi.index())
+    return Response(openapi.document(parts[2]), media_type="application/json")
 
 
 async def _proxy(sim: Simulator, request: Request, cluster: str, path: str) -> Response:

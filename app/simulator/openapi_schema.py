@@ -248,17 +248,17 @@ class ResourceSchema:
 
     # ---- schema navigation --------------------------------------------------------------------
 
-    def _resolve(self, node: JsonDict) -> JsonDict:
+    def resolve(self, node: JsonDict) -> JsonDict:
         """`node` with `$ref` and single-`$ref` `allOf` wrappers merged in (cached)."""
         cached = self._resolved.get(id(node))
         if cached is not None:
             return cached
         merged: JsonDict = {}
         if "$ref" in node:
-            merged.update(self._resolve(_lookup(self._document, node["$ref"])))
+            merged.update(self.resolve(_lookup(self._document, node["$ref"])))
         for sub in node.get("allOf", []):
             if isinstance(sub, dict) and "$ref" in sub:
-                merged.update(self._resolve(sub))
+                merged.update(self.resolve(sub))
         merged.update({k: v for k, v in node.items() if k not in ("$ref", "allOf")})
         self._resolved[id(node)] = merged
         return merged
@@ -273,11 +273,11 @@ class ResourceSchema:
         return out
 
     def _default(self, value: Any, schema: JsonDict) -> None:
-        s = self._resolve(schema)
+        s = self.resolve(schema)
         if isinstance(value, dict):
             props: JsonDict = s.get("properties") or {}
             for key, prop in props.items():
-                p = self._resolve(prop)
+                p = self.resolve(prop)
                 if "default" not in p:
                     continue
                 if key not in value or (value[key] is None and not p.get("nullable")):
@@ -314,7 +314,7 @@ class ResourceSchema:
         *,
         resource_root: bool = False,
     ) -> Any:
-        s = self._resolve(schema)
+        s = self.resolve(schema)
         if isinstance(value, list):
             items = s.get("items")
             if not isinstance(items, dict):

@@ -56,7 +56,7 @@ class _Builtin:
     columns: tuple[dict[str, Any], ...] = ()
 
 
-BUILTINS = (
+BUILTINS: tuple[_Builtin, ...] = (
     _Builtin("", "v1", "namespaces", "Namespace", False, True, "api__v1_openapi.json", ("ns",),
              ({"name": "Status", "type": "string", "jsonPath": ".status.phase"},)),
     _Builtin("", "v1", "secrets", "Secret", True, False, "api__v1_openapi.json", (),
@@ -85,6 +85,12 @@ BUILTINS = (
              "apis__coordination.k8s.io__v1_openapi.json", (),
              ({"name": "Holder", "type": "string", "jsonPath": ".spec.holderIdentity"},)),
 )  # fmt: skip
+
+_AGE = {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}
+# The built-in table convertors end with Age.
+BUILTINS = tuple(
+    _Builtin(**{**b.__dict__, "columns": (*b.columns, _AGE) if b.columns else ()}) for b in BUILTINS
+)
 
 _COMPONENT_PREFIX = {
     "": "io.k8s.api.core.v1.",

@@ -174,6 +174,8 @@ class ObjectStore:
                 else:
                     bucket.rt = rt
         self._rv = 1
+        # Warnings of the last admission (fieldValidation=Warn), read by the HTTP layer.
+        self.warnings: builtins.list[str] = []
         self._history: collections.deque[StoreEvent] = collections.deque(maxlen=history)
         self._compacted_rv = 1  # changes with rv <= this are no longer in history
         self._subscribers: list[_Subscriber] = []
@@ -298,8 +300,14 @@ class ObjectStore:
 
     # ---- writes -------------------------------------------------------------------------------
 
-    def create(self, rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
-        """Admit and store a new object (AlreadyExists, Invalid, NotFound for the namespace)."""
+    def create(
+        self, rt: ResourceType, obj: dict[str, Any], *, field_validation: str = "Ignore"
+    ) -> dict[str, Any]:
+        """Admit and store a new object (AlreadyExists, Invalid, NotFound for the namespace).
+
+        `field_validation` as the `fieldValidation` query parameter: Ignore, Warn (unknown
+        fields listed in `self.warnings`) or Strict (unknown fields are a 400).
+        """
         new = json.loads(_dumps(obj))
         meta = new.get("metadata")
         if not isinstance(meta, dict):
@@ -326,7 +334,7 @@ class ObjectStore:
         bucket = self._bucket(rt)
         if key in bucket.entries:
             raise AlreadyExists.of(rt.plural, rt.group, name)
-        new = self._admit(rt, new)
+        new = self._admit(rt, new, field_validation)
         meta = new["metadata"]
         for dropped in ("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
             meta.pop(dropped, None)
@@ -338,7 +346,12 @@ class ObjectStore:
         return self._loads_for(entry.raw, rt)
 
     def update(
-        self, rt: ResourceType, obj: dict[str, Any], *, subresource: str | None = None
+        self,
+        rt: ResourceType,
+        obj: dict[str, Any],
+        *,
+        subresource: str | None = None,
+        field_validation: str = "Ignore",
     ) -> dict[str, Any]:
         """Replace an object (Conflict on a stale resourceVersion; see module docstring)."""
         meta = obj.get("metadata") or {}
@@ -391,7 +404,7 @@ class ObjectStore:
                     )
         else:
             raise NotFound(f"the server could not find the requested resource ({subresource})")
-        new = self._admit(rt, new)
+        new = self._admit(rt, new, field_validation)
         new["metadata"].pop("resourceVersion", None)
         if _comparable(new) == _comparable(old):
             return self._view(entry, rt)
@@ -413,13 +426,14 @@ class ObjectStore:
         *,
         subresource: str | None = None,
         content_type: str = MERGE_PATCH,
+        field_validation: str = "Ignore",
     ) -> dict[str, Any]:
         """Patch an object (JSON merge patch by default; see patches.apply_patch)."""
         entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
         if entry is None:
             raise NotFound.of(rt.plural, rt.group, name)
         current = json.loads(entry.raw)
-        patched = apply_patch(current, patch, content_type)
+        patched = apply_patch(current, patch, content_type, rt.schema)
         meta = patched.setdefault("metadata", {})
         # A resourceVersion in the patch is a precondition; otherwise the patch is unconditional.
         if not meta.get("resourceVersion"):
@@ -427,7 +441,7 @@ class ObjectStore:
         meta["name"] = name
         if rt.namespaced:
             meta["namespace"] = namespace
-        return self.update(rt, patched, subresource=subresource)
+        return self.update(rt, patched, subresource=subresource, field_validation=field_validation)
 
     def delete(
         self,
@@ -550,13 +564,25 @@ class ObjectStore:
             )
         return str(namespace)
 
-    def _admit(self, rt: ResourceType, obj: dict[str, Any]) -> dict[str, Any]:
+    def _admit(
+        self, rt: ResourceType, obj: dict[str, Any], field_validation: str = "Ignore"
+    ) -> dict[str, Any]:
+        self.warnings = []
         if rt.schema is None:
             return obj
-        prepared = rt.schema.prune(rt.schema.apply_defaults(obj))
+        defaulted = rt.schema.apply_defaults(obj)
+        name = str((obj.get("metadata") or {}).get("name", ""))
+        if field_validation in ("Warn", "Strict"):
+            unknown = [f'unknown field "{path}"' for path in rt.schema.unknown_fields(defaulted)]
+            if unknown and field_validation == "Strict":
+                raise BadRequest(
+                    f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: '
+                    f"strict decoding error: {', '.join(unknown)}"
+                )
+            self.warnings = unknown
+        prepared = rt.schema.prune(defaulted)
         errors = rt.schema.validate_prepared(prepared)
         if errors:
-            name = str((obj.get("metadata") or {}).get("name", ""))
             raise Invalid.of(rt.kind, rt.group, name, [(e.field, e.message) for e in errors])
         return prepared
 

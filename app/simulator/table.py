@@ -1,7 +1,7 @@
 """`meta.k8s.io/v1 Table` answers (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`).
 
 Columns: `Name`, then the resource's printer columns (a CRD's `additionalPrinterColumns`); a
-CRD without any gets `Age`, as the API server's default table convertor does. Cells are read
+resource without any gets `Age`, as the API server's default table convertor does. Cells are read
 with the JSONPath subset printer columns use: `.a.b`, `.a[0]`, `.a[*].b` and
 `.a[?(@.k=="v")].b`. Rows carry the object as PartialObjectMetadata (includeObject=Metadata).
 """
@@ -115,10 +115,8 @@ def _cell(obj: dict[str, Any], column: dict[str, Any]) -> Any:
 
 def columns_for(rt: ResourceType) -> list[dict[str, Any]]:
     """The printer columns of a resource (without Name)."""
-    cols = [dict(c) for c in rt.printer_columns] if rt.printer_columns else [_AGE]
-    if rt.printer_columns and not any(c.get("name") == "Age" for c in cols):
-        cols.append(_AGE)
-    return cols
+    # A CRD with printer columns shows exactly those; without any, the server adds Age.
+    return [dict(c) for c in rt.printer_columns] if rt.printer_columns else [_AGE]
 
 
 def build_table(

@@ -13,7 +13,7 @@ import pytest
 from kubernetes_asyncio import client
 
 from app.simulator.config import SimulatorConfig
-from app.simulator.runtime import EmbeddedSimulator
+from app.simulator.runtime import EmbeddedSimulator, Simulator
 from tests.simulator.test_api_crud import GROUP, PLURAL, VERSION, rayjob
 
 AUTH = {"Authorization": "Bearer sim-token"}
@@ -172,3 +172,114 @@ async def test_cluster_proxy_without_handler_is_503_and_unknown_cluster_404(
         assert missing.json()["message"] == 'clusters.cluster.karmada.io "nope" not found'
         unavailable = await http.get(f"{base}/proxy-member/proxy/api/v1/namespaces/default/pods")
         assert unavailable.status_code == 503
+
+
+async def _kubectl(kubeconfig: Path, *args: str) -> tuple[int, str, str]:
+    kubectl = shutil.which("kubectl")
+    assert kubectl, "kubectl must be installed (/usr/bin/kubectl)"
+    proc = await asyncio.create_subprocess_exec(
+        kubectl,
+        "--kubeconfig",
+        str(kubeconfig),
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+@pytest.fixture(scope="module")
+def open_sim() -> Iterator[EmbeddedSimulator]:
+    """No token at all: kubectl never sends one over plain http, so it can only write here."""
+    sim = EmbeddedSimulator(SimulatorConfig(token=None), install=False)
+    sim.start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+async def test_kubectl_apply_uses_openapi_v3_and_strict_field_validation(
+    open_sim: EmbeddedSimulator, tmp_path: Path
+) -> None:
+    kubeconfig = open_sim.write_kubeconfig(tmp_path / "config")
+    job = rayjob("applied")
+    job["metadata"]["namespace"] = "default"
+    manifest = tmp_path / "rayjob.json"
+    manifest.write_text(json.dumps(job))
+    code, out, err = await _kubectl(kubeconfig, "apply", "-f", str(manifest))
+    assert code == 0, err
+    assert "rayjob.ray.io/applied created" in out
+    job["spec"]["entrypoint"] = "python other.py"
+    manifest.write_text(json.dumps(job))
+    code, out, err = await _kubectl(kubeconfig, "apply", "-f", str(manifest))
+    assert (code, out.strip()) == (0, "rayjob.ray.io/applied configured"), err
+    job["spec"]["entrypont"] = "typo"
+    manifest.write_text(json.dumps(job))
+    code, out, err = await _kubectl(kubeconfig, "apply", "-f", str(manifest))
+    assert code == 1
+    assert 'strict decoding error: unknown field "spec.entrypont"' in err
+
+
+async def test_kubectl_apply_builtin_uses_strategic_merge(
+    open_sim: EmbeddedSimulator, tmp_path: Path
+) -> None:
+    kubeconfig = open_sim.write_kubeconfig(tmp_path / "config")
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "smp", "namespace": "default"},
+        "spec": {
+            "template": {
+                "spec": {
+                    "restartPolicy": "Never",
+                    "containers": [{"name": "c", "image": "busybox:1", "args": ["a"]}],
+                }
+            }
+        },
+    }
+    manifest = tmp_path / "job.json"
+    manifest.write_text(json.dumps(job))
+    assert (await _kubectl(kubeconfig, "apply", "-f", str(manifest)))[0] == 0
+    job["spec"]["template"]["spec"]["containers"][0]["image"] = "busybox:2"
+    manifest.write_text(json.dumps(job))
+    code, _, err = await _kubectl(kubeconfig, "apply", "-f", str(manifest))
+    assert code == 0, err
+
+    def read(sim: Simulator) -> object:
+        return sim.store.get(sim.store.resource("batch/v1", "Job"), "default", "smp")
+
+    stored = open_sim.call(read)
+    assert isinstance(stored, dict)
+    assert stored["spec"]["template"]["spec"]["containers"] == [
+        {"name": "c", "image": "busybox:2", "args": ["a"]}
+    ]
+
+
+async def test_field_validation_warn_header_and_strict_400(
+    api_sim: EmbeddedSimulator, namespace: str
+) -> None:
+    body = {"metadata": {"name": "fv"}, "data": {"a": "b"}, "bogus": 1}
+    url = f"/api/v1/namespaces/{namespace}/configmaps"
+    async with httpx.AsyncClient(base_url=api_sim.url, headers=AUTH) as http:
+        strict = await http.post(url, json=body, params={"fieldValidation": "Strict"})
+        assert strict.status_code == 400
+        assert 'unknown field "bogus"' in strict.json()["message"]
+        warned = await http.post(url, json=body)
+        assert warned.status_code == 201
+        assert warned.headers["warning"] == '299 - "unknown field \\"bogus\\""'
+        assert "bogus" not in warned.json()
+
+
+async def test_delete_collection_with_selector(
+    api_client: client.ApiClient, namespace: str
+) -> None:
+    core = client.CoreV1Api(api_client)
+    for name, tier in (("x1", "a"), ("x2", "a"), ("x3", "b")):
+        await core.create_namespaced_config_map(
+            namespace, {"metadata": {"name": name, "labels": {"tier": tier}}}
+        )
+    await core.delete_collection_namespaced_config_map(namespace, label_selector="tier=a")
+    left = await core.list_namespaced_config_map(namespace)
+    assert [m.metadata.name for m in left.items] == ["x3"]
