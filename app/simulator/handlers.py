@@ -236,6 +236,7 @@ def _watch(
             resource_version=q.get("resourceVersion"),
             timeout_seconds=timeout,
             bookmarks=_flag(q.get("allowWatchBookmarks")),
+            table=wants_table(request.headers.get("accept")),
         ),
     )
     return StreamingResponse(

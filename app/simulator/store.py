@@ -241,6 +241,12 @@ class ObjectStore:
         list_rv = self._rv
         if continue_token:
             start, list_rv = self._decode_continue(continue_token)
+            if list_rv < self._compacted_rv:
+                # The real server cannot continue a list from a compacted snapshot either.
+                raise Gone(
+                    "The provided continue parameter is too old to display a consistent list "
+                    "result. You can start a new list without the continue parameter."
+                )
         keys = self._candidates(bucket, namespace if rt.namespaced else None, selector)
         begin = bisect.bisect_right(keys, start) if start is not None else 0
         items: builtins.list[bytes] = []

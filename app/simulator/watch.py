@@ -22,6 +22,7 @@ from app.simulator.errors import Gone
 from app.simulator.resource_types import ResourceType
 from app.simulator.selectors import FieldRequirement, LabelSelector, fields_match
 from app.simulator.store import ObjectStore, StoreEvent
+from app.simulator.table import build_table
 
 DEFAULT_WATCH_TIMEOUT_SECONDS = 1800.0  # apiserver --min-request-timeout default
 
@@ -73,10 +74,17 @@ class WatchRequest:
     resource_version: str | None
     timeout_seconds: float | None
     bookmarks: bool
+    # `kubectl get -w` asks for Tables: each event's object is then a one-row Table.
+    table: bool = False
 
 
 def _line(kind: str, raw: bytes) -> bytes:
     return b'{"type":"' + kind.encode() + b'","object":' + raw + b"}\n"
+
+
+def _as_table(rt: ResourceType, raw: bytes) -> bytes:
+    table = build_table(rt, [json.loads(raw)])
+    return json.dumps(table, separators=(",", ":")).encode()
 
 
 def _expired_status(message: str) -> bytes:
@@ -121,7 +129,7 @@ class WatchStream:
             page = self._store.list_page(
                 self._req.rt, self._req.namespace, self._req.selector, self._req.fields
             )
-            self._backlog = [_line("ADDED", raw) for raw in page.items]
+            self._backlog = [_line("ADDED", self._shape(raw)) for raw in page.items]
             return
         try:
             start = int(str(rv))
@@ -148,7 +156,10 @@ class WatchStream:
             obj = json.loads(raw)
             obj["apiVersion"] = self._req.rt.api_version
             raw = json.dumps(obj, separators=(",", ":")).encode()
-        return _line(kind, raw)
+        return _line(kind, self._shape(raw))
+
+    def _shape(self, raw: bytes) -> bytes:
+        return _as_table(self._req.rt, raw) if self._req.table else raw
 
     def _bookmark(self) -> bytes:
         obj = {

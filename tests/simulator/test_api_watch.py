@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from typing import Any
 
@@ -219,3 +220,69 @@ async def _wait_for_watches(control: httpx.AsyncClient) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the watch never opened")
+
+
+async def _open_watches(control: httpx.AsyncClient) -> int:
+    count: int = (await control.get("/_sim/watches")).json()["open"]
+    return count
+
+
+async def test_client_disconnect_releases_the_watch(
+    api_sim: EmbeddedSimulator, namespace: str
+) -> None:
+    async with httpx.AsyncClient(base_url=api_sim.url) as control:
+        before = await _open_watches(control)
+        async with (
+            httpx.AsyncClient(base_url=api_sim.url, timeout=10) as http,
+            http.stream(
+                "GET",
+                f"/api/v1/namespaces/{namespace}/configmaps",
+                params={"watch": "true", "timeoutSeconds": "60"},
+                headers={"Authorization": "Bearer sim-token"},
+            ) as response,
+        ):
+            assert response.status_code == 200
+            await _wait_for_watches(control)
+            assert await _open_watches(control) == before + 1
+        deadline = time.monotonic() + 5
+        while await _open_watches(control) != before:
+            assert time.monotonic() < deadline, "the server kept the closed watch open"
+            await asyncio.sleep(0.02)
+
+
+async def test_table_watch_for_kubectl_get_w(
+    api_sim: EmbeddedSimulator, api_client: client.ApiClient, namespace: str
+) -> None:
+    api = client.CustomObjectsApi(api_client)
+    await api.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, rayjob("tw"))
+    async with httpx.AsyncClient(base_url=api_sim.url, timeout=10) as http:
+        response = await http.get(
+            f"/apis/ray.io/v1/namespaces/{namespace}/rayjobs",
+            params={"watch": "true", "timeoutSeconds": "1"},
+            headers={
+                "Authorization": "Bearer sim-token",
+                "Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+            },
+        )
+    [line] = [json.loads(x) for x in response.text.splitlines() if x]
+    assert line["type"] == "ADDED"
+    assert line["object"]["kind"] == "Table"
+    assert line["object"]["rows"][0]["cells"][0] == "tw"
+
+
+async def test_continue_token_from_compacted_snapshot_is_410(
+    api_sim: EmbeddedSimulator, api_client: client.ApiClient, namespace: str
+) -> None:
+    api = client.CustomObjectsApi(api_client)
+    for name in ("c1", "c2", "c3"):
+        await api.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, rayjob(name))
+    page = await api.list_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, limit=1)
+    token = page["metadata"]["continue"]
+    await api.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, rayjob("c4"))
+    async with httpx.AsyncClient(base_url=api_sim.url) as control:
+        await control.post("/_sim/history/compact")
+    with pytest.raises(ApiException) as info:
+        await api.list_namespaced_custom_object(
+            GROUP, VERSION, namespace, PLURAL, limit=1, _continue=token
+        )
+    assert info.value.status == 410
