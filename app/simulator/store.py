@@ -26,7 +26,6 @@ Semantics follow the real API server for custom resources:
 from __future__ import annotations
 
 import asyncio
-import base64
 import bisect
 import builtins
 import collections
@@ -35,9 +34,15 @@ import random
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
+from app.simulator.admission import (
+    GENERATE_ALPHABET,
+    builtin_create_defaults,
+    comparable,
+    now_rfc3339,
+    spec_part,
+)
 from app.simulator.errors import (
     AlreadyExists,
     BadRequest,
@@ -55,23 +60,22 @@ from app.simulator.selectors import (
     fields_match,
     parse_label_selector,
 )
+from app.simulator.store_gc import NAMESPACES, GarbageCollector
+from app.simulator.store_index import (
+    GroupResource,
+    Key,
+    ListPage,
+    OwnerIndex,
+    ResourceBucket,
+    StoredObject,
+    decode_continue,
+    dumps,
+    encode_continue,
+)
 
 __all__ = ["ObjectStore", "ResourceType", "StoreEvent"]
 
 EventType = Literal["ADDED", "MODIFIED", "DELETED"]
-Key = tuple[str, str]  # (namespace or "", name)
-GroupResource = tuple[str, str]
-_NAMESPACES: GroupResource = ("", "namespaces")
-_GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # apiserver names.SimpleNameGenerator
-
-
-def now_rfc3339() -> str:
-    """Current UTC time as the API server writes it (seconds, Z)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":")).encode()
 
 
 @dataclass
@@ -89,71 +93,10 @@ class StoreEvent:
 
 
 @dataclass
-class _Entry:
-    obj: dict[str, Any]
-    raw: bytes
-    rv: int
-
-
-@dataclass
 class _Subscriber:
     queue: asyncio.Queue[StoreEvent]
     group_resource: GroupResource | None
     copies: bool
-
-
-@dataclass
-class ListPage:
-    """A LIST answer: raw JSON items, the continue token and the list resourceVersion."""
-
-    items: list[bytes]
-    resource_version: int
-    continue_token: str | None
-    remaining: int | None
-
-
-class _Bucket:
-    """All objects of one group-resource, with their indexes."""
-
-    def __init__(self, rt: ResourceType) -> None:
-        self.rt = rt
-        self.entries: dict[Key, _Entry] = {}
-        self.by_label: dict[tuple[str, str], set[Key]] = collections.defaultdict(set)
-        self.by_namespace: dict[str, set[Key]] = collections.defaultdict(set)
-        self._sorted: list[Key] | None = None
-
-    def sorted_keys(self) -> list[Key]:
-        if self._sorted is None:
-            self._sorted = sorted(self.entries)
-        return self._sorted
-
-    def put(self, key: Key, entry: _Entry) -> None:
-        old = self.entries.get(key)
-        if old is not None:
-            self._unindex(key, old.obj)
-        else:
-            self._sorted = None
-        self.entries[key] = entry
-        for pair in (entry.obj["metadata"].get("labels") or {}).items():
-            self.by_label[pair].add(key)
-        self.by_namespace[key[0]].add(key)
-
-    def remove(self, key: Key) -> _Entry:
-        entry = self.entries.pop(key)
-        self._unindex(key, entry.obj)
-        self._sorted = None
-        return entry
-
-    def _unindex(self, key: Key, obj: dict[str, Any]) -> None:
-        for pair in (obj["metadata"].get("labels") or {}).items():
-            keys = self.by_label.get(pair)
-            if keys is not None:
-                keys.discard(key)
-                if not keys:
-                    del self.by_label[pair]
-        ns_keys = self.by_namespace.get(key[0])
-        if ns_keys is not None:
-            ns_keys.discard(key)
 
 
 class ObjectStore:
@@ -162,7 +105,7 @@ class ObjectStore:
     def __init__(self, resource_types: Iterable[ResourceType], *, history: int = 10_000) -> None:
         self._types: dict[tuple[str, str], ResourceType] = {}
         self._by_path: dict[tuple[str, str, str], ResourceType] = {}
-        self._buckets: dict[GroupResource, _Bucket] = {}
+        self._buckets: dict[GroupResource, ResourceBucket] = {}
         for rt in resource_types:
             self._by_path[(rt.group, rt.version, rt.plural)] = rt
             if rt.preferred or (rt.api_version, rt.kind) not in self._types:
@@ -170,7 +113,7 @@ class ObjectStore:
             if rt.group_resource not in self._buckets or rt.preferred:
                 bucket = self._buckets.get(rt.group_resource)
                 if bucket is None:
-                    self._buckets[rt.group_resource] = _Bucket(rt)
+                    self._buckets[rt.group_resource] = ResourceBucket(rt)
                 else:
                     bucket.rt = rt
         self._rv = 1
@@ -179,8 +122,8 @@ class ObjectStore:
         self._history: collections.deque[StoreEvent] = collections.deque(maxlen=history)
         self._compacted_rv = 1  # changes with rv <= this are no longer in history
         self._subscribers: list[_Subscriber] = []
-        self._uids: dict[str, tuple[GroupResource, Key]] = {}
-        self._dependents: dict[str, set[tuple[GroupResource, Key]]] = collections.defaultdict(set)
+        self._owners = OwnerIndex()
+        self._gc = GarbageCollector(self, self._owners)
 
     # ---- resource types -----------------------------------------------------------------------
 
@@ -240,14 +183,14 @@ class ObjectStore:
         start: Key | None = None
         list_rv = self._rv
         if continue_token:
-            start, list_rv = self._decode_continue(continue_token)
+            start, list_rv = decode_continue(continue_token)
             if list_rv < self._compacted_rv:
                 # The real server cannot continue a list from a compacted snapshot either.
                 raise Gone(
                     "The provided continue parameter is too old to display a consistent list "
                     "result. You can start a new list without the continue parameter."
                 )
-        keys = self._candidates(bucket, namespace if rt.namespaced else None, selector)
+        keys = bucket.candidates(namespace if rt.namespaced else None, selector)
         begin = bisect.bisect_right(keys, start) if start is not None else 0
         items: builtins.list[bytes] = []
         last: Key | None = None
@@ -268,41 +211,8 @@ class ObjectStore:
             last = key
         token = None
         if more and last is not None:
-            token = self._encode_continue(last, list_rv)
+            token = encode_continue(last, list_rv)
         return ListPage(items, self._rv, token, None)
-
-    def _candidates(
-        self, bucket: _Bucket, namespace: str | None, selector: LabelSelector
-    ) -> builtins.list[Key]:
-        sets: builtins.list[set[Key]] = [
-            bucket.by_label.get(pair, set()) for pair in selector.equality_pairs()
-        ]
-        if namespace is not None:
-            sets.append(bucket.by_namespace.get(namespace, set()))
-        if not sets:
-            return bucket.sorted_keys()
-        sets.sort(key=len)
-        chosen = sets[0]
-        if len(chosen) * 4 >= len(bucket.entries):
-            return bucket.sorted_keys()  # cheaper to walk the cached order and filter
-        result = set(chosen)
-        for other in sets[1:]:
-            result &= other
-        return sorted(result)
-
-    @staticmethod
-    def _encode_continue(last: Key, rv: int) -> str:
-        raw = json.dumps({"v": "sim/1", "rv": rv, "start": list(last)}).encode()
-        return base64.urlsafe_b64encode(raw).decode()
-
-    @staticmethod
-    def _decode_continue(token: str) -> tuple[Key, int]:
-        try:
-            data = json.loads(base64.urlsafe_b64decode(token.encode()))
-            start = data["start"]
-            return (str(start[0]), str(start[1])), int(data["rv"])
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise BadRequest(f"continue key is not valid: {exc}") from exc
 
     # ---- writes -------------------------------------------------------------------------------
 
@@ -314,13 +224,13 @@ class ObjectStore:
         `field_validation` as the `fieldValidation` query parameter: Ignore, Warn (unknown
         fields listed in `self.warnings`) or Strict (unknown fields are a 400).
         """
-        new = json.loads(_dumps(obj))
+        new = json.loads(dumps(obj))
         meta = new.get("metadata")
         if not isinstance(meta, dict):
             meta = new["metadata"] = {}
         if not meta.get("name"):
             if meta.get("generateName"):
-                suffix = "".join(random.choices(_GENERATE_ALPHABET, k=5))
+                suffix = "".join(random.choices(GENERATE_ALPHABET, k=5))
                 meta["name"] = f"{meta['generateName']}{suffix}"
             else:
                 raise Invalid.of(
@@ -335,7 +245,7 @@ class ObjectStore:
         new["kind"] = rt.kind
         if rt.has_status:
             new.pop("status", None)
-        _builtin_create_defaults(rt, new)
+        builtin_create_defaults(rt, new)
         key = (namespace or "", name)
         bucket = self._bucket(rt)
         if key in bucket.entries:
@@ -376,7 +286,7 @@ class ObjectStore:
         if wanted_rv not in (None, "") and str(wanted_rv) != str(entry.rv):
             raise Conflict.stale(rt.plural, rt.group, name)
         old = entry.obj
-        incoming = json.loads(_dumps(obj))
+        incoming = json.loads(dumps(obj))
         if subresource == "status":
             new = json.loads(entry.raw)
             if "status" in incoming and incoming["status"] is not None:
@@ -389,7 +299,7 @@ class ObjectStore:
             new["kind"] = rt.kind
             if rt.has_status:
                 if "status" in old:
-                    new["status"] = json.loads(_dumps(old["status"]))
+                    new["status"] = json.loads(dumps(old["status"]))
                 else:
                     new.pop("status", None)
             new_meta = new.setdefault("metadata", {})
@@ -412,9 +322,9 @@ class ObjectStore:
             raise NotFound(f"the server could not find the requested resource ({subresource})")
         new = self._admit(rt, new, field_validation)
         new["metadata"].pop("resourceVersion", None)
-        if _comparable(new) == _comparable(old):
+        if comparable(new) == comparable(old):
             return self._view(entry, rt)
-        if _spec_part(new) != _spec_part(old):
+        if spec_part(new) != spec_part(old):
             new["metadata"]["generation"] = int(old["metadata"].get("generation", 1)) + 1
         stored = self._write(rt, bucket, key, new, old)
         if new["metadata"].get("deletionTimestamp") and not new["metadata"].get("finalizers"):
@@ -476,22 +386,22 @@ class ObjectStore:
                 raise Conflict.stale(rt.plural, rt.group, name)
         uid = meta["uid"]
         if propagation == "Orphan":
-            self._orphan_dependents(uid)
+            self._gc.orphan_dependents(uid)
         finalizers = list(meta.get("finalizers") or [])
         if (
             propagation == "Foreground"
             and "foregroundDeletion" not in finalizers
-            and self._dependents.get(uid)
+            and self._owners.has_dependents(uid)
         ):
             finalizers.append("foregroundDeletion")
-        if rt.group_resource == _NAMESPACES:
-            return self._delete_namespace(rt, bucket, key, entry, finalizers)
+        if rt.group_resource == NAMESPACES:
+            return self._gc.delete_namespace(rt, bucket, key, entry, finalizers)
         if not finalizers:
             return self._remove(rt, bucket, key)
         marked = self._mark_deleting(rt, bucket, key, entry, finalizers)
         if "foregroundDeletion" in finalizers:
-            self._delete_dependents(uid, "Background")
-            self._release_foreground(uid)
+            self._gc.delete_dependents(uid, "Background")
+            self._gc.release_foreground(uid)
             current = bucket.entries.get(key)
             return self._view(current, rt) if current else marked
         return marked
@@ -531,14 +441,14 @@ class ObjectStore:
 
     # ---- internals ----------------------------------------------------------------------------
 
-    def _bucket(self, rt: ResourceType) -> _Bucket:
+    def _bucket(self, rt: ResourceType) -> ResourceBucket:
         return self._buckets[rt.group_resource]
 
     @staticmethod
     def _key(rt: ResourceType, namespace: str | None, name: str) -> Key:
         return ((namespace or "") if rt.namespaced else "", name)
 
-    def _view(self, entry: _Entry, rt: ResourceType) -> dict[str, Any]:
+    def _view(self, entry: StoredObject, rt: ResourceType) -> dict[str, Any]:
         return self._loads_for(entry.raw, rt)
 
     def _loads_for(self, raw: bytes, rt: ResourceType) -> dict[str, Any]:
@@ -546,10 +456,10 @@ class ObjectStore:
         obj["apiVersion"] = rt.api_version
         return obj
 
-    def _raw_view(self, entry: _Entry, rt: ResourceType) -> bytes:
+    def _raw_view(self, entry: StoredObject, rt: ResourceType) -> bytes:
         if entry.obj.get("apiVersion") == rt.api_version:
             return entry.raw
-        return _dumps(self._loads_for(entry.raw, rt))
+        return dumps(self._loads_for(entry.raw, rt))
 
     def _admit_namespace(self, rt: ResourceType, meta: dict[str, Any]) -> str | None:
         if not rt.namespaced:
@@ -560,7 +470,7 @@ class ObjectStore:
             raise Invalid.of(
                 rt.kind, rt.group, meta["name"], [("metadata.namespace", "Required value")]
             )
-        ns_entry = self._buckets[_NAMESPACES].entries.get(("", namespace))
+        ns_entry = self._buckets[NAMESPACES].entries.get(("", namespace))
         if ns_entry is None:
             raise NotFound.of("namespaces", "", namespace)
         if ns_entry.obj["metadata"].get("deletionTimestamp"):
@@ -599,37 +509,22 @@ class ObjectStore:
     def _write(
         self,
         rt: ResourceType,
-        bucket: _Bucket,
+        bucket: ResourceBucket,
         key: Key,
         obj: dict[str, Any],
         old: dict[str, Any] | None,
-    ) -> _Entry:
+    ) -> StoredObject:
         rv = self._next_rv()
         obj["metadata"]["resourceVersion"] = str(rv)
-        entry = _Entry(obj, _dumps(obj), rv)
+        entry = StoredObject(obj, dumps(obj), rv)
         bucket.put(key, entry)
         if old is not None:
-            self._unlink_owners(old, bucket.rt.group_resource, key)
-        self._link_owners(obj, bucket.rt.group_resource, key)
+            self._owners.unlink(old, bucket.rt.group_resource, key)
+        self._owners.link(obj, bucket.rt.group_resource, key)
         return entry
 
-    def _link_owners(self, obj: dict[str, Any], gr: GroupResource, key: Key) -> None:
-        meta = obj["metadata"]
-        self._uids[meta["uid"]] = (gr, key)
-        for ref in meta.get("ownerReferences") or []:
-            if ref.get("uid"):
-                self._dependents[ref["uid"]].add((gr, key))
-
-    def _unlink_owners(self, obj: dict[str, Any], gr: GroupResource, key: Key) -> None:
-        for ref in obj["metadata"].get("ownerReferences") or []:
-            deps = self._dependents.get(ref.get("uid", ""))
-            if deps is not None:
-                deps.discard((gr, key))
-                if not deps:
-                    del self._dependents[ref["uid"]]
-
     def _emit(
-        self, kind: EventType, rt: ResourceType, entry: _Entry, old: dict[str, Any] | None
+        self, kind: EventType, rt: ResourceType, entry: StoredObject, old: dict[str, Any] | None
     ) -> None:
         event_rt = self._buckets[rt.group_resource].rt
         event = StoreEvent(kind, event_rt, entry.obj, entry.rv, old, entry.raw)
@@ -641,7 +536,7 @@ class ObjectStore:
                 continue
             if sub.copies:
                 copy_obj = json.loads(entry.raw)
-                copy_old = json.loads(_dumps(old)) if old is not None else None
+                copy_old = json.loads(dumps(old)) if old is not None else None
                 sub.queue.put_nowait(
                     StoreEvent(kind, event_rt, copy_obj, entry.rv, copy_old, entry.raw)
                 )
@@ -651,9 +546,9 @@ class ObjectStore:
     def _mark_deleting(
         self,
         rt: ResourceType,
-        bucket: _Bucket,
+        bucket: ResourceBucket,
         key: Key,
-        entry: _Entry,
+        entry: StoredObject,
         finalizers: builtins.list[str],
     ) -> dict[str, Any]:
         old = entry.obj
@@ -669,144 +564,21 @@ class ObjectStore:
         self._emit("MODIFIED", rt, stored, old)
         return self._loads_for(stored.raw, rt)
 
-    def _remove(self, rt: ResourceType, bucket: _Bucket, key: Key) -> dict[str, Any]:
+    def _remove(self, rt: ResourceType, bucket: ResourceBucket, key: Key) -> dict[str, Any]:
         entry = bucket.remove(key)
         old = entry.obj
         uid = old["metadata"]["uid"]
-        self._uids.pop(uid, None)
-        self._unlink_owners(old, bucket.rt.group_resource, key)
+        self._owners.locations.pop(uid, None)
+        self._owners.unlink(old, bucket.rt.group_resource, key)
         # The DELETED event carries the object at a new resourceVersion, like etcd's delete.
         final = json.loads(entry.raw)
         rv = self._next_rv()
         final["metadata"]["resourceVersion"] = str(rv)
-        gone = _Entry(final, _dumps(final), rv)
+        gone = StoredObject(final, dumps(final), rv)
         self._emit("DELETED", rt, gone, old)
-        self._delete_dependents(uid, "Background")
+        self._gc.delete_dependents(uid, "Background")
         for owner in [r.get("uid") for r in old["metadata"].get("ownerReferences") or []]:
             if owner:
-                self._release_foreground(owner)
-        self._maybe_finish_namespace(key[0])
+                self._gc.release_foreground(owner)
+        self._gc.maybe_finish_namespace(key[0])
         return self._loads_for(gone.raw, rt)
-
-    def _delete_dependents(self, owner_uid: str, propagation: str) -> None:
-        for gr, key in sorted(self._dependents.get(owner_uid, set())):
-            bucket = self._buckets[gr]
-            entry = bucket.entries.get(key)
-            if entry is None:
-                continue
-            refs = entry.obj["metadata"].get("ownerReferences") or []
-            live = [
-                r for r in refs
-                if r.get("uid") in self._uids and r.get("uid") != owner_uid
-                and not self._is_deleting(r["uid"])
-            ]  # fmt: skip
-            if not live:
-                self.delete(bucket.rt, key[0] or None, key[1], propagation=propagation)
-
-    def _is_deleting(self, uid: str) -> bool:
-        where = self._uids.get(uid)
-        if where is None:
-            return True
-        entry = self._buckets[where[0]].entries.get(where[1])
-        return entry is None or bool(entry.obj["metadata"].get("deletionTimestamp"))
-
-    def _release_foreground(self, owner_uid: str) -> None:
-        """Drop `foregroundDeletion` from an owner once no dependent blocks it."""
-        where = self._uids.get(owner_uid)
-        if where is None:
-            return
-        bucket = self._buckets[where[0]]
-        entry = bucket.entries.get(where[1])
-        if entry is None:
-            return
-        finalizers = list(entry.obj["metadata"].get("finalizers") or [])
-        if "foregroundDeletion" not in finalizers or self._dependents.get(owner_uid):
-            return
-        finalizers.remove("foregroundDeletion")
-        new = json.loads(entry.raw)
-        new["metadata"]["finalizers"] = finalizers
-        if not finalizers:
-            new["metadata"].pop("finalizers")
-        self.update(bucket.rt, new)
-
-    def _orphan_dependents(self, owner_uid: str) -> None:
-        for gr, key in sorted(self._dependents.get(owner_uid, set())):
-            bucket = self._buckets[gr]
-            entry = bucket.entries.get(key)
-            if entry is None:
-                continue
-            new = json.loads(entry.raw)
-            refs = [
-                r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != owner_uid
-            ]
-            if refs:
-                new["metadata"]["ownerReferences"] = refs
-            else:
-                new["metadata"].pop("ownerReferences", None)
-            self.update(bucket.rt, new)
-
-    def _delete_namespace(
-        self,
-        rt: ResourceType,
-        bucket: _Bucket,
-        key: Key,
-        entry: _Entry,
-        finalizers: builtins.list[str],
-    ) -> dict[str, Any]:
-        namespace = key[1]
-        marked = self._mark_deleting(rt, bucket, key, entry, finalizers)
-        current = bucket.entries[key]
-        if (current.obj.get("status") or {}).get("phase") != "Terminating":
-            new = json.loads(current.raw)
-            new["status"] = {"phase": "Terminating"}
-            stored = self._write(rt, bucket, key, new, current.obj)
-            self._emit("MODIFIED", rt, stored, current.obj)
-        for other in self._buckets.values():
-            if not other.rt.namespaced:
-                continue
-            for content_key in sorted(other.by_namespace.get(namespace, set())):
-                self.delete(other.rt, content_key[0], content_key[1])
-        self._maybe_finish_namespace(namespace)
-        remaining = bucket.entries.get(key)
-        return self._view(remaining, rt) if remaining else marked
-
-    def _maybe_finish_namespace(self, namespace: str) -> None:
-        if not namespace:
-            return
-        ns_bucket = self._buckets[_NAMESPACES]
-        entry = ns_bucket.entries.get(("", namespace))
-        if entry is None or not entry.obj["metadata"].get("deletionTimestamp"):
-            return
-        if entry.obj["metadata"].get("finalizers"):
-            return
-        for other in self._buckets.values():
-            if other.rt.namespaced and other.by_namespace.get(namespace):
-                return
-        self._remove(ns_bucket.rt, ns_bucket, ("", namespace))
-
-
-def _comparable(obj: dict[str, Any]) -> str:
-    meta = {k: v for k, v in obj.get("metadata", {}).items() if k != "resourceVersion"}
-    return json.dumps({**obj, "metadata": meta}, sort_keys=True)
-
-
-def _spec_part(obj: dict[str, Any]) -> str:
-    return json.dumps(
-        {k: v for k, v in obj.items() if k not in ("metadata", "status")}, sort_keys=True
-    )
-
-
-def _builtin_create_defaults(rt: ResourceType, obj: dict[str, Any]) -> None:
-    """The few built-in create-time rules the product relies on (Go strategy code upstream)."""
-    if rt.group == "" and rt.kind == "Namespace":
-        obj["status"] = {"phase": "Active"}
-    elif rt.group == "" and rt.kind == "Secret":
-        # Secret stringData is write-only: merged into data (base64) on write.
-        string_data = obj.pop("stringData", None) or {}
-        data = obj.setdefault("data", {}) if string_data else obj.get("data")
-        for k, v in string_data.items():
-            assert isinstance(data, dict)
-            data[k] = base64.b64encode(str(v).encode()).decode()
-        obj.setdefault("type", "Opaque")
-    elif rt.group == "" and rt.kind == "Pod":
-        obj["status"] = {"phase": "Pending"}
