@@ -22,6 +22,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from app.simulator.errors import ApiError
@@ -37,9 +38,14 @@ from app.simulator.karmada.scheduler import (
 from app.simulator.members.cluster import MemberCluster, ObjKey
 from app.simulator.members.scenario import ScenarioBook
 from app.simulator.runtime import Simulator
-from app.simulator.store import ResourceType, StoreEvent, now_rfc3339
+from app.simulator.store import ResourceType, StoreEvent
 
 log = logging.getLogger(__name__)
+
+
+def now_rfc3339() -> str:
+    """Current UTC time as Kubernetes writes it (seconds, Z)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 _SYSTEM_GROUPS = {"work.karmada.io", "policy.karmada.io", "config.karmada.io",
                   "cluster.karmada.io", "coordination.k8s.io", "scheduling.k8s.io"}
@@ -115,6 +121,10 @@ class KarmadaController:
         self._cluster_dirty = True
         self._unreachable_since: dict[str, float] = {}
         self._last_status_flush = 0.0
+        # Policy index: selectors naming an object, and "wide" ones (labelSelector/kind-only).
+        self._policies_by_uid: dict[str, dict[str, Any]] = {}
+        self._named: dict[tuple[str, str, str, str], set[str]] = {}
+        self._wide: dict[tuple[str, str], set[str]] = {}
         for member in members.values():
             member.on_status_change = self._member_status_changed
             member.on_capacity_change = self._member_capacity_changed
@@ -147,6 +157,7 @@ class KarmadaController:
             self._reload_customizations()
             for rt in (self.pp_rt, self.cpp_rt):
                 for policy in self.store.list(rt):
+                    self._index_policy(policy, policy["metadata"].get("uid", ""))
                     self._on_policy(policy)
             while True:
                 timeout = max(self._last_status_flush + self.sync_seconds - time.monotonic(), 0)
@@ -155,17 +166,19 @@ class KarmadaController:
                     events.append(await asyncio.wait_for(queue.get(), timeout))
                 while not queue.empty() and len(events) < 5000:
                     events.append(queue.get_nowait())
-                for event in events:
+                for index, event in enumerate(events):
                     try:
                         self._on_event(event)
                     except Exception:  # a bad object must not stop the control plane
                         log.exception("karmada controller failed on %s", event.type)
+                    if index % 20 == 19:
+                        await asyncio.sleep(0)  # keep the API server responsive in bursts
                 if time.monotonic() >= self._last_status_flush + self.sync_seconds:
                     self._last_status_flush = time.monotonic()
                     try:
                         self.sync_clusters()
                         self._retry_unscheduled()
-                        self.flush_statuses()
+                        await self.flush_statuses_async()
                     except Exception:
                         log.exception("karmada status sync failed")
         finally:
@@ -185,7 +198,11 @@ class KarmadaController:
                 self._on_binding(obj)
             return
         if rt.group_resource in (self.pp_rt.group_resource, self.cpp_rt.group_resource):
-            if event.type != "DELETED":
+            uid = obj["metadata"].get("uid", "")
+            if event.type == "DELETED":
+                self._index_policy(None, uid)
+            else:
+                self._index_policy(obj, uid)
                 self._on_policy(obj)
             return
         if rt.group_resource == self.ric_rt.group_resource:
@@ -213,8 +230,33 @@ class KarmadaController:
     def _reload_customizations(self) -> None:
         self.interpreter.set_user_customizations(self.store.list(self.ric_rt))
 
-    def _policies(self) -> list[dict[str, Any]]:
-        return [*self.store.list(self.pp_rt), *self.store.list(self.cpp_rt)]
+    def _index_policy(self, policy: dict[str, Any] | None, uid: str) -> None:
+        """(Re)index one policy by its selectors; ``None`` removes it."""
+        old = self._policies_by_uid.pop(uid, None)
+        if old is not None:
+            for bucket in (*self._named.values(), *self._wide.values()):
+                bucket.discard(uid)
+        if policy is None:
+            return
+        self._policies_by_uid[uid] = policy
+        namespace = policy["metadata"].get("namespace", "") if policy.get(
+            "kind") == "PropagationPolicy" else "*"
+        for selector in (policy.get("spec") or {}).get("resourceSelectors") or []:
+            gvk = (selector.get("apiVersion", ""), selector.get("kind", ""))
+            if selector.get("name"):
+                ns = selector.get("namespace") or namespace
+                self._named.setdefault((*gvk, ns, selector["name"]), set()).add(uid)
+            else:
+                self._wide.setdefault(gvk, set()).add(uid)
+
+    def _policies_for(self, template: dict[str, Any]) -> list[dict[str, Any]]:
+        """Policies whose selectors could match ``template`` (from the index)."""
+        meta = template["metadata"]
+        gvk = (template["apiVersion"], template["kind"])
+        uids = set(self._wide.get(gvk, ()))
+        for ns in (meta.get("namespace", ""), "*"):
+            uids |= self._named.get((*gvk, ns, meta["name"]), set())
+        return [self._policies_by_uid[u] for u in sorted(uids) if u in self._policies_by_uid]
 
     def _policy_rt(self, policy: dict[str, Any]) -> ResourceType:
         return self.pp_rt if policy.get("kind") == "PropagationPolicy" else self.cpp_rt
@@ -248,18 +290,23 @@ class KarmadaController:
     def _candidate_templates(self, policy: dict[str, Any]) -> Iterable[dict[str, Any]]:
         namespace = policy["metadata"].get("namespace") if policy.get(
             "kind") == "PropagationPolicy" else None
-        seen: set[tuple[str, str]] = set()
         for selector in (policy.get("spec") or {}).get("resourceSelectors") or []:
             key = (selector.get("apiVersion", ""), selector.get("kind", ""))
-            if key in seen:
-                continue
-            seen.add(key)
             try:
                 rt = self.store.resource(*key)
             except KeyError:
                 continue
-            if self._is_template_type(rt):
-                yield from self.store.list(rt, namespace)
+            if not self._is_template_type(rt):
+                continue
+            ns = selector.get("namespace") or namespace
+            if selector.get("name"):
+                if ns is None:
+                    continue  # a CPP naming a namespaced object without its namespace
+                obj = self.store.get(rt, ns, selector["name"])
+                if obj is not None:
+                    yield obj
+            else:
+                yield from self.store.list(rt, ns)
 
     def _release_policy(self, policy: dict[str, Any]) -> None:
         """A deleted policy stops claiming its templates; bindings and copies remain."""
@@ -292,7 +339,7 @@ class KarmadaController:
             if policy is not None and policy["metadata"].get("deletionTimestamp"):
                 policy = None
         if policy is None:
-            policy = detector.best_policy(template, self._policies())
+            policy = detector.best_policy(template, self._policies_for(template))
             if policy is None or not detector.policy_id(policy):
                 self._template_seen[key] = fingerprint
                 return
@@ -320,6 +367,10 @@ class KarmadaController:
         wanted = detector.build_binding(template, policy, replicas, existing)
         if existing is None:
             binding = self.store.create(self.rb_rt, wanted)
+        elif all(wanted["metadata"].get(k) == existing["metadata"].get(k)
+                 for k in ("labels", "annotations", "ownerReferences")) and (
+                wanted["spec"] == existing.get("spec")):
+            binding = existing
         else:
             wanted["status"] = existing.get("status")
             if wanted["status"] is None:
@@ -488,13 +539,24 @@ class KarmadaController:
         """Reflect member statuses into bindings and aggregate them into templates."""
         dirty, self._dirty_status = self._dirty_status, set()
         for namespace, name in sorted(dirty):
-            binding = self.store.get(self.rb_rt, namespace, name)
-            if binding is None or binding["metadata"].get("deletionTimestamp"):
-                continue
-            try:
-                self._sync_status(binding)
-            except Exception:
-                log.exception("status sync failed for %s/%s", namespace, name)
+            self._flush_one(namespace, name)
+
+    async def flush_statuses_async(self) -> None:
+        """``flush_statuses``, yielding to the loop between small batches."""
+        dirty, self._dirty_status = self._dirty_status, set()
+        for index, (namespace, name) in enumerate(sorted(dirty)):
+            self._flush_one(namespace, name)
+            if index % 10 == 9:
+                await asyncio.sleep(0)
+
+    def _flush_one(self, namespace: str, name: str) -> None:
+        binding = self.store.get(self.rb_rt, namespace, name)
+        if binding is None or binding["metadata"].get("deletionTimestamp"):
+            return
+        try:
+            self._sync_status(binding)
+        except Exception:
+            log.exception("status sync failed for %s/%s", namespace, name)
 
     def _reachable(self, name: str) -> bool:
         member = self.members.get(name)

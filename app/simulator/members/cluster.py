@@ -62,6 +62,8 @@ class Workload:
     plans: list[PodPlan] = field(default_factory=list)
     pod_keys: list[tuple[str, str]] = field(default_factory=list)
     holds_resources: bool = False
+    plans_attempt: int = -1
+    requests: dict[str, int] = field(default_factory=dict)
 
 
 class MemberCluster:
@@ -256,18 +258,15 @@ class MemberCluster:
             return
         run = workload.run
         before = (run.phase, run.attempt)
-        if not workload.plans or run.attempt != getattr(workload, "_plans_attempt", -1):
-            workload.plans = workload.model.pods(workload.obj, run)
-            workload._plans_attempt = run.attempt  # type: ignore[attr-defined]
-        requests = pod_total_requests(workload.plans)
-        fits = workload.holds_resources or self._fits(requests)
+        if run.attempt != workload.plans_attempt:
+            self._plan(workload)
+        fits = workload.holds_resources or self._fits(workload.requests)
         wake = advance(run, workload.policy, workload.scenario, self.timing, now, fits)
         if (run.phase, run.attempt) != before:
             if run.attempt != before[1]:
                 self._release(workload)
                 self._drop_pods(workload)
-                workload.plans = workload.model.pods(workload.obj, run)
-                workload._plans_attempt = run.attempt  # type: ignore[attr-defined]
+                self._plan(workload)
             self._on_phase(workload, before[0])
         if run.changed:
             run.changed = False
@@ -277,12 +276,16 @@ class MemberCluster:
         if wake is not None:
             self._schedule(key, wake)
 
+    def _plan(self, workload: Workload) -> None:
+        workload.plans = workload.model.pods(workload.obj, workload.run)
+        workload.plans_attempt = workload.run.attempt
+        workload.requests = pod_total_requests(workload.plans)
+
     def _on_phase(self, workload: Workload, previous: Phase) -> None:
         run = workload.run
         obj = workload.obj
         if run.phase in (Phase.STARTING, Phase.RUNNING) and not workload.holds_resources:
-            requests = pod_total_requests(workload.plans)
-            for k, v in requests.items():
+            for k, v in workload.requests.items():
                 self.allocated[k] = self.allocated.get(k, 0) + v
             workload.holds_resources = True
             if self.on_capacity_change:
@@ -306,7 +309,7 @@ class MemberCluster:
     def _release(self, workload: Workload) -> None:
         if not workload.holds_resources:
             return
-        for k, v in pod_total_requests(workload.plans).items():
+        for k, v in workload.requests.items():
             self.allocated[k] = max(self.allocated.get(k, 0) - v, 0)
         workload.holds_resources = False
 
@@ -331,7 +334,7 @@ class MemberCluster:
             return
         if run.phase == Phase.SUSPENDED:
             return
-        pending = self._insufficient(pod_total_requests(workload.plans)) if (
+        pending = self._insufficient(workload.requests) if (
             not workload.scenario.stuck_pending) else (
             f"0/{self.config.nodes} nodes are available: {self.config.nodes} node(s) had "
             "untolerated taint {simulator.ml-platform.io/stuck: }.")
@@ -394,7 +397,7 @@ class MemberCluster:
         pending: dict[str, int] = {k: 0 for k in allocatable}
         for workload in self.workloads.values():
             if workload.run.phase == Phase.PENDING:
-                for k, v in pod_total_requests(workload.plans).items():
+                for k, v in workload.requests.items():
                     pending[k] = pending.get(k, 0) + v
         return {"allocatable": render(allocatable), "allocated": render(allocated),
                 "allocating": render(pending)}
