@@ -269,7 +269,10 @@ class EmbeddedSimulator:
             "preferences": {},
         }
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(yaml.safe_dump(kubeconfig, sort_keys=False), encoding="utf-8")
+        # Written whole, then renamed: a reader polling for the file never sees half of it.
+        partial = target.with_name(f".{target.name}.tmp")
+        partial.write_text(yaml.safe_dump(kubeconfig, sort_keys=False), encoding="utf-8")
+        partial.replace(target)
         return target
 
     def __enter__(self) -> EmbeddedSimulator:

@@ -28,13 +28,11 @@ from __future__ import annotations
 import asyncio
 import bisect
 import builtins
-import collections
 import json
 import random
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from app.simulator.admission import (
     GENERATE_ALPHABET,
@@ -60,6 +58,7 @@ from app.simulator.selectors import (
     fields_match,
     parse_label_selector,
 )
+from app.simulator.store_feed import ChangeFeed, EventType, StoreEvent
 from app.simulator.store_gc import NAMESPACES, GarbageCollector
 from app.simulator.store_index import (
     GroupResource,
@@ -74,29 +73,6 @@ from app.simulator.store_index import (
 )
 
 __all__ = ["ObjectStore", "ResourceType", "StoreEvent"]
-
-EventType = Literal["ADDED", "MODIFIED", "DELETED"]
-
-
-@dataclass
-class StoreEvent:
-    """One change: the object after it (for DELETED: its last state)."""
-
-    type: EventType
-    rt: ResourceType
-    object: dict[str, Any]
-    resource_version: int = 0
-    # The previous state (MODIFIED/DELETED), so selector-filtered watches can turn a change
-    # that leaves/enters the selection into DELETED/ADDED as the real watch cache does.
-    old_object: dict[str, Any] | None = field(default=None, repr=False)
-    raw: bytes = field(default=b"", repr=False)
-
-
-@dataclass
-class _Subscriber:
-    queue: asyncio.Queue[StoreEvent]
-    group_resource: GroupResource | None
-    copies: bool
 
 
 class ObjectStore:
@@ -119,9 +95,7 @@ class ObjectStore:
         self._rv = 1
         # Warnings of the last admission (fieldValidation=Warn), read by the HTTP layer.
         self.warnings: builtins.list[str] = []
-        self._history: collections.deque[StoreEvent] = collections.deque(maxlen=history)
-        self._compacted_rv = 1  # changes with rv <= this are no longer in history
-        self._subscribers: list[_Subscriber] = []
+        self._feed = ChangeFeed(history)
         self._owners = OwnerIndex()
         self._gc = GarbageCollector(self, self._owners)
 
@@ -184,7 +158,7 @@ class ObjectStore:
         list_rv = self._rv
         if continue_token:
             start, list_rv = decode_continue(continue_token)
-            if list_rv < self._compacted_rv:
+            if list_rv < self._feed.compacted_rv:
                 # The real server cannot continue a list from a compacted snapshot either.
                 raise Gone(
                     "The provided continue parameter is too old to display a consistent list "
@@ -409,35 +383,24 @@ class ObjectStore:
     # ---- change feed --------------------------------------------------------------------------
 
     def subscribe(self, rt: ResourceType | None = None) -> asyncio.Queue[StoreEvent]:
-        """An in-process queue of every change (of `rt`'s group-resource, or all)."""
-        queue: asyncio.Queue[StoreEvent] = asyncio.Queue()
-        self._subscribers.append(_Subscriber(queue, rt.group_resource if rt else None, True))
-        return queue
+        """An in-process queue of every change (of `rt`'s group-resource, or all); copies."""
+        return self._feed.subscribe(rt.group_resource if rt else None, copies=True)
 
     def subscribe_raw(self, rt: ResourceType) -> asyncio.Queue[StoreEvent]:
         """Like `subscribe`, but events share the stored object (read-only; for watches)."""
-        queue: asyncio.Queue[StoreEvent] = asyncio.Queue()
-        self._subscribers.append(_Subscriber(queue, rt.group_resource, False))
-        return queue
+        return self._feed.subscribe(rt.group_resource, copies=False)
 
     def unsubscribe(self, queue: asyncio.Queue[StoreEvent]) -> None:
         """Stop delivering to `queue`."""
-        self._subscribers = [s for s in self._subscribers if s.queue is not queue]
+        self._feed.unsubscribe(queue)
 
     def history_since(self, rt: ResourceType, resource_version: int) -> Iterator[StoreEvent]:
         """Changes of `rt`'s group-resource after `resource_version` (Gone if compacted)."""
-        if resource_version < self._compacted_rv:
-            raise Gone(f"too old resource version: {resource_version} ({self._compacted_rv})")
-        for event in self._history:
-            if event.resource_version > resource_version and (
-                event.rt.group_resource == rt.group_resource
-            ):
-                yield event
+        return self._feed.since(rt.group_resource, resource_version)
 
     def compact(self) -> None:
         """Forget all history (every older watch resourceVersion becomes 410 Gone)."""
-        self._history.clear()
-        self._compacted_rv = self._rv
+        self._feed.compact(self._rv)
 
     # ---- internals ----------------------------------------------------------------------------
 
@@ -524,24 +487,13 @@ class ObjectStore:
         return entry
 
     def _emit(
-        self, kind: EventType, rt: ResourceType, entry: StoredObject, old: dict[str, Any] | None
+        self,
+        kind: EventType,
+        rt: ResourceType,
+        entry: StoredObject,
+        old: dict[str, Any] | None,
     ) -> None:
-        event_rt = self._buckets[rt.group_resource].rt
-        event = StoreEvent(kind, event_rt, entry.obj, entry.rv, old, entry.raw)
-        if len(self._history) == self._history.maxlen and self._history:
-            self._compacted_rv = self._history[0].resource_version
-        self._history.append(event)
-        for sub in self._subscribers:
-            if sub.group_resource is not None and sub.group_resource != rt.group_resource:
-                continue
-            if sub.copies:
-                copy_obj = json.loads(entry.raw)
-                copy_old = json.loads(dumps(old)) if old is not None else None
-                sub.queue.put_nowait(
-                    StoreEvent(kind, event_rt, copy_obj, entry.rv, copy_old, entry.raw)
-                )
-            else:
-                sub.queue.put_nowait(event)
+        self._feed.emit(kind, self._buckets[rt.group_resource].rt, entry, old)
 
     def _mark_deleting(
         self,

@@ -51,10 +51,12 @@ def test_run_standalone_serves_until_sigterm(tmp_path: Path) -> None:
         while True:
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/_sim/healthz").status_code == 200:
-                    break
+                healthy = httpx.get(f"http://127.0.0.1:{port}/_sim/healthz").status_code == 200
             except httpx.TransportError:
-                pass
+                healthy = False
+            # The kubeconfig is written right after the port is bound.
+            if healthy and kubeconfig.exists():
+                break
             assert time.monotonic() < deadline, "standalone simulator did not come up"
             time.sleep(0.05)
         config = yaml.safe_load(kubeconfig.read_text())
