@@ -387,7 +387,7 @@ async def test_batch_job_success_aggregates_complete_on_the_template(
 
     async def complete() -> Any:
         obj = await batch.read_namespaced_job_status(name, karmada_ns)
-        conditions = {c.type: c for c in (obj.status.conditions or [])}
+        conditions = {c.type: c for c in ((obj.status and obj.status.conditions) or [])}
         return obj if "Complete" in conditions else None
 
     done = await eventually(complete)
@@ -428,7 +428,7 @@ async def test_failed_batch_job_never_reaches_failed_on_template_karmada_7844(
     assert [c["type"] for c in item["status"]["conditions"]] == ["FailureTarget", "Failed"]
     await asyncio.sleep(0.3)  # several status sync periods: the template must stay non-failed
     template = await batch.read_namespaced_job_status(name, karmada_ns)
-    assert not any(c.type == "Failed" for c in template.status.conditions or [])
+    assert not any(c.type == "Failed" for c in (template.status and template.status.conditions) or [])
 
 
 async def test_scenarios_control_api_makes_matching_jobs_fail(
