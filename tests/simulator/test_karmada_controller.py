@@ -428,7 +428,9 @@ async def test_failed_batch_job_never_reaches_failed_on_template_karmada_7844(
     assert [c["type"] for c in item["status"]["conditions"]] == ["FailureTarget", "Failed"]
     await asyncio.sleep(0.3)  # several status sync periods: the template must stay non-failed
     template = await batch.read_namespaced_job_status(name, karmada_ns)
-    assert not any(c.type == "Failed" for c in (template.status and template.status.conditions) or [])
+    assert not any(
+        c.type == "Failed" for c in (template.status and template.status.conditions) or []
+    )
 
 
 async def test_scenarios_control_api_makes_matching_jobs_fail(
@@ -714,3 +716,94 @@ async def test_gpu_allocation_shows_in_resource_summary(
     summary = await eventually(allocated)
     assert int(summary["allocated"]["nvidia.com/gpu"]) >= 2
     await batch.delete_namespaced_job(name, karmada_ns)
+
+
+async def test_suspend_flows_to_the_member_and_back_into_the_template(
+    karmada_sim: EmbeddedSimulator, karmada_client: client.ApiClient, karmada_ns: str
+) -> None:
+    api = client.CustomObjectsApi(karmada_client)
+    name = "rj-suspend"
+    await create(
+        api,
+        RAY,
+        karmada_ns,
+        rayjob(
+            name,
+            karmada_ns,
+            **{"simulator.ml-platform.io/scenario": json.dumps({"runSeconds": 30})},
+        ),
+    )
+    await create(api, PP, karmada_ns, policy(name, karmada_ns, "RayJob", "ray.io/v1", ONE_OF))
+
+    async def deployment(state: str) -> Any:
+        obj = await get(api, RAY, karmada_ns, name)
+        return obj if (obj.get("status") or {}).get("jobDeploymentStatus") == state else None
+
+    await eventually(lambda: deployment("Running"))
+    await api.patch_namespaced_custom_object(
+        RAY[0],
+        RAY[1],
+        karmada_ns,
+        RAY[2],
+        name,
+        {"spec": {"suspend": True}},
+        _content_type="application/merge-patch+json",
+    )
+    suspended = await eventually(lambda: deployment("Suspended"))
+    assert "rayClusterName" not in suspended["status"]
+    key = ("ray.io/v1", "RayJob", karmada_ns, name)
+
+    def pods(s: Simulator) -> int:
+        return sum(
+            1
+            for m in s.karmada.members.values()  # type: ignore[attr-defined]
+            for (ns, _), owner in m.pod_owner.items()
+            if owner == key
+        )
+
+    assert karmada_sim.call(pods) == 0
+    await api.patch_namespaced_custom_object(
+        RAY[0],
+        RAY[1],
+        karmada_ns,
+        RAY[2],
+        name,
+        {"spec": {"suspend": False}},
+        _content_type="application/merge-patch+json",
+    )
+    await eventually(lambda: deployment("Running"))
+
+
+async def test_pytorchjob_status_aggregated_by_the_lua_customization(
+    karmada_client: client.ApiClient, karmada_ns: str
+) -> None:
+    api = client.CustomObjectsApi(karmada_client)
+    pytorch = ("kubeflow.org", "v1", "pytorchjobs")
+    doc = yaml.safe_load(
+        (
+            reference_dir() / "kubeflow-training-operator-v1" / "examples" / "pytorch_simple.yaml"
+        ).read_text()
+    )
+    name = "pt-simple"
+    doc["metadata"] = {"name": name, "namespace": karmada_ns}
+    await create(api, pytorch, karmada_ns, doc)
+    await create(
+        api, PP, karmada_ns, policy(name, karmada_ns, "PyTorchJob", "kubeflow.org/v1", ONE_OF)
+    )
+
+    async def succeeded() -> Any:
+        obj = await get(api, pytorch, karmada_ns, name)
+        conditions = (obj.get("status") or {}).get("conditions") or []
+        return (
+            obj
+            if any(c["type"] == "Succeeded" and c["status"] == "True" for c in conditions)
+            else None
+        )
+
+    done = await eventually(succeeded)
+    status = done["status"]
+    assert status["replicaStatuses"]["Master"]["succeeded"] == 1
+    assert status["completionTime"]
+    rb = await get(api, RB, karmada_ns, f"{name}-pytorchjob")
+    [item] = rb["status"]["aggregatedStatus"]
+    assert item["health"] == "Healthy"
