@@ -63,6 +63,7 @@ class Workload:
     pod_keys: list[tuple[str, str]] = field(default_factory=list)
     holds_resources: bool = False
     plans_attempt: int = -1
+    reported: set[tuple[str, int]] = field(default_factory=set)  # (event reason, attempt)
     requests: dict[str, int] = field(default_factory=dict)
 
 
@@ -268,6 +269,7 @@ class MemberCluster:
                 self._drop_pods(workload)
                 self._plan(workload)
             self._on_phase(workload, before[0])
+        self._pod_events(workload, fits)
         if run.changed:
             run.changed = False
             self._render(workload)
@@ -275,6 +277,31 @@ class MemberCluster:
                 self.on_status_change(self.name, key)
         if wake is not None:
             self._schedule(key, wake)
+
+    def _pod_events(self, workload: Workload, fits: bool) -> None:
+        """kube-scheduler / kubelet events for the pods, once per attempt."""
+        run = workload.run
+        namespace = workload.obj["metadata"].get("namespace", "default")
+        reason, kind, message = "", "Normal", ""
+        if run.phase == Phase.PENDING and (not fits or workload.scenario.stuck_pending):
+            reason, kind = "FailedScheduling", "Warning"
+            message = self._insufficient(workload.requests)
+        elif run.phase == Phase.STARTING and workload.scenario.image_pull_backoff:
+            image = next((c.get("image", "") for p in workload.plans[:1]
+                          for c in (p.template.get("spec") or {}).get("containers") or []), "")
+            reason, kind = "BackOff", "Warning"
+            message = f'Back-off pulling image "{image}"'
+        elif run.phase == Phase.RUNNING:
+            reason, message = "Started", "Started container"
+        if not reason or (reason, run.attempt) in workload.reported:
+            return
+        workload.reported.add((reason, run.attempt))
+        for plan in workload.plans:
+            pod = {"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {"name": plan.name, "namespace": namespace,
+                                "uid": (self.pods.get((namespace, plan.name)) or {}).get(
+                                    "metadata", {}).get("uid", "")}}
+            self._event(pod, kind, reason, message)
 
     def _plan(self, workload: Workload) -> None:
         workload.plans = workload.model.pods(workload.obj, workload.run)
@@ -324,7 +351,8 @@ class MemberCluster:
         obj = workload.obj
         namespace = obj["metadata"].get("namespace", "default")
         obj["status"] = workload.model.status(obj, run, workload.scenario, self.iso)
-        if run.cleaned_up or (run.phase == Phase.SUSPENDED and run.suspend_complete):
+        cleaned = run.terminal and workload.policy.clean_pods_on_finish
+        if cleaned or run.cleaned_up or (run.phase == Phase.SUSPENDED and run.suspend_complete):
             if run.cleaned_up and workload.holds_resources:
                 self._release(workload)
                 if self.on_capacity_change:

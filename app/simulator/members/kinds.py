@@ -251,6 +251,7 @@ class KubeflowModel:
             backoff_limit=retries,
             suspend=bool(run_policy.get("suspend")),
             ttl_seconds_after_finished=_float(run_policy.get("ttlSecondsAfterFinished")),
+            clean_pods_on_finish=run_policy.get("cleanPodPolicy") == "All",
         )
 
     def _specs(self, obj: dict[str, Any]) -> dict[str, dict[str, Any]]:

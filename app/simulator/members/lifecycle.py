@@ -37,6 +37,9 @@ class RunPolicy:
     backoff_limit: int = 0  # retries after the first failed attempt
     suspend: bool = False
     ttl_seconds_after_finished: float | None = None
+    # Kubeflow runPolicy.cleanPodPolicy "All": every pod is deleted when the job finishes
+    # ("Running" only deletes running ones, and ours have all terminated by then).
+    clean_pods_on_finish: bool = False
 
 
 @dataclass(frozen=True)
