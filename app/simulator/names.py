@@ -99,3 +99,50 @@ def name_errors(group: str, kind: str, name: str) -> list[str]:
     """Why `name` is not a valid name for objects of this kind (empty list if it is)."""
     rule = NAME_RULES.get((group, kind), dns1123_subdomain_errors)
     return rule(name)
+
+
+# ---- labels and annotations (apimachinery validation.IsQualifiedName / IsValidLabelValue) ----
+
+QUALIFIED_NAME_MAX = 63
+LABEL_VALUE_MAX = 63
+_QUALIFIED_NAME = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+_QUALIFIED_NAME_RE = re.compile(f"^{_QUALIFIED_NAME}$")
+_LABEL_VALUE = f"({_QUALIFIED_NAME})?"
+_LABEL_VALUE_RE = re.compile(f"^{_LABEL_VALUE}$")
+
+
+def qualified_name_errors(key: str) -> list[str]:
+    """Why `key` is not a qualified name (`[prefix/]name`), as label and annotation keys must be."""
+    errors: list[str] = []
+    prefix, _, name = key.rpartition("/")
+    if "/" in key:
+        if not prefix:
+            errors.append("prefix part must be non-empty")
+        else:
+            errors.extend("prefix part " + e for e in dns1123_subdomain_errors(prefix))
+    if not name:
+        errors.append("name part must be non-empty")
+    elif len(name) > QUALIFIED_NAME_MAX:
+        errors.append(f"name part must be no more than {QUALIFIED_NAME_MAX} characters")
+    if name and not _QUALIFIED_NAME_RE.match(name):
+        errors.append(
+            "name part must consist of alphanumeric characters, '-', '_' or '.', and must start"
+            " and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or"
+            f" '123-abc', regex used for validation is '{_QUALIFIED_NAME}')"
+        )
+    return errors
+
+
+def label_value_errors(value: str) -> list[str]:
+    """Why `value` is not a valid label value (empty is valid)."""
+    errors: list[str] = []
+    if len(value) > LABEL_VALUE_MAX:
+        errors.append(f"must be no more than {LABEL_VALUE_MAX} characters")
+    if not _LABEL_VALUE_RE.match(value):
+        errors.append(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-',"
+            " '_' or '.', and must start and end with an alphanumeric character (e.g."
+            f" 'MyValue',  or 'my_value',  or '12345', regex used for validation is"
+            f" '{_LABEL_VALUE}')"
+        )
+    return errors

@@ -38,7 +38,7 @@ import yaml
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import ValidationError
 
-from app.simulator.names import name_errors
+from app.simulator.names import label_value_errors, name_errors, qualified_name_errors
 
 JsonDict = dict[str, Any]
 
@@ -367,13 +367,43 @@ class ResourceSchema:
         """`validate` for an object that is already defaulted and pruned (the API server path)."""
         errors: list[FieldError] = []
         meta = prepared.get("metadata")
-        if isinstance(meta, dict) and isinstance(meta.get("name"), str):
-            for message in name_errors(self.group, self.kind, meta["name"]):
-                errors.append(
-                    FieldError("metadata.name", f'Invalid value: "{meta["name"]}": {message}')
-                )
+        if isinstance(meta, dict):
+            errors.extend(self._metadata_errors(meta, "metadata"))
+        template_meta = ((prepared.get("spec") or {}).get("template") or {}).get("metadata")
+        if self.group == "batch" and self.kind == "Job" and isinstance(template_meta, dict):
+            # ValidatePodTemplateSpec: a Job's pod template labels are checked like any labels.
+            errors.extend(self._metadata_errors(template_meta, "spec.template.metadata"))
         for err in self._get_validator().iter_errors(prepared):
             errors.append(_field_error(err))
+        return errors
+
+    def _metadata_errors(self, meta: JsonDict, path: str) -> list[FieldError]:
+        # ObjectMeta validation of the API server (ValidateObjectMeta): name rule of the kind,
+        # label keys/values, annotation keys.
+        errors: list[FieldError] = []
+        name = meta.get("name")
+        if isinstance(name, str) and path == "metadata":
+            for message in name_errors(self.group, self.kind, name):
+                errors.append(FieldError("metadata.name", f'Invalid value: "{name}": {message}'))
+        labels = meta.get("labels")
+        if isinstance(labels, dict):
+            for key, value in labels.items():
+                for message in qualified_name_errors(str(key)):
+                    errors.append(
+                        FieldError(f"{path}.labels", f'Invalid value: "{key}": {message}')
+                    )
+                if isinstance(value, str):
+                    for message in label_value_errors(value):
+                        errors.append(
+                            FieldError(f"{path}.labels", f'Invalid value: "{value}": {message}')
+                        )
+        annotations = meta.get("annotations")
+        if isinstance(annotations, dict):
+            for key in annotations:
+                for message in qualified_name_errors(str(key).lower()):
+                    errors.append(
+                        FieldError(f"{path}.annotations", f'Invalid value: "{key}": {message}')
+                    )
         return errors
 
     def _get_validator(self) -> Draft4Validator:

@@ -293,3 +293,40 @@ def test_builtin_service_name_must_be_dns1035() -> None:
     assert [e.field for e in schema.validate(svc)] == ["metadata.name"]
     svc["metadata"]["name"] = "svc-1"
     assert schema.validate(svc) == []
+
+
+def test_label_keys_and_values_are_validated_like_the_api_server() -> None:
+    schema = _rayjob_schema()
+    obj = _rayjob_sample()
+    obj["metadata"]["labels"] = {
+        "ml-platform.io/job-id": "a" * 63,
+        "app.kubernetes.io/managed-by": "ml-platform",
+        "empty": "",
+    }
+    assert schema.validate(obj) == []
+    # A job id of a 63-character jobName plus "-<8 hex>" is too long for a label value.
+    obj["metadata"]["labels"]["ml-platform.io/job-id"] = "a" * 63 + "-0123abcd"
+    errors = schema.validate(obj)
+    assert [e.field for e in errors] == ["metadata.labels"]
+    assert "must be no more than 63 characters" in errors[0].message
+    obj["metadata"]["labels"] = {"Bad_Prefix/x": "v", "ok": "-bad"}
+    fields = [e.field for e in schema.validate(obj)]
+    assert fields == ["metadata.labels", "metadata.labels"]
+
+
+def test_job_pod_template_labels_are_validated() -> None:
+    schema = ResourceSchema.from_builtin(
+        BUILTIN / "apis__batch__v1_openapi.json", "io.k8s.api.batch.v1.Job"
+    )
+    job = {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {"name": "j"},
+        "spec": {
+            "template": {
+                "metadata": {"labels": {"ml-platform.io/job-id": "x" * 70}},
+                "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]},
+            }
+        },
+    }
+    assert [e.field for e in schema.validate(job)] == ["spec.template.metadata.labels"]
