@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
@@ -34,6 +35,8 @@ from app.simulator.routing import counter_key, parse_api_path
 
 if TYPE_CHECKING:
     from app.simulator.runtime import Simulator
+
+logger = logging.getLogger(__name__)
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -76,6 +79,9 @@ def build_app(sim: Simulator) -> ASGIApp:
             raise NotFound("the server could not find the requested resource")
         except ApiError as exc:
             return status_response(exc)
+        except Exception as exc:  # a simulator bug: answer a Status, keep serving
+            logger.exception("simulator error on %s %s", request.method, request.url.path)
+            return status_response(InternalError(f"simulator error: {exc!r}"))
 
     starlette = Starlette(
         routes=[*control_routes(sim), Route("/{path:path}", api, methods=ALL_METHODS)]
