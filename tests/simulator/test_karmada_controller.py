@@ -807,3 +807,45 @@ async def test_pytorchjob_status_aggregated_by_the_lua_customization(
     rb = await get(api, RB, karmada_ns, f"{name}-pytorchjob")
     [item] = rb["status"]["aggregatedStatus"]
     assert item["health"] == "Healthy"
+
+
+async def test_cluster_propagation_policy_claims_namespaced_template(
+    karmada_client: client.ApiClient, karmada_ns: str
+) -> None:
+    api = client.CustomObjectsApi(karmada_client)
+    batch = client.BatchV1Api(karmada_client)
+    name = "job-cpp"
+    cpp = {
+        "apiVersion": "policy.karmada.io/v1alpha1",
+        "kind": "ClusterPropagationPolicy",
+        "metadata": {"name": f"{karmada_ns}-cpp"},
+        "spec": {
+            "resourceSelectors": [{"apiVersion": "batch/v1", "kind": "Job",
+                                   "namespace": karmada_ns, "name": name}],
+            "placement": {"clusterAffinities": [
+                {"affinityName": "gpu", "labelSelector": {"matchLabels": {"tier": "none"}}},
+                {"affinityName": "any", "clusterNames": ["member3"]}]},
+        },
+    }
+    await api.create_cluster_custom_object("policy.karmada.io", "v1alpha1",
+                                           "clusterpropagationpolicies", cpp)
+    try:
+        await batch.create_namespaced_job(karmada_ns, job(name, karmada_ns))
+
+        async def bound() -> Any:
+            rb = await get_or_none(get(api, RB, karmada_ns, f"{name}-job"))
+            return rb if (rb or {}).get("spec", {}).get("clusters") else None
+
+        rb = await eventually(bound)
+        assert rb["spec"]["clusters"] == [{"name": "member3", "replicas": 1}]
+        assert rb["status"]["schedulerObservingAffinityName"] == "any"
+        assert set(rb["metadata"]["labels"]) == {
+            "clusterpropagationpolicy.karmada.io/permanent-id",
+            "resourcebinding.karmada.io/permanent-id"}
+        template = await batch.read_namespaced_job(name, karmada_ns)
+        assert template.metadata.annotations["clusterpropagationpolicy.karmada.io/name"] == (
+            cpp["metadata"]["name"])
+    finally:
+        await api.delete_cluster_custom_object("policy.karmada.io", "v1alpha1",
+                                               "clusterpropagationpolicies",
+                                               cpp["metadata"]["name"])

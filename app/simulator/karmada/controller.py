@@ -444,7 +444,7 @@ class KarmadaController:
         status["schedulerObservedGeneration"] = binding["metadata"].get("generation", 1)
         status.setdefault("lastScheduledTime", now)
         if result.affinity_name:
-            status["schedulerObservedAffinityName"] = result.affinity_name
+            status["schedulerObservingAffinityName"] = result.affinity_name
         if status != binding.get("status"):
             binding = self.store.patch(self.rb_rt, bkey[0], bkey[1], {"status": status},
                                        subresource="status")
