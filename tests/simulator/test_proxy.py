@@ -142,3 +142,50 @@ async def test_unknown_cluster_is_404(http: httpx.AsyncClient) -> None:
     got = await http.get(PROXY.format(cluster="nowhere") + "api/v1/namespaces/default/pods")
     assert got.status_code == 404
     assert got.json()["reason"] == "NotFound"
+
+
+async def test_rayjob_operator_objects_are_listed_on_the_member(
+    http: httpx.AsyncClient, karmada_ns: str
+) -> None:
+    name = "proxied-ray"
+    rayjob = {"apiVersion": "ray.io/v1", "kind": "RayJob",
+              "metadata": {"name": name, "namespace": karmada_ns, "annotations": {
+                  "simulator.ml-platform.io/scenario": json.dumps({"runSeconds": 30})}},
+              "spec": {"entrypoint": "python train.py", "rayClusterSpec": {
+                  "headGroupSpec": {"rayStartParams": {}, "template": {"spec": {"containers": [
+                      {"name": "ray-head", "image": "rayproject/ray:2.46.0"}]}}},
+                  "workerGroupSpecs": [{"groupName": "gpu", "replicas": 2, "rayStartParams": {},
+                                        "template": {"spec": {"containers": [
+                                            {"name": "ray-worker",
+                                             "image": "rayproject/ray:2.46.0"}]}}}]}}}
+    policy = {"apiVersion": "policy.karmada.io/v1alpha1", "kind": "PropagationPolicy",
+              "metadata": {"name": name, "namespace": karmada_ns},
+              "spec": {"resourceSelectors": [{"apiVersion": "ray.io/v1", "kind": "RayJob",
+                                              "name": name}],
+                       "placement": {"clusterAffinity": {"clusterNames": ["member1"]}}}}
+    assert (await http.post(f"/apis/ray.io/v1/namespaces/{karmada_ns}/rayjobs",
+                            json=rayjob)).status_code == 201
+    assert (await http.post(
+        f"/apis/policy.karmada.io/v1alpha1/namespaces/{karmada_ns}/propagationpolicies",
+        json=policy)).status_code == 201
+    base = PROXY.format(cluster="member1")
+
+    async def running() -> Any:
+        got = await http.get(base + f"api/v1/namespaces/{karmada_ns}/pods",
+                             params={"labelSelector": "ray.io/is-ray-node=yes"})
+        pods = got.json()["items"]
+        return pods if len(pods) == 3 and all(
+            p["status"]["phase"] == "Running" for p in pods) else None
+
+    pods = await until(running)
+    cluster = pods[0]["metadata"]["labels"]["ray.io/cluster"]
+    workers = [p for p in pods if p["metadata"]["labels"]["ray.io/node-type"] == "worker"]
+    assert {p["metadata"]["labels"]["ray.io/group"] for p in workers} == {"gpu"}
+    clusters = (await http.get(base + f"apis/ray.io/v1/namespaces/{karmada_ns}/rayclusters"))
+    assert [c["metadata"]["name"] for c in clusters.json()["items"]] == [cluster]
+    services = await http.get(base + f"api/v1/namespaces/{karmada_ns}/services")
+    assert f"{cluster}-head-svc" in [s["metadata"]["name"] for s in services.json()["items"]]
+    jobs = await http.get(base + f"apis/batch/v1/namespaces/{karmada_ns}/jobs")
+    assert [j["metadata"]["name"] for j in jobs.json()["items"]] == [name]
+    rayjobs = await http.get(base + f"apis/ray.io/v1/namespaces/{karmada_ns}/rayjobs/{name}")
+    assert rayjobs.json()["status"]["rayClusterName"] == cluster

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.simulator.config import MemberConfig
-from app.simulator.members.kinds import MODELS, KindModel, pod_total_requests
+from app.simulator.members.kinds import MODELS, KindModel, derived_objects, pod_total_requests
 from app.simulator.members.lifecycle import Phase, Run, RunPolicy, Timing, advance
 from app.simulator.members.logs import pod_log_lines
 from app.simulator.members.pods import PodPlan, render_pod
@@ -81,6 +81,8 @@ class MemberCluster:
         self.workloads: dict[ObjKey, Workload] = {}
         self.pods: dict[tuple[str, str], dict[str, Any]] = {}
         self.pod_owner: dict[tuple[str, str], ObjKey] = {}
+        # Objects operators create besides pods (RayCluster, Services, submitter Jobs).
+        self.derived: dict[ObjKey, list[dict[str, Any]]] = {}
         self.events: list[dict[str, Any]] = []
         self.allocated: dict[str, int] = {}
         self.allocating: dict[str, int] = {}
@@ -183,6 +185,7 @@ class MemberCluster:
         """Remove a propagated object and everything its operator created."""
         self.objects.pop(key, None)
         workload = self.workloads.pop(key, None)
+        self.derived.pop(key, None)
         if workload is not None:
             self._release(workload)
             self._drop_pods(workload)
@@ -195,8 +198,17 @@ class MemberCluster:
         return copy.deepcopy(obj) if obj is not None else None
 
     def list_kind(self, api_version: str, kind: str, namespace: str | None) -> list[dict[str, Any]]:
-        return [copy.deepcopy(o) for (av, k, ns, _), o in sorted(self.objects.items())
-                if av == api_version and k == kind and (namespace is None or ns == namespace)]
+        found = {key: o for key, o in self.objects.items()
+                 if key[0] == api_version and key[1] == kind
+                 and (namespace is None or key[2] == namespace)}
+        for objects in self.derived.values():
+            for o in objects:
+                meta = o["metadata"]
+                if o["apiVersion"] == api_version and o["kind"] == kind and (
+                        namespace is None or meta.get("namespace") == namespace):
+                    found.setdefault((api_version, kind, meta.get("namespace", ""),
+                                      meta["name"]), o)
+        return [copy.deepcopy(found[k]) for k in sorted(found)]
 
     def _event(self, obj: dict[str, Any], kind: str, reason: str, message: str) -> None:
         meta = obj["metadata"]
@@ -351,6 +363,7 @@ class MemberCluster:
         obj = workload.obj
         namespace = obj["metadata"].get("namespace", "default")
         obj["status"] = workload.model.status(obj, run, workload.scenario, self.iso)
+        self.derived[workload.key] = derived_objects(obj, run, obj["status"], workload.plans)
         cleaned = run.terminal and workload.policy.clean_pods_on_finish
         if cleaned or run.cleaned_up or (run.phase == Phase.SUSPENDED and run.suspend_complete):
             if run.cleaned_up and workload.holds_resources:
