@@ -88,8 +88,23 @@ def _decimal_string(value: Fraction) -> str:
     return f"{sign}{math.ceil(value * 10**9)}n"
 
 
+def _exponent_string(value: Fraction) -> str:
+    """Canonical DecimalExponent: mantissa and an exponent that is a multiple of 3."""
+    exponent = 0
+    while value.denominator != 1 and exponent > -9:
+        value *= 1000
+        exponent -= 3
+    number = math.ceil(value)
+    while number and number % 1000 == 0 and exponent < 18:
+        number //= 1000
+        exponent += 3
+    return f"{number}e{exponent}" if exponent else str(number)
+
+
 def format_quantity(value: Fraction, fmt: str) -> str:
     """Print a value canonically in ``fmt`` (Quantity.String / CanonicalizeBytes)."""
+    if fmt == DECIMAL_EXPONENT:
+        return _exponent_string(value)
     if fmt == BINARY_SI and value.denominator == 1 and abs(value) >= 1024:
         for suffix, power in sorted(_BINARY.items(), key=lambda item: -item[1]):
             scaled = value / 1024**power
