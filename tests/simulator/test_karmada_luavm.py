@@ -111,7 +111,8 @@ def test_pod_dependencies_cover_volumes_env_and_pull_secrets() -> None:
 
 @pytest.mark.parametrize("text,milli,canonical", [
     ("500m", 500, "500m"), ("2", 2000, "2"), ("1.5", 1500, "1500m"), ("2Gi", None, "2Gi"),
-    ("1e3", 1000000, "1e3"), ("1500e-3", 1500, "1500e-3"), ("0.1", 100, "100m"), ("1536Mi", None, "1536Mi"),
+    ("1e3", 1000000, "1e3"), ("1500e-3", 1500, "1500e-3"), ("0.1", 100, "100m"),
+    ("1536Mi", None, "1536Mi"),
 ])
 def test_quantities(text: str, milli: int | None, canonical: str) -> None:
     q = Quantity.parse(text)
