@@ -148,8 +148,32 @@ async def handle_resource(
         )
         if deleted is None:
             raise NotFound.of(rt.plural, rt.group, ap.name)
-        return json_response(deleted)
+        return _deleted_response(store, rt, ap, deleted)
     raise MethodNotAllowed(f"{method} is not supported")
+
+
+def _deleted_response(
+    store: ObjectStore, rt: ResourceType, ap: ApiPath, deleted: dict[str, Any]
+) -> Response:
+    # As the real handler (apiserver handlers/delete.go): the object while deletion is
+    # pending (finalizers); once deleted, the object or a Success Status depending on the
+    # registry. (202 only for the deprecated orphanDependents=false, not emulated.)
+    assert ap.name is not None
+    if store.get_raw(rt, ap.namespace, ap.name) is not None:
+        return json_response(deleted)
+    if rt.return_deleted_object:
+        return json_response(deleted)
+    details: dict[str, Any] = {"name": ap.name, "group": rt.group, "kind": rt.plural}
+    details["uid"] = deleted.get("metadata", {}).get("uid")
+    return json_response(
+        {
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Success",
+            "details": details,
+        }
+    )
 
 
 def _check_namespace(rt: ResourceType, ap: ApiPath, meta: dict[str, Any]) -> None:

@@ -120,6 +120,9 @@ class ResourceType:
     extra_subresources: tuple[str, ...] = field(default=(), compare=False)
     # Whether this version is the storage/preferred version of its group-resource.
     preferred: bool = field(default=True, compare=False)
+    # DELETE answers the deleted object (custom resources) or a Success Status (built-in
+    # registries: genericregistry.Store.ReturnDeletedObject is false).
+    return_deleted_object: bool = field(default=True, compare=False)
     schema: ResourceSchema | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -157,6 +160,7 @@ def load_resource_types(reference: Path) -> list[ResourceType]:
                 singular=b.kind.lower(),
                 short_names=b.short_names,
                 printer_columns=b.columns,
+                return_deleted_object=False,
                 schema=schema,
             )
         )
@@ -181,6 +185,7 @@ def load_resource_types(reference: Path) -> list[ResourceType]:
                 },
             ),
             extra_subresources=("proxy",),
+            return_deleted_object=False,
             schema=ResourceSchema.from_json_schema(reference / CLUSTER_SCHEMA),
         )
     )

@@ -505,3 +505,17 @@ async def test_deleting_namespace_deletes_its_contents(
     with pytest.raises(ApiException) as missing:
         await core.create_namespaced_config_map(namespace, {"metadata": {"name": "d"}})
     assert missing.value.status == 404
+
+
+async def test_delete_answers_object_for_crds_and_status_for_builtins(
+    api_client: client.ApiClient, namespace: str
+) -> None:
+    api = client.CustomObjectsApi(api_client)
+    core = client.CoreV1Api(api_client)
+    await api.create_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, rayjob("del"))
+    deleted = await api.delete_namespaced_custom_object(GROUP, VERSION, namespace, PLURAL, "del")
+    assert deleted["kind"] == "RayJob"
+    await core.create_namespaced_config_map(namespace, {"metadata": {"name": "del"}})
+    status = await core.delete_namespaced_config_map("del", namespace)
+    assert status.status == "Success"
+    assert status.details.name == "del"
