@@ -243,3 +243,41 @@ def test_scenario_annotation_beats_rules() -> None:
     assert book.for_object({"metadata": {"name": "other"}}) == Scenario()
     with pytest.raises(ValueError):
         book.add({"match": {"nameContains": "x"}, "scenario": {"outcome": "Maybe"}})
+
+
+KUBEFLOW_SAMPLES = [
+    ("kubeflow.org/v1", "PyTorchJob",
+     "kubeflow-training-operator-v1/crds/kubeflow.org_pytorchjobs.yaml",
+     "kubeflow-training-operator-v1/examples/pytorch_simple.yaml", "v1"),
+    ("kubeflow.org/v1", "TFJob", "kubeflow-training-operator-v1/crds/kubeflow.org_tfjobs.yaml",
+     "kubeflow-training-operator-v1/examples/tensorflow_dist-mnist_tf_job_mnist.yaml", "v1"),
+    ("kubeflow.org/v1", "JAXJob", "kubeflow-training-operator-v1/crds/kubeflow.org_jaxjobs.yaml",
+     "kubeflow-training-operator-v1/examples/jax_cpu-demo_demo.yaml", "v1"),
+    ("kubeflow.org/v2beta1", "MPIJob", "kubeflow-mpi-operator/crds/kubeflow.org_mpijobs.yaml",
+     "kubeflow-mpi-operator/examples/pi.yaml", "v2beta1"),
+]
+
+
+@pytest.mark.parametrize("api_version,kind,crd,sample,version", KUBEFLOW_SAMPLES,
+                         ids=[s[1] for s in KUBEFLOW_SAMPLES])
+def test_kubeflow_statuses_validate_against_their_crds(
+    api_version: str, kind: str, crd: str, sample: str, version: str
+) -> None:
+    schema = ResourceSchema.from_crd(reference_dir() / crd, version)
+    obj = yaml.safe_load((reference_dir() / sample).read_text())
+    obj["metadata"].update(namespace="default", uid="u")
+    model = MODELS[(api_version, kind)]
+    for scenario, until, policy in (
+        (Scenario(), 1.5, RunPolicy()), (Scenario(), 100, RunPolicy()),
+        (Scenario(outcome="Failed"), 100, RunPolicy()),
+        (Scenario(run_seconds=60), 100, RunPolicy(active_deadline_seconds=2)),
+        (Scenario(), 5, RunPolicy(suspend=True)),
+    ):
+        run = Run(created_at=0.0)
+        drive(run, policy, scenario, until)
+        advance(run, policy, scenario, TIMING, until, True)
+        status = model.status(obj, run, scenario, iso)
+        full = {**obj, "status": status}
+        assert schema.validate(schema.apply_defaults(full)) == [], (kind, run.phase)
+        assert [p for p in schema.unknown_fields(full) if p.startswith("status")] == []
+        assert status["conditions"][0]["type"] == "Created"
