@@ -28,17 +28,23 @@ import functools
 import hashlib
 import json
 import os
-import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft4Validator
-from jsonschema.exceptions import ValidationError
 
+from app.simulator.field_errors import FieldError, field_error, format_path
 from app.simulator.names import label_value_errors, name_errors, qualified_name_errors
+
+__all__ = [
+    "FieldError",
+    "ResourceSchema",
+    "format_path",
+    "load_json_document",
+    "load_yaml_documents",
+]
 
 JsonDict = dict[str, Any]
 
@@ -63,16 +69,6 @@ OBJECT_META_FIELDS = frozenset(
         "managedFields",
     }
 )
-
-_REQUIRED_MESSAGE = re.compile(r"^'(.*)' is a required property$")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """One validation failure: a Kubernetes field path and a message."""
-
-    field: str
-    message: str
 
 
 @functools.lru_cache(maxsize=64)
@@ -135,33 +131,6 @@ def _converted_document(path: str) -> JsonDict:
     return converted
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def format_path(parts: list[str | int]) -> str:
-    """Kubernetes field-path text: `spec.containers[0].image`, map keys dotted (`limits.cpu`)."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
 class ResourceSchema:
     """One kind's schema with the API server's defaulting, pruning and validation."""
 
@@ -189,6 +158,7 @@ class ResourceSchema:
         self._validation_root = validation_root
         self._validator: Draft4Validator | None = None
         self._resolved: dict[int, JsonDict] = {}
+        self._sub_validators: dict[str, Draft4Validator] = {}
 
     # ---- constructors -------------------------------------------------------------------------
 
@@ -374,8 +344,54 @@ class ResourceSchema:
             # ValidatePodTemplateSpec: a Job's pod template labels are checked like any labels.
             errors.extend(self._metadata_errors(template_meta, "spec.template.metadata"))
         for err in self._get_validator().iter_errors(prepared):
-            errors.append(_field_error(err))
+            errors.append(field_error(err))
         return errors
+
+    def admit_update(
+        self, obj: JsonDict, old: JsonDict
+    ) -> tuple[JsonDict, list[FieldError], list[str]] | None:
+        """Defaults, pruning and validation of an update, re-checking only what changed.
+
+        `old` is the stored (already admitted) object. Top-level fields equal to `old`'s are
+        taken as they are; each changed one is defaulted, pruned and validated against its own
+        sub-schema. Returns (prepared, errors, unknown field paths), or None when this
+        shortcut does not apply (schemas with references, or a changed top-level field
+        the schema does not declare) and the caller must run the full admission.
+        """
+        props: JsonDict = self.schema.get("properties") or {}
+        if self._document or not props:
+            return None
+        skip = ("apiVersion", "kind", "metadata")
+        changed = [k for k in {*obj, *old} if k not in skip and obj.get(k) != old.get(k)]
+        if any(k not in props for k in changed):
+            return None
+        unknown: list[str] = []
+        prepared: JsonDict = {k: obj[k] for k in ("apiVersion", "kind") if k in obj}
+        meta = obj.get("metadata")
+        if isinstance(meta, dict):
+            prepared["metadata"] = self._prune_object_meta(meta, ["metadata"], unknown)
+        errors = self._metadata_errors(prepared.get("metadata") or {}, "metadata")
+        for key in [*obj, *(k for k in changed if k not in obj)]:
+            if key in skip:
+                continue
+            if key not in changed:
+                prepared[key] = old[key]
+                continue
+            node = props[key]
+            holder = {key: copy.deepcopy(obj[key])} if key in obj else {}
+            self._default(holder, {"properties": {key: node}})  # a removed field may default
+            if key not in holder:
+                continue
+            fresh = self._prune(holder[key], node, [key], unknown)
+            prepared[key] = fresh
+            validator = self._sub_validators.get(key)
+            if validator is None:
+                validator = self._sub_validators[key] = Draft4Validator(_to_jsonschema(node))
+            errors.extend(field_error(err, (key,)) for err in validator.iter_errors(fresh))
+        for required in self.schema.get("required") or []:
+            if required not in prepared:
+                errors.append(FieldError(required, "Required value"))
+        return prepared, errors, unknown
 
     def _metadata_errors(self, meta: JsonDict, path: str) -> list[FieldError]:
         # ObjectMeta validation of the API server (ValidateObjectMeta): name rule of the kind,
@@ -433,44 +449,3 @@ def _gvk(schema: JsonDict, name: str) -> tuple[str, str, str]:
         i = parts.index("apis")
         return f"{parts[i + 1]}.karmada.io", parts[i + 2], parts[-1]
     return "", "v1", parts[-1]
-
-
-def _field_error(err: ValidationError) -> FieldError:
-    parts: list[str | int] = list(err.absolute_path)
-    field = format_path(parts)
-    value = err.instance
-    if err.validator == "required":
-        match = _REQUIRED_MESSAGE.match(err.message)
-        missing = match.group(1) if match else "?"
-        return FieldError(format_path([*parts, missing]), "Required value")
-    shown = json.dumps(value) if not isinstance(value, (dict, list)) else f'"{_json_type(value)}"'
-    if err.validator == "type":
-        actual = _json_type(value)
-        return FieldError(
-            field,
-            f'Invalid value: "{actual}": {field} in body must be of type '
-            f'{_expected_type(err.validator_value)}: "{actual}"',
-        )
-    if err.validator == "enum":
-        supported = ", ".join(json.dumps(v) for v in err.validator_value)
-        return FieldError(field, f"Unsupported value: {shown}: supported values: {supported}")
-    templates = {
-        "minimum": "should be greater than or equal to {v}",
-        "maximum": "should be less than or equal to {v}",
-        "minLength": "should be at least {v} chars long",
-        "maxLength": "may not be longer than {v}",
-        "minItems": "should have at least {v} items",
-        "maxItems": "must have at most {v} items",
-        "pattern": "should match '{v}'",
-        "minProperties": "should have at least {v} properties",
-        "maxProperties": "should have at most {v} properties",
-    }
-    template = templates.get(str(err.validator))
-    detail = template.format(v=err.validator_value) if template else err.message
-    return FieldError(field, f"Invalid value: {shown}: {field} in body {detail}")
-
-
-def _expected_type(value: Any) -> str:
-    if isinstance(value, list):
-        return "/".join(str(v) for v in value if v != "null")
-    return str(value)

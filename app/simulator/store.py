@@ -294,7 +294,7 @@ class ObjectStore:
                     )
         else:
             raise NotFound(f"the server could not find the requested resource ({subresource})")
-        new = self._admit(rt, new, field_validation)
+        new = self._admit(rt, new, field_validation, old=old)
         new["metadata"].pop("resourceVersion", None)
         if comparable(new) == comparable(old):
             return self._view(entry, rt)
@@ -444,23 +444,40 @@ class ObjectStore:
         return str(namespace)
 
     def _admit(
-        self, rt: ResourceType, obj: dict[str, Any], field_validation: str = "Ignore"
+        self,
+        rt: ResourceType,
+        obj: dict[str, Any],
+        field_validation: str = "Ignore",
+        *,
+        old: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """Defaults, pruning and validation; on update only the changed fields are re-checked."""
         self.warnings = []
         if rt.schema is None:
             return obj
-        defaulted = rt.schema.apply_defaults(obj)
         name = str((obj.get("metadata") or {}).get("name", ""))
+        result = None
+        if old is not None and old.get("apiVersion") == obj.get("apiVersion"):
+            result = rt.schema.admit_update(obj, old)
+        if result is None:
+            defaulted = rt.schema.apply_defaults(obj)
+            unknown_paths = (
+                rt.schema.unknown_fields(defaulted) if field_validation != "Ignore" else []
+            )
+            prepared = rt.schema.prune(defaulted)
+            errors = None
+        else:
+            prepared, errors, unknown_paths = result
         if field_validation in ("Warn", "Strict"):
-            unknown = [f'unknown field "{path}"' for path in rt.schema.unknown_fields(defaulted)]
+            unknown = [f'unknown field "{path}"' for path in unknown_paths]
             if unknown and field_validation == "Strict":
                 raise BadRequest(
                     f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: '
                     f"strict decoding error: {', '.join(unknown)}"
                 )
             self.warnings = unknown
-        prepared = rt.schema.prune(defaulted)
-        errors = rt.schema.validate_prepared(prepared)
+        if errors is None:
+            errors = rt.schema.validate_prepared(prepared)
         if errors:
             raise Invalid.of(rt.kind, rt.group, name, [(e.field, e.message) for e in errors])
         return prepared

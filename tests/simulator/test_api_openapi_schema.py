@@ -330,3 +330,29 @@ def test_job_pod_template_labels_are_validated() -> None:
         },
     }
     assert [e.field for e in schema.validate(job)] == ["spec.template.metadata.labels"]
+
+
+def test_admit_update_rechecks_only_changed_fields_and_matches_full_admission() -> None:
+    schema = _rayjob_schema()
+    sample = _rayjob_sample()
+    stored = schema.prune(schema.apply_defaults(sample))
+    assert schema.validate_prepared(stored) == []
+    # A status change: spec is reused as stored, status is defaulted/pruned/validated.
+    update = {**stored, "status": {"jobStatus": "RUNNING", "bogus": 1}}
+    result = schema.admit_update(update, stored)
+    assert result is not None
+    prepared, errors, unknown = result
+    assert errors == []
+    assert unknown == ["status.bogus"]
+    assert prepared["spec"] is stored["spec"]
+    assert prepared == schema.prune(schema.apply_defaults(update))
+    # A broken spec change is reported with its full path, as the full validation does.
+    broken = {**stored, "spec": {**stored["spec"], "shutdownAfterJobFinishes": "yes"}}
+    result = schema.admit_update(broken, stored)
+    assert result is not None
+    assert result[1] == schema.validate(broken)
+    # Built-in schemas (references) fall back to the full path.
+    job = ResourceSchema.from_builtin(
+        BUILTIN / "apis__batch__v1_openapi.json", "io.k8s.api.batch.v1.Job"
+    )
+    assert job.admit_update({"spec": {}}, {"spec": {"x": 1}}) is None
