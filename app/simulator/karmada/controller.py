@@ -366,6 +366,10 @@ class KarmadaController:
             replicas = None
         wanted = detector.build_binding(template, policy, replicas, existing)
         if existing is None:
+            # Schedule before the first write: one create instead of create + patch.
+            with contextlib.suppress(SchedulingError):
+                wanted["spec"]["clusters"] = schedule(self._request(wanted),
+                                                      self._cluster_views()).clusters
             binding = self.store.create(self.rb_rt, wanted)
         elif all(wanted["metadata"].get(k) == existing["metadata"].get(k)
                  for k in ("labels", "annotations", "ownerReferences")) and (
@@ -409,16 +413,21 @@ class KarmadaController:
     def _cluster_views(self) -> list[ClusterView]:
         return [ClusterView.from_cluster(c) for c in self.store.list(self.cluster_rt)]
 
-    def _schedule(self, binding: dict[str, Any], fingerprint: str) -> dict[str, Any] | None:
-        meta = binding["metadata"]
-        bkey = (meta.get("namespace", ""), meta["name"])
+    @staticmethod
+    def _request(binding: dict[str, Any]) -> ScheduleRequest:
         spec = binding.get("spec") or {}
         resource = spec.get("resource") or {}
-        request = ScheduleRequest(
+        return ScheduleRequest(
             api_version=resource.get("apiVersion", ""), kind=resource.get("kind", ""),
             placement=spec.get("placement") or {}, replicas=int(spec.get("replicas") or 0),
             requirements=spec.get("replicaRequirements"),
             previous=list(spec.get("clusters") or []))
+
+    def _schedule(self, binding: dict[str, Any], fingerprint: str) -> dict[str, Any] | None:
+        meta = binding["metadata"]
+        bkey = (meta.get("namespace", ""), meta["name"])
+        spec = binding.get("spec") or {}
+        request = self._request(binding)
         now = now_rfc3339()
         previous = list((binding.get("status") or {}).get("conditions") or [])
         try:
