@@ -245,7 +245,9 @@ async def test_bare_divided_rayjob_is_copied_whole_to_every_cluster_negative_cas
         rb = await get_or_none(get(api, RB, karmada_ns, f"{name}-rayjob"))
         return (rb or {}).get("spec", {}).get("clusters")
 
-    assert await eventually(clusters) == [{"name": "member1"}, {"name": "member2"}]
+    # whole copies (no "replicas"), in the scheduler's order (emptiest cluster first)
+    assert sorted(await eventually(clusters), key=lambda c: c["name"]) == [
+        {"name": "member1"}, {"name": "member2"}]
     key = ("ray.io/v1", "RayJob", karmada_ns, name)
     assert members_holding(karmada_sim, key) == ["member1", "member2"]
 

@@ -23,6 +23,7 @@ ALL_APIS = {RAY, JOB, ("kubeflow.org/v1", "PyTorchJob")}
 def member(name: str, **kw: Any) -> ClusterView:
     kw.setdefault("api_enablements", set(ALL_APIS))
     kw.setdefault("available", {"cpu": 16000, "memory": 64 * 2**30, "pods": 110})
+    kw["available"].setdefault("pods", 110)
     return ClusterView(name=name, **kw)
 
 
@@ -184,6 +185,19 @@ def test_gpu_requirement_picks_the_gpu_cluster_under_spread() -> None:
     request = ScheduleRequest(api_version=JOB[0], kind=JOB[1], placement=placement, replicas=2,
                               requirements={"resourceRequest": {"nvidia.com/gpu": "1"}})
     assert schedule(request, clusters).clusters == [{"name": "gpu", "replicas": 2}]
+
+
+def test_emptier_cluster_wins_without_replica_requirements() -> None:
+    # GeneralEstimator: no requirements -> free pod slots decide the order.
+    clusters = [member("member1", available={"pods": 10}), member("member2",
+                                                                 available={"pods": 50})]
+    placement = {"spreadConstraints": [{"spreadByField": "cluster", "minGroups": 1,
+                                        "maxGroups": 1}]}
+    assert schedule(rayjob(placement), clusters).clusters == [{"name": "member2"}]
+    # a cluster without a resource summary has no room at all
+    assert schedule(rayjob(placement), [member("member1", available={"pods": 1}),
+                                        ClusterView("member0", api_enablements=set(ALL_APIS))]
+                    ).clusters == [{"name": "member1"}]
 
 
 def test_cluster_view_from_cluster_object_example() -> None:

@@ -215,21 +215,24 @@ def _filter_reason(
 
 
 def available_replicas(cluster: ClusterView, requirements: dict[str, Any] | None) -> int:
-    """General estimator: how many replicas of ``requirements`` fit in what is left."""
+    """GeneralEstimator.maxAvailableReplicas: free pod slots, capped by free resources.
+
+    Even without replica requirements the answer is the allowed pod number
+    (allocatable - allocated - allocating pods), so emptier clusters sort first.
+    """
     from app.simulator.karmada.pod_requirements import ResourceTotals
 
-    if not requirements or not requirements.get("resourceRequest"):
-        return MAX_INT32
+    if "pods" not in cluster.available:
+        return 0  # no resource summary (pkg/estimator/client/general.go)
+    maximum = max(cluster.available["pods"], 0)
+    if maximum <= 0 or not requirements or not requirements.get("resourceRequest"):
+        return min(maximum, MAX_INT32)
     need = ResourceTotals()
     need.add(requirements["resourceRequest"])
-    fit = MAX_INT32
     for name, amount in need.amounts.items():
-        if amount <= 0:
-            continue
-        fit = min(fit, max(cluster.available.get(name, 0), 0) // amount)
-    if "pods" in cluster.available:
-        fit = min(fit, max(cluster.available["pods"], 0))
-    return fit
+        if amount > 0:
+            maximum = min(maximum, max(cluster.available.get(name, 0), 0) // amount)
+    return min(maximum, MAX_INT32)
 
 
 # -- selection ------------------------------------------------------------------------------------

@@ -440,5 +440,6 @@ class MemberCluster:
             if workload.run.phase == Phase.PENDING:
                 for k, v in workload.requests.items():
                     pending[k] = pending.get(k, 0) + v
+                pending["pods"] += len(workload.plans)
         return {"allocatable": render(allocatable), "allocated": render(allocated),
                 "allocating": render(pending)}
