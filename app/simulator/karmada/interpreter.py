@@ -10,7 +10,6 @@ reflection for every other kind).
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import yaml
 
 from app.simulator.karmada import native_job
 from app.simulator.karmada.luavm import EMPTY, LuaVM, fix_empty, shared_vm
+from app.simulator.reference import reference_dir as shared_reference_dir
 
 # customizations.<field> -> (Lua function, karmada operation name)
 OPERATIONS = {
@@ -38,12 +38,8 @@ _NATIVE_HOOKS = {
 
 
 def reference_dir() -> Path:
-    """``K8S_REFERENCE_DIR`` or ``../shared/k8s-reference`` from the repository root."""
-    env = os.environ.get("K8S_REFERENCE_DIR")
-    if env:
-        return Path(env)
-    repo_root = Path(__file__).resolve().parents[3]
-    return (repo_root / ".." / "shared" / "k8s-reference").resolve()
+    """The k8s-reference directory (``K8S_REFERENCE_DIR`` or ``../shared/k8s-reference``)."""
+    return shared_reference_dir(None)
 
 
 Scripts = dict[tuple[str, str], dict[str, str]]
