@@ -851,3 +851,40 @@ async def test_cluster_propagation_policy_claims_namespaced_template(
         await api.delete_cluster_custom_object("policy.karmada.io", "v1alpha1",
                                                "clusterpropagationpolicies",
                                                cpp["metadata"]["name"])
+
+
+async def test_no_status_flows_from_an_unreachable_member(
+    karmada_sim: EmbeddedSimulator, karmada_client: client.ApiClient, karmada_ns: str
+) -> None:
+    api = client.CustomObjectsApi(karmada_client)
+    name = "rj-silent"
+    await create(api, RAY, karmada_ns,
+                 rayjob(name, karmada_ns, **{"simulator.ml-platform.io/scenario":
+                                             json.dumps({"runSeconds": 0.8})}))
+    await create(api, PP, karmada_ns, policy(name, karmada_ns, "RayJob", "ray.io/v1",
+                                             {"clusterAffinity": {"clusterNames": ["member2"]}}))
+
+    async def member_state() -> Any:
+        rb = await get_or_none(get(api, RB, karmada_ns, f"{name}-rayjob"))
+        items = ((rb or {}).get("status") or {}).get("aggregatedStatus") or []
+        return items[0]["status"].get("jobDeploymentStatus") if items and items[0].get(
+            "status") else None
+
+    async def running() -> Any:
+        return await member_state() == "Running"
+
+    await eventually(running)
+    async with httpx.AsyncClient(base_url=karmada_sim.url) as http:
+        await http.post("/_sim/clusters/member2", json={"reachable": False})
+        try:
+            await asyncio.sleep(1.2)  # the job finishes on the member meanwhile
+            assert await member_state() == "Running"
+            template = await get(api, RAY, karmada_ns, name)
+            assert template["status"]["jobDeploymentStatus"] == "Running"
+        finally:
+            await http.post("/_sim/clusters/member2", json={"reachable": True})
+
+    async def complete() -> Any:
+        return await member_state() == "Complete"
+
+    await eventually(complete)
