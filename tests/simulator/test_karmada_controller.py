@@ -193,6 +193,12 @@ async def test_rayjob_spread_to_one_cluster_binding_and_status(
     resource = rb["spec"]["resource"]
     assert set(resource) == {"apiVersion", "kind", "namespace", "name", "uid", "resourceVersion"}
     assert "replicas" not in rb["spec"]  # RayJob has no replica interpretation
+    # the policy as Karmada's webhook leaves it (see the k8s-reference example)
+    pp = await get(api, PP, karmada_ns, name)
+    assert pp["metadata"]["labels"]["propagationpolicy.karmada.io/permanent-id"] == labels[
+        "propagationpolicy.karmada.io/permanent-id"]
+    assert pp["metadata"]["finalizers"] == ["karmada.io/propagation-policy-controller"]
+    assert pp["spec"]["resourceSelectors"][0]["namespace"] == karmada_ns
 
     async def complete() -> Any:
         obj = await get(api, RAY, karmada_ns, name)

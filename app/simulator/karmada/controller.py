@@ -280,9 +280,16 @@ class KarmadaController:
         ):
             labels = dict(meta.get("labels") or {})
             labels.setdefault(id_label, str(uuid.uuid4()))
-            self.store.patch(rt, meta.get("namespace"), meta["name"], {"metadata": {
+            patch: dict[str, Any] = {"metadata": {
                 "labels": labels,
-                "finalizers": [*(meta.get("finalizers") or []), finalizer]}})
+                "finalizers": [*(meta.get("finalizers") or []), finalizer]}}
+            selectors = (policy.get("spec") or {}).get("resourceSelectors") or []
+            if is_pp and any(not s.get("namespace") for s in selectors):
+                # a PP's selectors default to the policy's namespace
+                patch["spec"] = {"resourceSelectors": [
+                    {**s, "namespace": s.get("namespace") or meta.get("namespace")}
+                    for s in selectors]}
+            self.store.patch(rt, meta.get("namespace"), meta["name"], patch)
             return  # the MODIFIED event brings us back here
         for template in self._candidate_templates(policy):
             self._on_template(template, force=True)
