@@ -1,0 +1,69 @@
+"""Tortoise models: the job row and its append-only history (DESIGN §4)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class TrainingJob(Model):
+    """One submitted training job. Its status column holds a Phase value (PENDING ...)."""
+
+    id = fields.CharField(pk=True, max_length=80)
+    job_name = fields.CharField(max_length=63)
+    namespace = fields.CharField(max_length=63, db_index=True)
+    algorithm = fields.CharField(max_length=64)
+    priority = fields.IntField(default=0, db_default=0)
+    # The normalised request (credentials redacted): what REST returns as request.
+    request_payload: dict = fields.JSONField(default=dict)  # type: ignore[type-arg]
+    target_clusters: list = fields.JSONField(default=list)  # type: ignore[type-arg]
+    # Workload kind (RayJob...), its apiVersion and the Kubernetes object name.
+    kind = fields.CharField(max_length=32)
+    api_version = fields.CharField(max_length=64)
+    object_name = fields.CharField(max_length=63)
+    pvc_name = fields.CharField(max_length=63, null=True)
+    status = fields.CharField(max_length=16, db_index=True)
+    reason = fields.CharField(max_length=32)
+    message = fields.TextField(default="", db_default="")
+    # Clusters Karmada placed the job on, and each one's phase.
+    placement: list = fields.JSONField(default=list)  # type: ignore[type-arg]
+    cluster_distribution: dict = fields.JSONField(default=dict)  # type: ignore[type-arg]
+    active = fields.IntField(default=0, db_default=0)
+    succeeded = fields.IntField(default=0, db_default=0)
+    failed = fields.IntField(default=0, db_default=0)
+    start_time = fields.DatetimeField(null=True)
+    completion_time = fields.DatetimeField(null=True)
+    # When the poller last read this job's status from Karmada.
+    status_confirmed_at = fields.DatetimeField(null=True)
+    # When submission started failing (drives the submission deadline).
+    submission_failing_since = fields.DatetimeField(null=True)
+    # The sequence number of the newest JobEvent of this job.
+    last_sequence = fields.IntField(default=0, db_default=0)
+    created_by = fields.CharField(max_length=128, null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "training_jobs"
+        indexes = (("created_at", "id"),)
+
+
+class JobEvent(Model):
+    """A transition of a job (phase or reason), numbered 1, 2, 3... per job by sequence."""
+
+    id = fields.BigIntField(pk=True)
+    job: fields.ForeignKeyRelation[TrainingJob] = fields.ForeignKeyField(
+        "models.TrainingJob", related_name="events", on_delete=fields.CASCADE
+    )
+    sequence = fields.IntField()
+    at = fields.DatetimeField()
+    from_status = fields.CharField(max_length=16, null=True)
+    to_status = fields.CharField(max_length=16)
+    reason = fields.CharField(max_length=32)
+    message = fields.TextField(default="", db_default="")
+    cluster = fields.CharField(max_length=253, null=True)
+    actor = fields.CharField(max_length=128, null=True)
+
+    class Meta:
+        table = "job_events"
+        unique_together = (("job", "sequence"),)

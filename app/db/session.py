@@ -1,0 +1,54 @@
+"""Opening the database and bringing its schema to head."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from tortoise import Tortoise
+from tortoise.backends.base import executor as base_executor
+from tortoise.migrations.api import migrate as tortoise_migrate
+
+from app.db.config import tortoise_config
+
+# Session-level advisory lock key so concurrent `mlplatform migrate` runs serialise.
+MIGRATION_LOCK_KEY = 0x6D6C_706C_6D69_6772  # "mlplmigr"
+
+
+async def migrate(database_url: str) -> None:
+    """Apply every pending migration; safe to run concurrently on PostgreSQL."""
+    config = tortoise_config(database_url)
+    if database_url.startswith(("postgres://", "postgresql://")):
+        import asyncpg  # local: SQLite installs never need it
+
+        conn = await asyncpg.connect(database_url)
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1)", _signed(MIGRATION_LOCK_KEY))
+            try:
+                await tortoise_migrate(config=config)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", _signed(MIGRATION_LOCK_KEY))
+        finally:
+            await conn.close()
+    else:
+        await tortoise_migrate(config=config)
+    await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def database(database_url: str, *, apply_migrations: bool = False) -> AsyncIterator[None]:
+    """Initialise Tortoise for the lifetime of the block."""
+    # Tortoise caches INSERT SQL per (connection name, table) across backends; a process that
+    # switches backends (tests) would otherwise send the wrong placeholders.
+    base_executor.EXECUTOR_CACHE.clear()
+    if apply_migrations:
+        await migrate(database_url)
+    await Tortoise.init(config=tortoise_config(database_url))
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+def _signed(key: int) -> int:
+    return key - (1 << 64) if key >= (1 << 63) else key

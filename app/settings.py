@@ -1,0 +1,110 @@
+"""Configuration from the environment, grouped by concern (DESIGN §3).
+
+Each group is a small pydantic-settings class whose field names are the environment
+variable names (case-insensitive), so ``DATABASE_URL`` fills ``DatabaseSettings.database_url``.
+``Settings`` bundles the groups; tests build it directly with overrides.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ENV = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = _ENV
+    #: ``sqlite://./mlplatform.db`` (embedded default) or ``postgres://user:pw@host:5432/db``.
+    database_url: str = "sqlite://./mlplatform.db"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+class KarmadaSettings(BaseSettings):
+    model_config = _ENV
+    #: Kubeconfig of the Karmada API server; unset -> the embedded simulated Karmada.
+    karmada_kubeconfig: str | None = None
+    #: Kubeconfig of the management cluster (optional, reserved for operator tooling).
+    mgmt_kubeconfig: str | None = None
+    #: Per-request timeout against Karmada, seconds.
+    karmada_request_timeout_seconds: float = 10.0
+    #: Installation id stamped on every object (label ``ml-platform.io/instance``), so two
+    #: installations sharing one Karmada never touch each other's objects.
+    ml_platform_instance: str = Field(default="default", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    #: Member clusters of the embedded simulator (only without KARMADA_KUBECONFIG).
+    simulator_clusters: int = Field(default=2, ge=1, le=16)
+
+
+class ServerSettings(BaseSettings):
+    model_config = _ENV
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    #: Origins allowed by CORS; ``*`` only makes sense for the embedded default.
+    cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
+    #: ``console`` (readable) or ``json`` (one JSON object per line).
+    log_format: Literal["console", "json"] = "console"
+    log_level: str = "INFO"
+
+    @property
+    def is_loopback(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return self.host == "localhost"
+
+
+class PollerSettings(BaseSettings):
+    model_config = _ENV
+    #: Period of the status poller, seconds.
+    poll_interval_seconds: float = Field(default=1.0, gt=0)
+    #: How long a job whose submission keeps failing is retried before it is FAILED.
+    submission_deadline_seconds: float = Field(default=300.0, gt=0)
+    #: A submitted job whose objects are absent this long becomes FAILED/WorkloadLost.
+    workload_lost_grace_seconds: float = Field(default=30.0, ge=0)
+    #: Page size of the poller's LIST requests.
+    list_page_size: int = Field(default=500, ge=1, le=5000)
+
+
+class GraphQLSettings(BaseSettings):
+    model_config = _ENV
+    #: Serve GraphiQL on GET /graphql (and allow introspection).
+    graphiql_enabled: bool = True
+    #: Seconds a websocket client has to send connection_init.
+    graphql_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    #: Upper bound of concurrent subscriptions on one websocket.
+    graphql_max_subscriptions_per_connection: int = Field(default=100, ge=1)
+    #: Bounded per-subscriber queue; overflow is back-filled from job_events.
+    subscriber_queue_size: int = Field(default=64, ge=1)
+
+
+class WorkloadDefaultSettings(BaseSettings):
+    model_config = _ENV
+    #: Secret (keys accessKey/secretKey) that jobs read storage credentials from.
+    storage_secret_name: str = "ml-platform-storage"
+    #: How long a finished RayJob keeps its cluster so the poller reads the final status.
+    ray_ttl_seconds_after_finished: int = Field(default=600, ge=0)
+    #: JSON object algorithm -> image, overriding the public defaults.
+    workload_images: dict[str, str] = Field(default_factory=dict)
+    #: JSON object algorithm -> entrypoint, overriding the defaults.
+    workload_entrypoints: dict[str, str] = Field(default_factory=dict)
+
+
+@dataclass
+class Settings:
+    db: DatabaseSettings = field(default_factory=DatabaseSettings)
+    karmada: KarmadaSettings = field(default_factory=KarmadaSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    poller: PollerSettings = field(default_factory=PollerSettings)
+    graphql: GraphQLSettings = field(default_factory=GraphQLSettings)
+    workloads: WorkloadDefaultSettings = field(default_factory=WorkloadDefaultSettings)
+
+    @property
+    def embedded_karmada(self) -> bool:
+        return self.karmada.karmada_kubeconfig is None
