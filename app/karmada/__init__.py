@@ -1,0 +1,25 @@
+"""Access to the Karmada control plane (the only package that talks to the Kubernetes API)."""
+
+from app.karmada.client import KarmadaClient
+from app.karmada.errors import (
+    AlreadyExists,
+    Conflict,
+    Invalid,
+    KarmadaError,
+    KarmadaRejected,
+    KarmadaUnavailable,
+    NotFound,
+    Unauthorized,
+)
+
+__all__ = [
+    "AlreadyExists",
+    "Conflict",
+    "Invalid",
+    "KarmadaClient",
+    "KarmadaError",
+    "KarmadaRejected",
+    "KarmadaUnavailable",
+    "NotFound",
+    "Unauthorized",
+]

@@ -1,0 +1,254 @@
+"""KarmadaClient: the only code that talks to the Kubernetes API (of the Karmada control plane).
+
+It uses kubernetes-asyncio's ApiClient (kubeconfig loading, auth, TLS, connection pool) and
+speaks to resources by path, so one code path serves every workload kind, Karmada's own
+resources, and the cluster proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import logging
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import aiohttp
+from kubernetes_asyncio import client as k8s_client
+from kubernetes_asyncio import config as k8s_config
+
+from app.karmada.errors import (
+    AlreadyExists,
+    KarmadaError,
+    KarmadaUnavailable,
+    NotFound,
+    error_for_status,
+)
+from app.karmada.resources import CLUSTERS, ApiResource
+
+log = logging.getLogger(__name__)
+
+MERGE_PATCH = "application/merge-patch+json"
+
+
+class KarmadaClient:
+    def __init__(self, api_client: k8s_client.ApiClient, *, timeout: float = 10.0) -> None:
+        self._api = api_client
+        self._timeout = timeout
+        #: Requests sent, by verb; read by metrics and tests.
+        self.request_count = 0
+
+    @classmethod
+    async def from_kubeconfig(cls, path: str | os.PathLike[str], *, timeout: float = 10.0) -> KarmadaClient:
+        api_client = await k8s_config.new_client_from_config(config_file=str(path))
+        return cls(api_client, timeout=timeout)
+
+    async def close(self) -> None:
+        await self._api.close()
+
+    # -- raw requests -----------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str | int] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        accept: str = "application/json",
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        raw = await self.request_bytes(
+            method, path, query=query, body=body, content_type=content_type,
+            accept=accept, timeout=timeout,
+        )
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError as exc:
+            raise KarmadaUnavailable(f"{method} {path}: answer is not JSON") from exc
+        if not isinstance(data, dict):
+            raise KarmadaUnavailable(f"{method} {path}: answer is not a JSON object")
+        return data
+
+    async def request_bytes(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str | int] | None = None,
+        body: Any = None,
+        content_type: str = "application/json",
+        accept: str = "*/*",
+        timeout: float | None = None,
+    ) -> bytes:
+        response = await self._send(method, path, query, body, content_type, accept, timeout)
+        try:
+            data: bytes = await response.read()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise KarmadaUnavailable(f"{method} {path}: {exc!r}") from exc
+        finally:
+            response.release()
+        if not 200 <= response.status < 300:
+            raise _error_from_answer(method, path, response.status, data)
+        return data
+
+    async def stream_lines(
+        self, path: str, *, query: Mapping[str, str | int] | None = None
+    ) -> AsyncIterator[bytes]:
+        """GET a streaming answer (watch, log follow) line by line until the server ends it."""
+        response = await self._send("GET", path, query, None, "application/json", "*/*", None)
+        try:
+            if not 200 <= response.status < 300:
+                raise _error_from_answer("GET", path, response.status, await response.read())
+            while True:
+                try:
+                    line = await response.content.readline()
+                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                    raise KarmadaUnavailable(f"GET {path}: stream broke: {exc!r}") from exc
+                if not line:
+                    return
+                yield line
+        finally:
+            response.release()
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str | int] | None,
+        body: Any,
+        content_type: str,
+        accept: str,
+        timeout: float | None,
+    ) -> aiohttp.ClientResponse:
+        self.request_count += 1
+        try:
+            response: aiohttp.ClientResponse = await self._api.call_api(
+                path,
+                method,
+                query_params=list((query or {}).items()),
+                header_params={"Content-Type": content_type, "Accept": accept},
+                body=body,
+                auth_settings=["BearerToken"],
+                _preload_content=False,
+                _request_timeout=timeout if timeout is not None else self._timeout,
+            )
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise KarmadaUnavailable(f"{method} {path}: {exc!r}") from exc
+        except k8s_client.ApiException as exc:  # only raised for transport-level problems here
+            raise KarmadaUnavailable(f"{method} {path}: {exc.reason}", status=exc.status or 0) from exc
+        return response
+
+    # -- typed helpers ----------------------------------------------------------------
+
+    async def create(self, resource: ApiResource, namespace: str, manifest: dict[str, Any]) -> dict[str, Any]:
+        return await self.request("POST", resource.path(namespace), body=manifest)
+
+    async def get(self, resource: ApiResource, namespace: str | None, name: str) -> dict[str, Any]:
+        return await self.request("GET", resource.path(namespace, name))
+
+    async def get_or_none(
+        self, resource: ApiResource, namespace: str | None, name: str
+    ) -> dict[str, Any] | None:
+        try:
+            return await self.get(resource, namespace, name)
+        except NotFound:
+            return None
+
+    async def merge_patch(
+        self, resource: ApiResource, namespace: str | None, name: str, patch: dict[str, Any]
+    ) -> dict[str, Any]:
+        return await self.request(
+            "PATCH", resource.path(namespace, name), body=patch, content_type=MERGE_PATCH
+        )
+
+    async def delete(
+        self, resource: ApiResource, namespace: str | None, name: str, *, propagation: str = "Background"
+    ) -> bool:
+        """Delete; True if it was there. The object may linger while finalizers run."""
+        try:
+            await self.request(
+                "DELETE",
+                resource.path(namespace, name),
+                body={"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation},
+            )
+        except NotFound:
+            return False
+        return True
+
+    async def list_pages(
+        self,
+        resource: ApiResource,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        page_size: int = 500,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yield each page (a List object) of a paged LIST."""
+        query: dict[str, str | int] = {"limit": page_size}
+        if label_selector:
+            query["labelSelector"] = label_selector
+        while True:
+            page = await self.request("GET", resource.path(namespace), query=query)
+            yield page
+            token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return
+            query["continue"] = token
+
+    async def list_all(
+        self,
+        resource: ApiResource,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        page_size: int = 500,
+    ) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        async for page in self.list_pages(
+            resource, namespace, label_selector=label_selector, page_size=page_size
+        ):
+            items.extend(page.get("items") or [])
+        return items
+
+    async def apply_create(self, resource: ApiResource, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Create, treating "already exists" as success (idempotent submission).
+
+        The existing object is returned; the caller checks it is ours by its labels.
+        """
+        namespace = manifest["metadata"].get("namespace")
+        try:
+            return await self.create(resource, namespace, manifest)
+        except AlreadyExists:
+            return await self.get(resource, namespace, manifest["metadata"]["name"])
+
+    # -- clusters and the cluster proxy ---------------------------------------------------
+
+    async def list_clusters(self) -> list[dict[str, Any]]:
+        return await self.list_all(CLUSTERS)
+
+    def proxy_path(self, cluster: str, member_path: str) -> str:
+        return f"{CLUSTERS.path(None, cluster)}/proxy/{member_path.lstrip('/')}"
+
+    async def proxy_get(
+        self, cluster: str, member_path: str, *, query: Mapping[str, str | int] | None = None
+    ) -> dict[str, Any]:
+        return await self.request("GET", self.proxy_path(cluster, member_path), query=query)
+
+    async def proxy_get_text(
+        self, cluster: str, member_path: str, *, query: Mapping[str, str | int] | None = None
+    ) -> str:
+        raw = await self.request_bytes("GET", self.proxy_path(cluster, member_path), query=query)
+        return raw.decode("utf-8", errors="replace")
+
+
+def _error_from_answer(method: str, path: str, status: int, data: bytes) -> KarmadaError:
+    try:
+        body = json.loads(data) if data else {}
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    return error_for_status(status, body, f"{method} {path}: HTTP {status}")
