@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.simulator.karmada.controller import job_status_rejected
+from app.simulator.karmada.status_sync import job_status_rejected
 from app.simulator.karmada.native_job import (
     aggregate_job_status,
     job_replicas,

@@ -22,82 +22,31 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from app.simulator.errors import ApiError
 from app.simulator.karmada import detector
-from app.simulator.karmada.clusters import cluster_object, cluster_spec, cluster_status
+from app.simulator.karmada.bindings import BindingSync
+from app.simulator.karmada.cluster_sync import ClusterSync
 from app.simulator.karmada.interpreter import ResourceInterpreter
-from app.simulator.karmada.scheduler import (
-    ClusterView,
-    ScheduleRequest,
-    SchedulingError,
-    schedule,
-)
+from app.simulator.karmada.scheduler import SchedulingError, schedule
+from app.simulator.karmada.status_sync import StatusSync, job_status_rejected
 from app.simulator.members.cluster import MemberCluster, ObjKey
 from app.simulator.members.scenario import ScenarioBook
 from app.simulator.runtime import Simulator
 from app.simulator.store import ResourceType, StoreEvent
 
+__all__ = ["KarmadaController", "job_status_rejected"]
+
 log = logging.getLogger(__name__)
-
-
-def now_rfc3339() -> str:
-    """Current UTC time as Kubernetes writes it (seconds, Z)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 _SYSTEM_GROUPS = {"work.karmada.io", "policy.karmada.io", "config.karmada.io",
                   "cluster.karmada.io", "coordination.k8s.io", "scheduling.k8s.io"}
 _NOT_TEMPLATES = {("", "Event"), ("", "Namespace"), ("", "Pod")}
-SUCCESS_MESSAGE = "Binding has been scheduled successfully."
-FULLY_APPLIED = ("True", "FullyAppliedSuccess", "All works have been successfully applied")
-NOT_FULLY_APPLIED = ("False", "FullyAppliedFailed",
-                     "Failed to apply all works, see status.aggregatedStatus for details")
-DEPENDENCY_KINDS = {"ConfigMap", "Secret", "PersistentVolumeClaim", "ServiceAccount"}
 
 
-def job_status_rejected(old: dict[str, Any] | None, new: dict[str, Any]) -> str | None:
-    """The kube-apiserver (>= 1.31) Job status validation Karmada's aggregate runs into.
-
-    ``RejectFailedJobWithoutFailureTarget`` / ``RejectCompleteJobWithoutSuccessCriteriaMet``:
-    a status that newly sets Failed=True without FailureTarget=True (or Complete=True without
-    SuccessCriteriaMet=True) is refused. karmada#7844: ParsingJobStatus appends Failed but
-    drops the member's FailureTarget, so a failed federated Job never reaches Failed.
-    """
-    def true(status: dict[str, Any] | None, kind: str) -> bool:
-        return any(c.get("type") == kind and c.get("status") == "True"
-                   for c in (status or {}).get("conditions") or [])
-
-    if true(new, "Failed") and not true(old, "Failed") and not true(new, "FailureTarget"):
-        return ("status.conditions: Invalid value: cannot set Failed=True condition without "
-                "the FailureTarget=true condition")
-    if true(new, "Complete") and not true(old, "Complete") and not true(
-        new, "SuccessCriteriaMet"
-    ):
-        return ("status.conditions: Invalid value: cannot set Complete=True condition without "
-                "the SuccessCriteriaMet=true condition")
-    return None
-
-
-def _condition(kind: str, triple: tuple[str, str, str], previous: list[dict[str, Any]],
-               now: str) -> dict[str, Any]:
-    status, reason, message = triple
-    old = next((c for c in previous if c.get("type") == kind), None)
-    when = old.get("lastTransitionTime", now) if old and old.get("status") == status else now
-    return {"type": kind, "status": status, "reason": reason, "message": message,
-            "lastTransitionTime": when}
-
-
-def _merge_conditions(previous: list[dict[str, Any]], new: dict[str, Any]) -> list[dict[str, Any]]:
-    out = [c for c in previous if c.get("type") != new["type"]]
-    out.append(new)
-    order = {"Scheduled": 0, "FullyApplied": 1}
-    return sorted(out, key=lambda c: order.get(c.get("type", ""), 9))
-
-
-class KarmadaController:
-    """Controllers of the simulated Karmada control plane."""
+class KarmadaController(BindingSync, StatusSync, ClusterSync):
+    """Controllers of the simulated Karmada control plane (parts in the mixin modules)."""
 
     def __init__(self, sim: Simulator, members: dict[str, MemberCluster],
                  scenarios: ScenarioBook, interpreter: ResourceInterpreter) -> None:
@@ -136,17 +85,6 @@ class KarmadaController:
 
     def _member_capacity_changed(self, cluster: str) -> None:
         self._cluster_dirty = True
-
-    @property
-    def sync_seconds(self) -> float:
-        return max(self.sim.config.timing.status_sync_seconds, 0.01)
-
-    def create_clusters(self) -> None:
-        """Create the Cluster objects (install time)."""
-        for member in self.members.values():
-            if self.store.get(self.cluster_rt, None, member.name) is None:
-                self.store.create(self.cluster_rt, cluster_object(member))
-        self.sync_clusters(force=True)
 
     async def run(self, sim: Simulator) -> None:
         """Consume the store's feed; flush statuses and cluster summaries on a timer."""
@@ -221,11 +159,6 @@ class KarmadaController:
     def _is_template_type(rt: ResourceType) -> bool:
         return rt.namespaced and rt.group not in _SYSTEM_GROUPS and (
             rt.group, rt.kind) not in _NOT_TEMPLATES
-
-    @staticmethod
-    def _template_key(obj: dict[str, Any]) -> tuple[str, str, str, str]:
-        meta = obj["metadata"]
-        return obj["apiVersion"], obj["kind"], meta.get("namespace", ""), meta["name"]
 
     def _reload_customizations(self) -> None:
         self.interpreter.set_user_customizations(self.store.list(self.ric_rt))
@@ -389,313 +322,3 @@ class KarmadaController:
             binding = self.store.update(self.rb_rt, wanted)
         self._on_binding(binding)
 
-    # -- bindings -------------------------------------------------------------------------------
-    def _template_of(self, binding: dict[str, Any]) -> dict[str, Any] | None:
-        ref = (binding.get("spec") or {}).get("resource") or {}
-        try:
-            rt = self.store.resource(ref.get("apiVersion", ""), ref.get("kind", ""))
-        except KeyError:
-            return None
-        obj = self.store.get(rt, ref.get("namespace") or None, ref.get("name", ""))
-        if obj is None or obj["metadata"].get("uid") != ref.get("uid"):
-            return None
-        return obj
-
-    def _on_binding(self, binding: dict[str, Any]) -> None:
-        meta = binding["metadata"]
-        bkey = (meta.get("namespace", ""), meta["name"])
-        if meta.get("deletionTimestamp"):
-            self._cleanup_binding(binding)
-            return
-        spec = binding.get("spec") or {}
-        fingerprint = json.dumps([spec.get("placement"), spec.get("replicas"),
-                                  spec.get("replicaRequirements")], sort_keys=True)
-        if self._scheduled.get(bkey) != fingerprint or not spec.get("clusters"):
-            scheduled = self._schedule(binding, fingerprint)
-            if scheduled is None:
-                return
-            binding = scheduled
-        self._apply(binding)
-
-    def _cluster_views(self) -> list[ClusterView]:
-        return [ClusterView.from_cluster(c) for c in self.store.list(self.cluster_rt)]
-
-    @staticmethod
-    def _request(binding: dict[str, Any]) -> ScheduleRequest:
-        spec = binding.get("spec") or {}
-        resource = spec.get("resource") or {}
-        return ScheduleRequest(
-            api_version=resource.get("apiVersion", ""), kind=resource.get("kind", ""),
-            placement=spec.get("placement") or {}, replicas=int(spec.get("replicas") or 0),
-            requirements=spec.get("replicaRequirements"),
-            previous=list(spec.get("clusters") or []))
-
-    def _schedule(self, binding: dict[str, Any], fingerprint: str) -> dict[str, Any] | None:
-        meta = binding["metadata"]
-        bkey = (meta.get("namespace", ""), meta["name"])
-        spec = binding.get("spec") or {}
-        request = self._request(binding)
-        now = now_rfc3339()
-        previous = list((binding.get("status") or {}).get("conditions") or [])
-        try:
-            result = schedule(request, self._cluster_views())
-        except SchedulingError as exc:
-            self._unscheduled.add(bkey)
-            condition = _condition("Scheduled", ("False", exc.reason, exc.message), previous, now)
-            status = dict(binding.get("status") or {})
-            status["conditions"] = _merge_conditions(previous, condition)
-            status["schedulerObservedGeneration"] = meta.get("generation", 1)
-            if status != binding.get("status"):
-                self.store.patch(self.rb_rt, bkey[0], bkey[1], {"status": status},
-                                 subresource="status")
-            return None
-        self._unscheduled.discard(bkey)
-        self._scheduled[bkey] = fingerprint
-        if result.clusters != spec.get("clusters"):
-            binding = self.store.patch(self.rb_rt, bkey[0], bkey[1],
-                                       {"spec": {"clusters": result.clusters}})
-        status = dict(binding.get("status") or {})
-        condition = _condition("Scheduled", ("True", "Success", SUCCESS_MESSAGE), previous, now)
-        status["conditions"] = _merge_conditions(previous, condition)
-        status["schedulerObservedGeneration"] = binding["metadata"].get("generation", 1)
-        status.setdefault("lastScheduledTime", now)
-        if result.affinity_name:
-            status["schedulerObservingAffinityName"] = result.affinity_name
-        if status != binding.get("status"):
-            binding = self.store.patch(self.rb_rt, bkey[0], bkey[1], {"status": status},
-                                       subresource="status")
-        return binding
-
-    def _retry_unscheduled(self) -> None:
-        for namespace, name in list(self._unscheduled):
-            binding = self.store.get(self.rb_rt, namespace, name)
-            if binding is None:
-                self._unscheduled.discard((namespace, name))
-                continue
-            self._scheduled.pop((namespace, name), None)
-            self._on_binding(binding)
-
-    def _apply(self, binding: dict[str, Any]) -> None:
-        """Execution controller: put the (revised) copies on the target members."""
-        meta = binding["metadata"]
-        bkey = (meta.get("namespace", ""), meta["name"])
-        template = self._template_of(binding)
-        if template is None:
-            return
-        spec = binding.get("spec") or {}
-        targets = list(spec.get("clusters") or [])
-        fingerprint = (json.dumps(targets, sort_keys=True),
-                       str(template["metadata"].get("generation")))
-        if self._applied.get(bkey) == fingerprint:
-            return
-        previous = json.loads(self._applied[bkey][0]) if bkey in self._applied else []
-        self._applied[bkey] = fingerprint
-        scenario = self.scenarios.for_object(template)
-        manifest = detector.member_manifest(template, binding)
-        deps = self._dependencies(template) if spec.get("propagateDeps") else []
-        wanted = {t["name"] for t in targets}
-        for target in targets:
-            member = self.members.get(target["name"])
-            if member is None:
-                continue
-            copy_obj = manifest
-            if "replicas" in target and spec.get("replicas"):
-                copy_obj = self.interpreter.revise_replica(manifest, int(target["replicas"]))
-            for dep in deps:
-                member.apply(dep, scenario)
-            member.apply(copy_obj, scenario)
-        key = self._template_key(template)
-        for old in previous:
-            if old["name"] not in wanted and old["name"] in self.members:
-                self.members[old["name"]].delete(key)
-        self._dirty_status.add(bkey)
-
-    def _dependencies(self, template: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            refs = self.interpreter.get_dependencies(template)
-        except Exception:
-            log.exception("GetDependencies failed")
-            return []
-        out = []
-        for ref in refs:
-            if ref.get("kind") not in DEPENDENCY_KINDS:
-                continue
-            try:
-                rt = self.store.resource(ref.get("apiVersion", "v1"), ref["kind"])
-            except KeyError:
-                continue
-            obj = self.store.get(rt, ref.get("namespace") or None, ref.get("name", ""))
-            if obj is not None:
-                out.append(detector.member_manifest(obj, {"metadata": {
-                    "name": detector.binding_name(ref.get("name", ""), ref["kind"]),
-                    "namespace": ref.get("namespace", ""), "labels": {}}}))
-        return out
-
-    def _cleanup_binding(self, binding: dict[str, Any]) -> None:
-        meta = binding["metadata"]
-        bkey = (meta.get("namespace", ""), meta["name"])
-        resource = (binding.get("spec") or {}).get("resource") or {}
-        key: ObjKey = (resource.get("apiVersion", ""), resource.get("kind", ""),
-                       resource.get("namespace", ""), resource.get("name", ""))
-        for target in (binding.get("spec") or {}).get("clusters") or []:
-            member = self.members.get(target.get("name", ""))
-            if member is not None:
-                member.delete(key)
-        self._scheduled.pop(bkey, None)
-        self._applied.pop(bkey, None)
-        self._unscheduled.discard(bkey)
-        self._dirty_status.discard(bkey)
-        finalizers = [f for f in meta.get("finalizers") or [] if f != detector.BINDING_FINALIZER]
-        with contextlib.suppress(ApiError):
-            self.store.patch(self.rb_rt, bkey[0], bkey[1],
-                             {"metadata": {"finalizers": finalizers or None}})
-
-    # -- status ---------------------------------------------------------------------------------
-    def flush_statuses(self) -> None:
-        """Reflect member statuses into bindings and aggregate them into templates."""
-        dirty, self._dirty_status = self._dirty_status, set()
-        for namespace, name in sorted(dirty):
-            self._flush_one(namespace, name)
-
-    async def flush_statuses_async(self) -> None:
-        """``flush_statuses``, yielding to the loop between small batches."""
-        dirty, self._dirty_status = self._dirty_status, set()
-        for index, (namespace, name) in enumerate(sorted(dirty)):
-            self._flush_one(namespace, name)
-            if index % 10 == 9:
-                await asyncio.sleep(0)
-
-    def _flush_one(self, namespace: str, name: str) -> None:
-        binding = self.store.get(self.rb_rt, namespace, name)
-        if binding is None or binding["metadata"].get("deletionTimestamp"):
-            return
-        try:
-            self._sync_status(binding)
-        except Exception:
-            log.exception("status sync failed for %s/%s", namespace, name)
-
-    def _reachable(self, name: str) -> bool:
-        member = self.members.get(name)
-        return member is not None and member.reachable
-
-    def _sync_status(self, binding: dict[str, Any]) -> None:
-        meta = binding["metadata"]
-        spec = binding.get("spec") or {}
-        resource = spec.get("resource") or {}
-        key: ObjKey = (resource.get("apiVersion", ""), resource.get("kind", ""),
-                       resource.get("namespace", ""), resource.get("name", ""))
-        old_status = binding.get("status") or {}
-        old_items = {i.get("clusterName"): i for i in old_status.get("aggregatedStatus") or []}
-        items: list[dict[str, Any]] = []
-        for target in spec.get("clusters") or []:
-            cluster = target.get("name", "")
-            if not self._reachable(cluster):
-                if cluster in old_items:
-                    items.append(old_items[cluster])  # nothing flows from an unreachable member
-                continue
-            observed = self.members[cluster].get(key)
-            if observed is None:
-                items.append({"clusterName": cluster, "applied": False,
-                              "appliedMessage": "the object is not present in the member",
-                              "health": "Unknown"})
-                continue
-            item: dict[str, Any] = {"clusterName": cluster, "applied": True}
-            reflected = self.interpreter.reflect_status(observed)
-            if reflected is not None:
-                item["status"] = reflected
-            try:
-                healthy = self.interpreter.interpret_health(observed)
-                item["health"] = "Healthy" if healthy in (None, True) else "Unhealthy"
-            except Exception:
-                item["health"] = "Unknown"
-            items.append(item)
-        items.sort(key=lambda i: i["clusterName"])
-        wanted = {t.get("name") for t in spec.get("clusters") or []}
-        applied = bool(wanted) and all(i.get("applied") for i in items) and len(items) == len(
-            wanted)
-        previous = list(old_status.get("conditions") or [])
-        condition = _condition("FullyApplied", FULLY_APPLIED if applied else NOT_FULLY_APPLIED,
-                               previous, now_rfc3339())
-        status = dict(old_status)
-        status["aggregatedStatus"] = items
-        status["conditions"] = _merge_conditions(previous, condition)
-        if status != old_status:
-            self.store.patch(self.rb_rt, meta.get("namespace"), meta["name"], {"status": status},
-                             subresource="status")
-        self._aggregate_into_template(binding, items)
-
-    def _aggregate_into_template(self, binding: dict[str, Any], items: list[dict[str, Any]]
-                                 ) -> None:
-        template = self._template_of(binding)
-        if template is None:
-            return
-        if not self.interpreter.hook_enabled(template["apiVersion"], template["kind"],
-                                             "AggregateStatus"):
-            return
-        aggregated = self.interpreter.aggregate_status(template, items)
-        new_status = aggregated.get("status")
-        if new_status is None or new_status == template.get("status"):
-            return
-        if (template["apiVersion"], template["kind"]) == ("batch/v1", "Job"):
-            rejection = job_status_rejected(template.get("status"), new_status)
-            if rejection is not None:
-                log.info("Job %s/%s status update refused: %s",
-                         template["metadata"].get("namespace"), template["metadata"]["name"],
-                         rejection)
-                return
-        rt = self.store.resource(template["apiVersion"], template["kind"])
-        template["status"] = new_status
-        with contextlib.suppress(ApiError):
-            self.store.update(rt, template, subresource="status")
-
-    # -- clusters -------------------------------------------------------------------------------
-    def unreachable_grace(self) -> float:
-        """How long a member stays silent before its Cluster goes NotReady (failure threshold)."""
-        return max(3 * self.sync_seconds, 0.3)
-
-    def sync_clusters(self, *, force: bool = False) -> None:
-        """cluster-status-controller: Ready condition, apiEnablements, resource summary."""
-        now = time.monotonic()
-        changed = force or self._cluster_dirty
-        for name, member in self.members.items():
-            if not member.reachable:
-                since = self._unreachable_since.setdefault(name, now)
-                if now - since >= self.unreachable_grace():
-                    changed = True
-            else:
-                if self._unreachable_since.pop(name, None) is not None:
-                    changed = True
-        if not changed:
-            return
-        self._cluster_dirty = False
-        stamp = now_rfc3339()
-        became_ready = False
-        for name, member in self.members.items():
-            current = self.store.get(self.cluster_rt, None, name)
-            if current is None:
-                continue
-            unreachable = not member.reachable and (
-                now - self._unreachable_since.get(name, now) >= self.unreachable_grace())
-            spec = dict(current.get("spec") or {})
-            wanted_spec = cluster_spec(member, unreachable=unreachable)
-            if spec.get("taints") != wanted_spec.get("taints"):
-                spec["taints"] = wanted_spec.get("taints")
-                self.store.patch(self.cluster_rt, None, name,
-                                 {"spec": {"taints": wanted_spec.get("taints")}})
-                became_ready = became_ready or not wanted_spec.get("taints")
-            status = cluster_status(member, unreachable=unreachable, since=stamp,
-                                    previous=current.get("status"))
-            if status != current.get("status"):
-                self.store.patch(self.cluster_rt, None, name, {"status": status},
-                                 subresource="status")
-        if became_ready:
-            self._retry_unscheduled()
-
-    def mark_member_changed(self) -> None:
-        """Control API hook: a member's readiness/reachability changed."""
-        self._cluster_dirty = True
-        self.sync_clusters(force=True)
-        # statuses of its workloads flow again (or stop) from now on
-        for member in self.members.values():
-            for key in member.workloads:
-                self._member_status_changed(member.name, key)
