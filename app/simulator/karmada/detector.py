@@ -20,7 +20,7 @@ import copy
 import uuid
 from typing import Any
 
-from app.simulator.karmada.scheduler import label_selector_matches
+from app.simulator.karmada.affinity import label_selector_matches
 
 PP_ID_LABEL = "propagationpolicy.karmada.io/permanent-id"
 CPP_ID_LABEL = "clusterpropagationpolicy.karmada.io/permanent-id"
