@@ -134,3 +134,26 @@ def test_api_enablements_follow_installed_operators() -> None:
     assert m.serves("batch/v1", "Job")
     assert not m.serves("ray.io/v1", "RayJob")
     assert not m.serves("kubeflow.org/v1", "PyTorchJob")
+
+
+async def test_rayjob_shutdown_after_finish_tears_down_cluster_and_pods(
+    member: MemberCluster,
+) -> None:
+    rayjob = {"apiVersion": "ray.io/v1", "kind": "RayJob",
+              "metadata": {"name": "rj", "namespace": "default"},
+              "spec": {"entrypoint": "python x.py", "shutdownAfterJobFinishes": True,
+                       "ttlSecondsAfterFinished": 0,
+                       "rayClusterSpec": {"headGroupSpec": {"template": {"spec": {
+                           "containers": [{"name": "head", "image": "ray"}]}}}}}}
+    member.apply(rayjob, Scenario(run_seconds=0.1))
+    await until(lambda: member.list_kind("ray.io/v1", "RayCluster", "default"))
+    key = ("ray.io/v1", "RayJob", "default", "rj")
+
+    def torn_down() -> bool:
+        status = (member.get(key) or {}).get("status", {})
+        return status.get("jobDeploymentStatus") == "Complete" and not any(
+            owner == key for owner in member.pod_owner.values())
+
+    await until(torn_down)
+    assert member.list_kind("ray.io/v1", "RayCluster", "default") == []
+    assert member.allocated.get("cpu", 0) == 0
