@@ -6,10 +6,10 @@ branch on it. The REST API shows phases as the old service's strings.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     PENDING = "PENDING"
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -36,7 +36,7 @@ class Phase(str, Enum):
 TERMINAL_PHASES = frozenset({Phase.SUCCEEDED, Phase.FAILED, Phase.STOPPED})
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """Why a job is in its phase.
 
     SUBMITTING          row written, Karmada objects being created

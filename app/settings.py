@@ -21,6 +21,8 @@ class DatabaseSettings(BaseSettings):
     model_config = _ENV
     #: ``sqlite://./mlplatform.db`` (embedded default) or ``postgres://user:pw@host:5432/db``.
     database_url: str = "sqlite://./mlplatform.db"
+    #: Apply pending migrations at start-up (set false where a pre-deploy Job runs them).
+    auto_migrate: bool = True
 
     @property
     def is_postgres(self) -> bool:
@@ -37,7 +39,9 @@ class KarmadaSettings(BaseSettings):
     karmada_request_timeout_seconds: float = 10.0
     #: Installation id stamped on every object (label ``ml-platform.io/instance``), so two
     #: installations sharing one Karmada never touch each other's objects.
-    ml_platform_instance: str = Field(default="default", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+    ml_platform_instance: str = Field(
+        default="default", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
+    )
     #: Member clusters of the embedded simulator (only without KARMADA_KUBECONFIG).
     simulator_clusters: int = Field(default=2, ge=1, le=16)
 
@@ -94,6 +98,9 @@ class WorkloadDefaultSettings(BaseSettings):
     workload_images: dict[str, str] = Field(default_factory=dict)
     #: JSON object algorithm -> entrypoint, overriding the defaults.
     workload_entrypoints: dict[str, str] = Field(default_factory=dict)
+    #: JSON object PriorityClass name -> lowest job priority (0-1000) it serves, e.g.
+    #: {"ml-high": 800, "ml-low": 0}. Empty: jobs get no priorityClassName.
+    priority_classes: dict[str, int] = Field(default_factory=dict)
 
 
 @dataclass

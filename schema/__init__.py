@@ -1,0 +1,26 @@
+"""The GraphQL schema (declarations only; decisions live in ``resolvers``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import strawberry
+
+from schema.mutation import Mutation
+from schema.query import Query
+from schema.subscription import Subscription
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+def build_schema(extensions: list[object] | None = None) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions or [],  # type: ignore[arg-type]
+    )
+
+
+def sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -42,8 +43,11 @@ async def database(database_url: str, *, apply_migrations: bool = False) -> Asyn
     # switches backends (tests) would otherwise send the wrong placeholders.
     base_executor.EXECUTOR_CACHE.clear()
     if apply_migrations:
-        await migrate(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+        # In a task of its own: the migration API leaves a Tortoise context behind in the
+        # current context, which would shadow the global one initialised below.
+        await asyncio.create_task(migrate(database_url))
+    # Requests run in tasks that do not inherit the lifespan's context: use the global fallback.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     try:
         yield
     finally:

@@ -7,10 +7,9 @@ resources, and the cluster proxy.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import logging
+import os
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -40,7 +39,9 @@ class KarmadaClient:
         self.request_count = 0
 
     @classmethod
-    async def from_kubeconfig(cls, path: str | os.PathLike[str], *, timeout: float = 10.0) -> KarmadaClient:
+    async def from_kubeconfig(
+        cls, path: str | os.PathLike[str], *, timeout: float = 10.0
+    ) -> KarmadaClient:
         api_client = await k8s_config.new_client_from_config(config_file=str(path))
         return cls(api_client, timeout=timeout)
 
@@ -61,8 +62,13 @@ class KarmadaClient:
         timeout: float | None = None,
     ) -> dict[str, Any]:
         raw = await self.request_bytes(
-            method, path, query=query, body=body, content_type=content_type,
-            accept=accept, timeout=timeout,
+            method,
+            path,
+            query=query,
+            body=body,
+            content_type=content_type,
+            accept=accept,
+            timeout=timeout,
         )
         try:
             data = json.loads(raw) if raw else {}
@@ -86,7 +92,7 @@ class KarmadaClient:
         response = await self._send(method, path, query, body, content_type, accept, timeout)
         try:
             data: bytes = await response.read()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise KarmadaUnavailable(f"{method} {path}: {exc!r}") from exc
         finally:
             response.release()
@@ -105,7 +111,7 @@ class KarmadaClient:
             while True:
                 try:
                     line = await response.content.readline()
-                except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, aiohttp.ClientError) as exc:
                     raise KarmadaUnavailable(f"GET {path}: stream broke: {exc!r}") from exc
                 if not line:
                     return
@@ -135,15 +141,19 @@ class KarmadaClient:
                 _preload_content=False,
                 _request_timeout=timeout if timeout is not None else self._timeout,
             )
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise KarmadaUnavailable(f"{method} {path}: {exc!r}") from exc
         except k8s_client.ApiException as exc:  # only raised for transport-level problems here
-            raise KarmadaUnavailable(f"{method} {path}: {exc.reason}", status=exc.status or 0) from exc
+            raise KarmadaUnavailable(
+                f"{method} {path}: {exc.reason}", status=exc.status or 0
+            ) from exc
         return response
 
     # -- typed helpers ----------------------------------------------------------------
 
-    async def create(self, resource: ApiResource, namespace: str, manifest: dict[str, Any]) -> dict[str, Any]:
+    async def create(
+        self, resource: ApiResource, namespace: str, manifest: dict[str, Any]
+    ) -> dict[str, Any]:
         return await self.request("POST", resource.path(namespace), body=manifest)
 
     async def get(self, resource: ApiResource, namespace: str | None, name: str) -> dict[str, Any]:
@@ -165,14 +175,23 @@ class KarmadaClient:
         )
 
     async def delete(
-        self, resource: ApiResource, namespace: str | None, name: str, *, propagation: str = "Background"
+        self,
+        resource: ApiResource,
+        namespace: str | None,
+        name: str,
+        *,
+        propagation: str = "Background",
     ) -> bool:
         """Delete; True if it was there. The object may linger while finalizers run."""
         try:
             await self.request(
                 "DELETE",
                 resource.path(namespace, name),
-                body={"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": propagation},
+                body={
+                    "kind": "DeleteOptions",
+                    "apiVersion": "v1",
+                    "propagationPolicy": propagation,
+                },
             )
         except NotFound:
             return False

@@ -1,0 +1,102 @@
+"""The ``mlplatform`` command: serve | migrate | simulate | export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.settings import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = Settings()
+    if args.host:
+        settings.server.host = args.host
+    if args.port is not None:
+        settings.server.port = args.port
+    logging.basicConfig(
+        level=settings.server.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.server.host,
+        port=settings.server.port,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        timeout_graceful_shutdown=20,
+        log_level=settings.server.log_level.lower(),
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.db.session import migrate
+
+    settings = Settings()
+    asyncio.run(migrate(settings.db.database_url))
+    print("database schema is at head")
+    return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from app.simulator.standalone import run_standalone
+
+    gpus = [int(g) for g in args.gpus_per_cluster.split(",")] if args.gpus_per_cluster else None
+    run_standalone(args.port, args.clusters, gpus, args.kubeconfig, host=args.host)
+    return 0
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from schema import sdl
+
+    text = sdl()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlplatform", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API server")
+    serve.add_argument("--host", help="bind address (default: $HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $PORT or 8080)")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema to head")
+    migrate.set_defaults(handler=_migrate)
+
+    simulate = commands.add_parser("simulate", help="run the simulated Karmada standalone")
+    simulate.add_argument("--host", default="127.0.0.1")
+    simulate.add_argument("--port", type=int, default=6443)
+    simulate.add_argument("--clusters", type=int, default=2)
+    simulate.add_argument("--gpus-per-cluster", help="comma-separated GPUs per node, per cluster")
+    simulate.add_argument(
+        "--kubeconfig", default="karmada-sim.kubeconfig", help="where to write the kubeconfig"
+    )
+    simulate.set_defaults(handler=_simulate)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument("--output", "-o", default="-")
+    export.set_defaults(handler=_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,204 @@
+"""The composition root: build the Starlette app and wire every service in its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import MaskErrors
+
+from app.db.session import database
+from app.jobspec import RequestLimits
+from app.karmada import KarmadaClient
+from app.monitor import StatusPoller
+from app.pubsub import StatusHub
+from app.settings import Settings
+from app.submission import JobSubmitter
+from app.workloads import WorkloadSettings
+from app.workloads.config import DEFAULT_ENTRYPOINTS, DEFAULT_IMAGES
+from resolvers.context import Context, Services
+from schema import build_schema
+
+log = logging.getLogger(__name__)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app with our per-connection context."""
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        return Context(services=request.app.state.services, actor=None)
+
+
+class PreflightCORSMiddleware(CORSMiddleware):
+    """CORS whose preflight answers 204 No Content, as the old service did."""
+
+    def preflight_response(self, request_headers: Any) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code == 200:
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+            return Response(status_code=204, headers=headers)
+        return response
+
+
+class ErrorMaskingMiddleware:
+    """Unexpected exceptions become a bare 500 JSON; details go to the log only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if not started:
+                response = JSONResponse({"error": "Internal server error"}, status_code=500)
+                await response(scope, receive, send)
+
+
+@dataclass
+class Runtime:
+    """What the lifespan started, so it can stop it again in order."""
+
+    services: Services
+    poller_stop: asyncio.Event
+    poller_task: asyncio.Task[None]
+
+
+def workload_settings(settings: Settings) -> WorkloadSettings:
+    w = settings.workloads
+    return WorkloadSettings(
+        images={**DEFAULT_IMAGES, **w.workload_images},
+        entrypoints={**DEFAULT_ENTRYPOINTS, **w.workload_entrypoints},
+        storage_secret_name=w.storage_secret_name,
+        ray_ttl_seconds_after_finished=w.ray_ttl_seconds_after_finished,
+        priority_classes=tuple((minimum, name) for name, minimum in w.priority_classes.items()),
+    )
+
+
+@contextlib.asynccontextmanager
+async def karmada_client(settings: Settings) -> AsyncIterator[KarmadaClient]:
+    """The configured Karmada, or an embedded simulated one (DESIGN §3)."""
+    timeout = settings.karmada.karmada_request_timeout_seconds
+    if not settings.embedded_karmada:
+        client = await KarmadaClient.from_kubeconfig(
+            str(settings.karmada.karmada_kubeconfig), timeout=timeout
+        )
+        try:
+            yield client
+        finally:
+            await client.close()
+        return
+    from app.simulator.config import MemberConfig, SimulatorConfig  # only in embedded mode
+    from app.simulator.runtime import EmbeddedSimulator
+
+    defaults = SimulatorConfig()
+    members = defaults.members[: settings.karmada.simulator_clusters]
+    for i in range(len(members), settings.karmada.simulator_clusters):
+        members.append(MemberConfig(name=f"member{i + 1}"))
+    simulator = EmbeddedSimulator(SimulatorConfig(members=members))
+    await asyncio.to_thread(simulator.start)
+    with tempfile.TemporaryDirectory(prefix="mlplatform-sim-") as tmp:
+        kubeconfig = simulator.write_kubeconfig(Path(tmp) / "kubeconfig")
+        client = await KarmadaClient.from_kubeconfig(str(kubeconfig), timeout=timeout)
+        log.info("embedded simulated Karmada at %s", simulator.url)
+        try:
+            yield client
+        finally:
+            await client.close()
+            await asyncio.to_thread(simulator.stop)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with (
+            database(settings.db.database_url, apply_migrations=settings.db.auto_migrate),
+            karmada_client(settings) as karmada,
+        ):
+            hub = StatusHub(settings.graphql.subscriber_queue_size)
+            submitter = JobSubmitter(
+                karmada,
+                workload_settings(settings),
+                settings.karmada.ml_platform_instance,
+                settings.poller.submission_deadline_seconds,
+            )
+            services = Services(settings, karmada, hub, submitter, RequestLimits())
+            app.state.services = services
+            poller = StatusPoller(
+                karmada, submitter, hub, settings.poller, settings.karmada.ml_platform_instance
+            )
+            app.state.poller = poller
+            stop = asyncio.Event()
+            task = asyncio.create_task(poller.run(stop), name="status-poller")
+            try:
+                yield
+            finally:
+                stop.set()
+                await task
+
+    graphql = GraphQLApp(
+        build_schema(extensions=[MaskErrors()]),
+        graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
+        connection_init_wait_timeout=_seconds(
+            settings.graphql.graphql_connection_init_timeout_seconds
+        ),
+        max_subscriptions_per_connection=settings.graphql.graphql_max_subscriptions_per_connection,
+        allowed_origins=settings.server.cors_allow_origins,
+    )
+    from app import rest  # composition layer: routes call resolvers
+
+    routes: list[BaseRoute] = [
+        *rest.routes,
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    from starlette.routing import WebSocketRoute
+
+    routes.append(WebSocketRoute("/graphql", graphql))
+    middleware = [
+        Middleware(ErrorMaskingMiddleware),
+        Middleware(
+            PreflightCORSMiddleware,
+            allow_origins=settings.server.cors_allow_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
+            max_age=600,
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.settings = settings
+    return app
+
+
+def _seconds(value: float) -> Any:
+    from datetime import timedelta
+
+    return timedelta(seconds=value)

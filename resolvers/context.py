@@ -1,0 +1,38 @@
+"""What every resolver receives: the services it may use and who is calling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.jobspec import RequestLimits
+from app.karmada import KarmadaClient
+from app.pubsub import StatusHub
+from app.settings import Settings
+from app.submission import JobSubmitter
+
+
+@dataclass
+class Services:
+    """Long-lived services, built once by the composition root (app.main)."""
+
+    settings: Settings
+    karmada: KarmadaClient
+    hub: StatusHub
+    submitter: JobSubmitter
+    limits: RequestLimits
+
+
+@dataclass
+class Context:
+    """One request's (or one websocket connection's) view: services plus the caller."""
+
+    services: Services
+    actor: str | None = None
+
+    @property
+    def karmada(self) -> KarmadaClient:
+        return self.services.karmada
+
+    @property
+    def hub(self) -> StatusHub:
+        return self.services.hub

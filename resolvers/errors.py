@@ -1,0 +1,35 @@
+"""Expected failures of use-cases: results for the caller, not crashes.
+
+ResolverError        base class
+├── InvalidInput     the request is wrong: ``field`` and ``reason`` say where and why
+├── JobNotFound      no such job (also: a job the caller may not see)
+├── InvalidState     the job cannot do that now (e.g. stopping a finished job)
+└── Unavailable      a dependency (Karmada, a member cluster) did not answer
+"""
+
+from __future__ import annotations
+
+
+class ResolverError(Exception):
+    pass
+
+
+class InvalidInput(ResolverError):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class JobNotFound(ResolverError):
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"job {job_id!r} not found")
+        self.job_id = job_id
+
+
+class InvalidState(ResolverError):
+    pass
+
+
+class Unavailable(ResolverError):
+    pass

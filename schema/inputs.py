@@ -1,0 +1,106 @@
+"""GraphQL input types mirroring the REST request body (DESIGN §7).
+
+Field names are the REST keys, so the same validation (app.jobspec) serves both APIs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types.base import get_object_definition
+from strawberry.utils.str_converters import to_camel_case
+
+from schema.types import JobPhase
+
+
+@strawberry.input
+class AlgorithmInput:
+    source: str = "builtin"
+    algorithm_name: str | None = None
+    image_uri: str | None = None
+
+
+@strawberry.input
+class InstanceResourcesInput:
+    cpu_cores: float | None = None
+    memory_gib: float | None = strawberry.field(default=None, name="memoryGiB")
+    gpu_count: int | None = None
+
+
+@strawberry.input
+class ResourcesInput:
+    instance_resources: InstanceResourcesInput | None = None
+    instance_count: int | None = None
+    volume_size_gb: int | None = strawberry.field(default=None, name="volumeSizeGB")
+
+
+@strawberry.input
+class StoppingConditionInput:
+    max_runtime_seconds: int | None = None
+
+
+@strawberry.input
+class ChannelInput:
+    id: str | None = None
+    channel_name: str
+    source_type: str | None = None
+    storage_provider: str | None = None
+    endpoint: str | None = None
+    bucket: str | None = None
+    prefix: str | None = None
+
+
+@strawberry.input
+class OutputDataConfigInput:
+    artifact_uri: str | None = None
+
+
+@strawberry.input(description="A training job request; the same keys as the REST body.")
+class CreateJobInput:
+    job_name: str
+    algorithm: AlgorithmInput
+    priority: int | None = None
+    resources: ResourcesInput | None = None
+    stopping_condition: StoppingConditionInput | None = None
+    input_data_config: list[ChannelInput] | None = None
+    output_data_config: OutputDataConfigInput | None = None
+    hyperparameters: JSON | None = None
+    custom_hyperparameters: JSON | None = None
+    target_clusters: list[str] | None = None
+    namespace: str | None = None
+    entrypoint: str | None = None
+    head_image: str | None = None
+    worker_image: str | None = None
+    pvc_name: str | None = None
+    storage_secret_name: str | None = None
+    placement: str | None = strawberry.field(
+        default=None, description='"one" (default: exactly one cluster) or "every" target cluster.'
+    )
+    parameter_server_count: int | None = strawberry.field(
+        default=None, description="TensorFlow only: parameter servers."
+    )
+
+
+@strawberry.input
+class JobFilterInput:
+    namespace: str | None = None
+    phases: list[JobPhase] | None = None
+
+
+def input_to_payload(value: Any) -> Any:
+    """An input object as the REST-shaped dict (GraphQL names; unset fields left out)."""
+    definition = get_object_definition(value)
+    if definition is None:
+        if isinstance(value, list):
+            return [input_to_payload(v) for v in value]
+        return value
+    payload: dict[str, Any] = {}
+    for field in definition.fields:
+        item = getattr(value, field.python_name)
+        if item is None or item is strawberry.UNSET:
+            continue
+        name = field.graphql_name or to_camel_case(field.python_name)
+        payload[name] = input_to_payload(item)
+    return payload

@@ -1,0 +1,42 @@
+"""Root Mutation: expected failures come back as result types, not errors."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers import jobs as job_resolvers
+from resolvers.context import Context
+from resolvers.errors import InvalidInput, JobNotFound
+from schema.inputs import CreateJobInput, input_to_payload
+from schema.types import (
+    CreateJobResult,
+    CreateJobSuccess,
+    DeleteJobResult,
+    DeleteJobSuccess,
+    InvalidInputError,
+    Job,
+    JobNotFoundError,
+)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Validate, store and submit a training job.")
+    async def create_job(
+        self, info: strawberry.Info[Context], input: CreateJobInput
+    ) -> CreateJobResult:
+        try:
+            row = await job_resolvers.create_job(info.context, input_to_payload(input))
+        except InvalidInput as exc:
+            return InvalidInputError(field=exc.field, message=exc.reason)
+        return CreateJobSuccess(job=Job.from_row(row))
+
+    @strawberry.mutation(description="Remove the job's workload from Karmada, then the job.")
+    async def delete_job(
+        self, info: strawberry.Info[Context], id: strawberry.ID
+    ) -> DeleteJobResult:
+        try:
+            await job_resolvers.delete_job(info.context, str(id))
+        except JobNotFound:
+            return JobNotFoundError(id=id, message="Training job not found")
+        return DeleteJobSuccess(id=id, message="Training job deleted successfully")

@@ -1,0 +1,74 @@
+"""Root Query: each field calls one resolver."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.phases import Phase
+from resolvers import clusters as cluster_resolvers
+from resolvers import jobs as job_resolvers
+from resolvers.context import Context
+from resolvers.errors import JobNotFound
+from schema.inputs import JobFilterInput
+from schema.types import Cluster, Job, JobConnection, JobEdge, JobEvent, PageInfo
+
+
+def _filter(value: JobFilterInput | None) -> job_resolvers.JobFilter | None:
+    if value is None:
+        return None
+    phases = [Phase(p.value) for p in value.phases] if value.phases else None
+    return job_resolvers.JobFilter(namespace=value.namespace, phases=phases)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Jobs, newest first, filtered before paging.")
+    async def jobs(
+        self,
+        info: strawberry.Info[Context],
+        filter: JobFilterInput | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> JobConnection:
+        page = await job_resolvers.page_jobs(info.context, _filter(filter), first, after)
+        nodes = [Job.from_row(r) for r in page.jobs]
+        edges = [
+            JobEdge(cursor=job_resolvers.cursor_of(r), node=n)
+            for r, n in zip(page.jobs, nodes, strict=True)
+        ]
+        return JobConnection(
+            edges=edges,
+            nodes=nodes,
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )
+
+    @strawberry.field(description="One job, or null if there is none with that id.")
+    async def job(self, info: strawberry.Info[Context], id: strawberry.ID) -> Job | None:
+        try:
+            return Job.from_row(await job_resolvers.get_job(info.context, str(id)))
+        except JobNotFound:
+            return None
+
+    @strawberry.field(description="A job's history, oldest first; null for an unknown job.")
+    async def job_events(
+        self,
+        info: strawberry.Info[Context],
+        id: strawberry.ID,
+        first: int = 100,
+        after_sequence: int = 0,
+    ) -> list[JobEvent] | None:
+        try:
+            rows = await job_resolvers.job_events(info.context, str(id), after_sequence, first)
+        except JobNotFound:
+            return None
+        return [JobEvent.from_row(r) for r in rows]
+
+    @strawberry.field(description="Karmada's member clusters.")
+    async def clusters(self, info: strawberry.Info[Context]) -> list[Cluster]:
+        return [Cluster.from_view(v) for v in await cluster_resolvers.list_clusters(info.context)]
+
+    @strawberry.field(description="One member cluster, or null.")
+    async def cluster(self, info: strawberry.Info[Context], name: str) -> Cluster | None:
+        view = await cluster_resolvers.get_cluster(info.context, name)
+        return Cluster.from_view(view) if view is not None else None

@@ -1,0 +1,24 @@
+"""Root Subscription."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from resolvers.context import Context
+from resolvers.streams import job_status_stream
+from schema.types import JobStatusUpdate
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The job's current state, then every transition; completes after a "
+        "terminal phase or deletion."
+    )
+    async def job_status(
+        self, info: strawberry.Info[Context], id: strawberry.ID
+    ) -> AsyncGenerator[JobStatusUpdate, None]:
+        async for state in job_status_stream(info.context, str(id)):
+            yield JobStatusUpdate.from_state(state)

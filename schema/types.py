@@ -1,0 +1,221 @@
+"""GraphQL object types: how rows and resolver results look to clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.db.models import JobEvent as JobEventRow
+from app.db.models import TrainingJob
+from resolvers.clusters import ClusterView
+from resolvers.streams import JobState
+
+
+@strawberry.enum(description="Where a job is in its lifecycle.")
+class JobPhase(Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    STOPPING = "STOPPING"
+    STOPPED = "STOPPED"
+    DELETING = "DELETING"
+
+
+@strawberry.type(description="A transition in a job's history.")
+class JobEvent:
+    sequence: int
+    at: datetime
+    from_phase: JobPhase | None
+    to_phase: JobPhase
+    reason: str
+    message: str
+    cluster: str | None
+    actor: str | None
+
+    @classmethod
+    def from_row(cls, row: JobEventRow) -> JobEvent:
+        return cls(
+            sequence=row.sequence,
+            at=row.at,
+            from_phase=JobPhase(row.from_status) if row.from_status else None,
+            to_phase=JobPhase(row.to_status),
+            reason=row.reason,
+            message=row.message,
+            cluster=row.cluster,
+            actor=row.actor,
+        )
+
+
+@strawberry.type(description="A training job.")
+class Job:
+    id: strawberry.ID
+    job_name: str
+    namespace: str
+    algorithm: str
+    priority: int
+    phase: JobPhase
+    reason: str = strawberry.field(description="Why the job is in its phase (closed list).")
+    message: str
+    kind: str = strawberry.field(description="The Kubernetes kind of its workload.")
+    object_name: str
+    target_clusters: list[str]
+    clusters: list[str] = strawberry.field(description="Where Karmada placed it.")
+    request: JSON = strawberry.field(description="The normalised request (secrets redacted).")
+    active: int
+    succeeded: int
+    failed: int
+    start_time: datetime | None
+    completion_time: datetime | None
+    status_confirmed_at: datetime | None = strawberry.field(
+        description="When its status was last read from Karmada."
+    )
+    created_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="The job's history, oldest first.")
+    async def events(self, first: int = 100, after_sequence: int = 0) -> list[JobEvent]:
+        rows = (
+            await JobEventRow.filter(job_id=self.id, sequence__gt=after_sequence)
+            .order_by("sequence")
+            .limit(max(1, min(first, 1000)))
+        )
+        return [JobEvent.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: TrainingJob) -> Job:
+        return cls(
+            id=strawberry.ID(row.id),
+            job_name=row.job_name,
+            namespace=row.namespace,
+            algorithm=row.algorithm,
+            priority=row.priority,
+            phase=JobPhase(row.status),
+            reason=row.reason,
+            message=row.message,
+            kind=row.kind,
+            object_name=row.object_name,
+            target_clusters=list(row.target_clusters),
+            clusters=list(row.placement),
+            request=cast(JSON, row.request_payload),
+            active=row.active,
+            succeeded=row.succeeded,
+            failed=row.failed,
+            start_time=row.start_time,
+            completion_time=row.completion_time,
+            status_confirmed_at=row.status_confirmed_at,
+            created_by=row.created_by,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class JobEdge:
+    cursor: str
+    node: Job
+
+
+@strawberry.type(description="A page of jobs, newest first.")
+class JobConnection:
+    edges: list[JobEdge]
+    nodes: list[Job]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="A job's state at one point of its history.")
+class JobStatusUpdate:
+    job_id: strawberry.ID
+    phase: JobPhase
+    reason: str
+    message: str
+    sequence: int = strawberry.field(description="The job's event sequence number.")
+    at: datetime
+    deleted: bool = strawberry.field(description="True once the job no longer exists.")
+
+    @classmethod
+    def from_state(cls, state: JobState) -> JobStatusUpdate:
+        return cls(
+            job_id=strawberry.ID(state.job_id),
+            phase=JobPhase(state.phase.value),
+            reason=state.reason,
+            message=state.message,
+            sequence=state.sequence,
+            at=state.at,
+            deleted=state.deleted,
+        )
+
+
+@strawberry.type(description="A Karmada member cluster.")
+class Cluster:
+    name: str
+    ready: bool
+    ready_reason: str | None
+    region: str | None
+    zones: list[str]
+    provider: str | None
+    labels: JSON
+    kubernetes_version: str | None
+    workload_kinds: list[str] = strawberry.field(
+        description="group/version/Kind of the workloads it can run (from apiEnablements)."
+    )
+
+    @classmethod
+    def from_view(cls, view: ClusterView) -> Cluster:
+        return cls(
+            name=view.name,
+            ready=view.ready,
+            ready_reason=view.ready_reason,
+            region=view.region,
+            zones=view.zones,
+            provider=view.provider,
+            labels=cast(JSON, view.labels),
+            kubernetes_version=view.kubernetes_version,
+            workload_kinds=view.workload_kinds,
+        )
+
+
+# -- results of mutations: expected failures are data ----------------------------------
+
+
+@strawberry.type(description="The request was invalid; nothing was written.")
+class InvalidInputError:
+    field: str
+    message: str
+
+
+@strawberry.type
+class JobNotFoundError:
+    id: strawberry.ID
+    message: str
+
+
+@strawberry.type
+class CreateJobSuccess:
+    job: Job
+
+
+@strawberry.type
+class DeleteJobSuccess:
+    id: strawberry.ID
+    message: str
+
+
+CreateJobResult = Annotated[
+    CreateJobSuccess | InvalidInputError, strawberry.union("CreateJobResult")
+]
+DeleteJobResult = Annotated[
+    DeleteJobSuccess | JobNotFoundError, strawberry.union("DeleteJobResult")
+]
