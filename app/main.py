@@ -166,7 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await task
 
     graphql = GraphQLApp(
-        build_schema(extensions=[MaskErrors()]),
+        build_schema(extensions=[MaskErrors]),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
         connection_init_wait_timeout=_seconds(
             settings.graphql.graphql_connection_init_timeout_seconds

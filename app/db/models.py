@@ -9,7 +9,7 @@ from tortoise.models import Model
 class TrainingJob(Model):
     """One submitted training job. Its status column holds a Phase value (PENDING ...)."""
 
-    id = fields.CharField(pk=True, max_length=80)
+    id = fields.CharField(primary_key=True, max_length=80)
     job_name = fields.CharField(max_length=63)
     namespace = fields.CharField(max_length=63, db_index=True)
     algorithm = fields.CharField(max_length=64)
@@ -40,18 +40,27 @@ class TrainingJob(Model):
     # The sequence number of the newest JobEvent of this job.
     last_sequence = fields.IntField(default=0, db_default=0)
     created_by = fields.CharField(max_length=128, null=True)
+    stopped_by = fields.CharField(max_length=128, null=True)
+    deleted_by = fields.CharField(max_length=128, null=True)
+    # Idempotency key of the create request (Idempotency-Key header / clientRequestId).
+    client_request_id = fields.CharField(max_length=128, null=True)
+    # When the pods' logs were archived into job_logs (set once, after a terminal phase).
+    logs_archived_at = fields.DatetimeField(null=True)
+    # When retention removed the workload, policy and PVC from Karmada.
+    workload_deleted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
     class Meta:
         table = "training_jobs"
         indexes = (("created_at", "id"),)
+        unique_together = (("namespace", "client_request_id"),)
 
 
 class JobEvent(Model):
     """A transition of a job (phase or reason), numbered 1, 2, 3... per job by sequence."""
 
-    id = fields.BigIntField(pk=True)
+    id = fields.BigIntField(primary_key=True)
     job: fields.ForeignKeyRelation[TrainingJob] = fields.ForeignKeyField(
         "models.TrainingJob", related_name="events", on_delete=fields.CASCADE
     )
@@ -67,3 +76,40 @@ class JobEvent(Model):
     class Meta:
         table = "job_events"
         unique_together = (("job", "sequence"),)
+
+
+class JobLog(Model):
+    """The archived log of one container of one pod of a job (bounded, newest lines kept)."""
+
+    id = fields.BigIntField(primary_key=True)
+    job: fields.ForeignKeyRelation[TrainingJob] = fields.ForeignKeyField(
+        "models.TrainingJob", related_name="logs", on_delete=fields.CASCADE
+    )
+    cluster = fields.CharField(max_length=253)
+    pod = fields.CharField(max_length=253)
+    container = fields.CharField(max_length=253, default="", db_default="")
+    content = fields.TextField(default="", db_default="")
+    line_count = fields.IntField(default=0, db_default=0)
+    truncated = fields.BooleanField(default=False, db_default=False)
+    archived_at = fields.DatetimeField()
+
+    class Meta:
+        table = "job_logs"
+        unique_together = (("job", "cluster", "pod", "container"),)
+
+
+class ApiToken(Model):
+    """An API token (AUTH_MODE=token). Only a hash of the secret is stored."""
+
+    id = fields.CharField(primary_key=True, max_length=32)
+    user = fields.CharField(max_length=128)
+    role = fields.CharField(max_length=16)
+    namespaces: list = fields.JSONField(default=list)  # type: ignore[type-arg]
+    token_hash = fields.CharField(max_length=128, unique=True)
+    created_at = fields.DatetimeField()
+    created_by = fields.CharField(max_length=128, null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    last_used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "api_tokens"
