@@ -9,7 +9,8 @@ lay them out as unpkg does (``<dest>/<package>@<version>/<file>``) and rewrite t
 and the browser falls back to the CDN.
 
 Run ``python -m app.graphiql_assets fetch [DEST]`` to populate the directory; it never fails
-(exit 0 with a warning) when the registry is unreachable, so an offline install still works.
+(exit 0 with a warning) when the registry is unreachable, so an offline install still works
+(``--strict`` makes that an error, for image builds). ``NPM_REGISTRY`` names a mirror.
 """
 
 from __future__ import annotations
@@ -207,21 +208,29 @@ def fetch_assets(dest: Path, html: str | None = None, registry: str | None = Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m app.graphiql_assets fetch [DEST]``: exit 0 even when offline (warns)."""
-    args = sys.argv[1:] if argv is None else argv
+    """``python -m app.graphiql_assets fetch [--strict] [DEST]``.
+
+    Without ``--strict`` a failed fetch (offline install) only warns and exits 0: the page
+    then loads the files from the CDN. The image build passes ``--strict`` so a broken
+    registry fails the build instead of shipping an image that needs the internet.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    strict = "--strict" in args
+    args = [a for a in args if a != "--strict"]
     if not args or args[0] != "fetch" or len(args) > 2:
-        print("usage: python -m app.graphiql_assets fetch [DEST]", file=sys.stderr)
+        print("usage: python -m app.graphiql_assets fetch [--strict] [DEST]", file=sys.stderr)
         return 2
     dest = Path(args[1]) if len(args) == 2 else ASSET_DIR
     try:
         fetch_assets(dest)
     except Exception as exc:  # offline installs must still succeed: the page uses the CDN
+        level = "error" if strict else "warning"
         print(
-            f"warning: GraphiQL assets not fetched ({exc}); GraphiQL will load them from "
+            f"{level}: GraphiQL assets not fetched ({exc}); GraphiQL will load them from "
             f"{CDN_PREFIX}",
             file=sys.stderr,
         )
-        return 0
+        return 1 if strict else 0
     print(f"GraphiQL assets written to {dest}")
     return 0
 

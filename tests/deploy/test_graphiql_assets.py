@@ -164,6 +164,24 @@ def test_main_offline_warns_and_succeeds(
     assert not (tmp_path / "assets").exists()
 
 
+def test_main_strict_fails_offline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NPM_REGISTRY", "http://127.0.0.1:9")
+    assert ga.main(["fetch", "--strict", str(tmp_path / "assets")]) == 1
+    assert "error: GraphiQL assets not fetched" in capsys.readouterr().err
+
+
+def test_main_fetches_into_dest(
+    tmp_path: Path, registry: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ = registry
+    monkeypatch.setenv("NPM_REGISTRY", url)
+    monkeypatch.setattr(ga, "strawberry_graphiql_html", page)
+    assert ga.main(["fetch", str(tmp_path / "assets")]) == 0
+    assert ga.assets_present(tmp_path / "assets", page())
+
+
 def test_main_usage() -> None:
     assert ga.main(["nope"]) == 2
 
