@@ -28,12 +28,16 @@ def platform_sim() -> Iterator[EmbeddedSimulator]:
 
 
 @pytest.fixture(scope="session")
-def sim_kubeconfig(platform_sim: EmbeddedSimulator, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sim_kubeconfig(
+    platform_sim: EmbeddedSimulator, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     return platform_sim.write_kubeconfig(tmp_path_factory.mktemp("karmada") / "kubeconfig")
 
 
 @pytest.fixture
-def platform(pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path) -> Iterator[Platform]:
+def platform(
+    pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path
+) -> Iterator[Platform]:
     """The server on uvicorn, its own PostgreSQL database, the shared simulator."""
     with run_platform(platform_settings(pg_url, sim_kubeconfig), platform_sim) as running:
         yield running

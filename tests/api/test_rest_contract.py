@@ -10,10 +10,29 @@ import pytest
 
 from tests.support.platform import Platform, wait_for
 
-JOB_KEYS = {"id", "jobName", "namespace", "algorithm", "priority", "request", "status", "message",
-            "createdAt", "updatedAt"}
-STATUS_KEYS = {"phase", "reason", "message", "active", "succeeded", "failed", "startTime",
-               "completionTime", "clusterDistribution"}
+JOB_KEYS = {
+    "id",
+    "jobName",
+    "namespace",
+    "algorithm",
+    "priority",
+    "request",
+    "status",
+    "message",
+    "createdAt",
+    "updatedAt",
+}
+STATUS_KEYS = {
+    "phase",
+    "reason",
+    "message",
+    "active",
+    "succeeded",
+    "failed",
+    "startTime",
+    "completionTime",
+    "clusterDistribution",
+}
 
 # Captured from the existing React frontend's create form (DESIGN §7), byte for byte.
 FRONTEND_BODY: dict[str, Any] = json.loads("""
@@ -53,8 +72,11 @@ def test_cors_preflight_is_204_with_headers(platform: Platform) -> None:
     with platform.http() as client:
         answer = client.options(
             "/api/v1/jobs",
-            headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
-                     "Access-Control-Request-Headers": "content-type"},
+            headers={
+                "Origin": "http://localhost:3000",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
         )
     assert answer.status_code == 204
     assert answer.headers["access-control-allow-origin"] in ("*", "http://localhost:3000")
@@ -102,8 +124,12 @@ def test_get_list_status_logs_and_delete(platform: Platform) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/jobs/nope-12345678", "/api/v1/jobs/nope-12345678/status",
-             "/api/v1/jobs/nope-12345678/logs"],
+    "path",
+    [
+        "/api/v1/jobs/nope-12345678",
+        "/api/v1/jobs/nope-12345678/status",
+        "/api/v1/jobs/nope-12345678/logs",
+    ],
 )
 def test_unknown_job_is_404(platform: Platform, path: str) -> None:
     with platform.http() as client:
@@ -153,17 +179,26 @@ def test_bad_input_is_400_with_field_and_writes_nothing(
         assert body["error"] == "Invalid request payload"
         assert field in body["details"].split(":")[0]
         assert client.get("/api/v1/jobs").json() == []
-    rayjobs = platform.sim_request("GET", "/apis/ray.io/v1/rayjobs", params={
-        "labelSelector": f"ml-platform.io/instance={platform.settings.karmada.ml_platform_instance}"})
+    rayjobs = platform.sim_request(
+        "GET",
+        "/apis/ray.io/v1/rayjobs",
+        params={
+            "labelSelector": f"ml-platform.io/instance={platform.settings.karmada.ml_platform_instance}"
+        },
+    )
     assert rayjobs.json()["items"] == []
 
 
 def test_malformed_json_is_400(platform: Platform) -> None:
     with platform.http() as client:
-        answer = client.post("/api/v1/jobs", content=b"{not json",
-                             headers={"Content-Type": "application/json"})
+        answer = client.post(
+            "/api/v1/jobs", content=b"{not json", headers={"Content-Type": "application/json"}
+        )
         assert answer.status_code == 400
-        assert answer.json() == {"error": "Invalid request payload", "details": "body: malformed JSON"}
+        assert answer.json() == {
+            "error": "Invalid request payload",
+            "details": "body: malformed JSON",
+        }
         assert client.get("/api/v1/jobs").json() == []
 
 
@@ -179,14 +214,20 @@ def test_clusters_route(platform: Platform) -> None:
     assert answer.status_code == 200
     clusters = answer.json()["clusters"]
     assert [c["name"] for c in clusters] == ["member1", "member2"]
-    assert clusters[0] == {"name": "member1", "ready": True, "region": "us-east-1",
-                           "zone": "us-east-1a"}
+    assert clusters[0] == {
+        "name": "member1",
+        "ready": True,
+        "region": "us-east-1",
+        "zone": "us-east-1a",
+    }
 
 
 def test_cluster_resources_route(platform: Platform) -> None:
     with platform.http() as client:
-        ok = client.get("/api/v1/proxy/clusters/member1/resources",
-                        params={"namespace": "default", "type": "pods"})
+        ok = client.get(
+            "/api/v1/proxy/clusters/member1/resources",
+            params={"namespace": "default", "type": "pods"},
+        )
         assert ok.status_code == 200, ok.text
         assert set(ok.json()) == {"cluster", "namespace", "type", "count", "resources"}
         assert ok.json()["count"] == len(ok.json()["resources"])

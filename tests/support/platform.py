@@ -38,13 +38,30 @@ def fast_simulator_config() -> SimulatorConfig:
     """Two roomy members with short lifecycles, so hundreds of jobs fit and finish quickly."""
     return SimulatorConfig(
         members=[
-            MemberConfig(name="member1", region="us-east-1", zones=["us-east-1a"], nodes=64,
-                         cpu_per_node=64, memory_gib_per_node=512),
-            MemberConfig(name="member2", region="eu-west-1", zones=["eu-west-1b"], nodes=64,
-                         cpu_per_node=64, memory_gib_per_node=512, gpus_per_node=8),
+            MemberConfig(
+                name="member1",
+                region="us-east-1",
+                zones=["us-east-1a"],
+                nodes=64,
+                cpu_per_node=64,
+                memory_gib_per_node=512,
+            ),
+            MemberConfig(
+                name="member2",
+                region="eu-west-1",
+                zones=["eu-west-1b"],
+                nodes=64,
+                cpu_per_node=64,
+                memory_gib_per_node=512,
+                gpus_per_node=8,
+            ),
         ],
-        timing=TimingConfig(initializing_seconds=0.5, running_seconds=1.5,
-                            log_line_interval_seconds=0.2, status_sync_seconds=0.1),
+        timing=TimingConfig(
+            initializing_seconds=0.5,
+            running_seconds=1.5,
+            log_line_interval_seconds=0.2,
+            status_sync_seconds=0.1,
+        ),
     )
 
 
