@@ -182,9 +182,7 @@ def test_bad_input_is_400_with_field_and_writes_nothing(
     rayjobs = platform.sim_request(
         "GET",
         "/apis/ray.io/v1/rayjobs",
-        params={
-            "labelSelector": f"ml-platform.io/instance={platform.settings.karmada.ml_platform_instance}"
-        },
+        params={"labelSelector": f"ml-platform.io/instance={platform.instance_id}"},
     )
     assert rayjobs.json()["items"] == []
 

@@ -73,6 +73,10 @@ class Platform:
     app: Any
 
     @property
+    def instance_id(self) -> str:
+        return self.settings.karmada.ml_platform_instance
+
+    @property
     def ws_url(self) -> str:
         return websocket_url(self.base_url)
 
