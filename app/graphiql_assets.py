@@ -105,6 +105,22 @@ def render_graphiql_page(
     return original_html.replace(CDN_PREFIX, base_path.rstrip("/") + "/")
 
 
+def offline_graphiql_page(
+    original_html: str, asset_dir: Path | None = None, base_path: str = "/graphiql-assets"
+) -> str:
+    """``render_graphiql_page`` with availability read from disk (``ASSET_DIR`` by default).
+
+    For a Strawberry ``GraphQL`` subclass::
+
+        async def render_graphql_ide(self, request: Request) -> Response:
+            return HTMLResponse(offline_graphiql_page(self.graphql_ide_html))
+    """
+    directory = asset_dir or ASSET_DIR
+    return render_graphiql_page(
+        original_html, assets_present(directory, original_html), base_path
+    )
+
+
 class _OptionalStaticFiles(StaticFiles):
     """StaticFiles answering 404 (not a 500) while the asset directory does not exist.
 

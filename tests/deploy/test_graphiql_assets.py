@@ -197,3 +197,15 @@ def test_assets_route_serves_files_and_tolerates_a_missing_dir(tmp_path: Path) -
         response = client.get("/graphiql-assets/react@18.2.0/r.js")
         assert response.status_code == 200
         assert response.text == "ok"
+
+
+def test_offline_page_follows_what_is_on_disk(
+    tmp_path: Path, registry: tuple[str, list[str]]
+) -> None:
+    url, _ = registry
+    html = page()
+    assert ga.offline_graphiql_page(html, asset_dir=tmp_path / "assets") == html
+    ga.fetch_assets(tmp_path / "assets", html=html, registry=url)
+    local = ga.offline_graphiql_page(html, asset_dir=tmp_path / "assets", base_path="/a")
+    assert 'href="/a/demo@1.2.3/dist/style.css"' in local
+    assert "unpkg" not in local
