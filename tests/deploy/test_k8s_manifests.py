@@ -388,3 +388,48 @@ def test_kubeconfig_template_has_the_keys_the_old_deployment_used() -> None:
     path = K8S_DIR / "secret-templates" / "backend-kubeconfig.yaml.example"
     (secret,) = [d for d in yaml.safe_load_all(path.read_text()) if d]
     assert set(secret["stringData"]) == {"karmada-kubeconfig", "mgmt-kubeconfig"}
+
+
+# ---- the ConfigMap against the application's settings ----------------------------------------
+
+# Read outside app.settings: GRAPHIQL_ASSETS_DIR by app.graphiql_assets; the graceful-shutdown
+# seconds are passed to uvicorn by `mlplatform serve`.
+NON_SETTINGS_KEYS = {"GRAPHIQL_ASSETS_DIR", "GRACEFUL_SHUTDOWN_SECONDS"}
+
+
+def settings_field_names() -> set[str]:
+    import dataclasses
+
+    from app.settings import Settings
+
+    names: set[str] = set()
+    for group in dataclasses.fields(Settings):
+        model: Any = group.default_factory
+        names |= {name.upper() for name in model.model_fields}
+    return names
+
+
+@pytest.mark.parametrize("name", OVERLAYS)
+def test_configmap_keys_are_settings_the_app_reads(name: str) -> None:
+    unknown = set(config(render(name))) - settings_field_names() - NON_SETTINGS_KEYS
+    assert unknown == set()
+
+
+@pytest.mark.parametrize("name", OVERLAYS)
+def test_configmap_parses_into_the_app_settings(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.settings import Settings
+
+    data = config(render(name))
+    for key, value in data.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@postgres.ml-platform.svc:5432/db")
+    settings = Settings()
+    assert settings.server.host == "0.0.0.0"
+    assert settings.server.port == 8080
+    assert settings.karmada.karmada_kubeconfig == data["KARMADA_KUBECONFIG"]
+    assert not settings.embedded_karmada
+    if settings.auth.auth_mode == "none":
+        # the authenticator refuses AUTH_MODE=none on a non-loopback address otherwise
+        assert settings.auth.auth_allow_insecure_none
