@@ -1,0 +1,117 @@
+"""Authorization checks every resolver applies (roles per namespace, see app.auth.principal).
+
+A job in a namespace the caller may not read is reported exactly like a missing one; a
+caller who may read but not change a namespace gets Forbidden.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from typing import TypeVar
+
+from app.auth.principal import Principal
+from resolvers.context import Context
+from resolvers.errors import ResolverError
+
+T = TypeVar("T")
+
+
+class AccessDenied(ResolverError):
+    """Base of the authorization failures; ``code`` goes to GraphQL's extensions."""
+
+    code = "FORBIDDEN"
+
+
+class Unauthenticated(AccessDenied):
+    code = "UNAUTHENTICATED"
+
+    def __init__(self, message: str = "Authentication required") -> None:
+        super().__init__(message)
+
+
+class Forbidden(AccessDenied):
+    code = "FORBIDDEN"
+
+    def __init__(self, message: str = "Not allowed") -> None:
+        super().__init__(message)
+
+
+def principal_of(ctx: Context) -> Principal:
+    if ctx.principal is None:
+        raise Unauthenticated()
+    return ctx.principal
+
+
+def can_read(ctx: Context, namespace: str) -> bool:
+    return ctx.principal is not None and ctx.principal.can_read(namespace)
+
+
+def can_mutate(ctx: Context, namespace: str) -> bool:
+    return ctx.principal is not None and ctx.principal.can_mutate(namespace)
+
+
+def require_mutate(ctx: Context, namespace: str) -> None:
+    """Forbidden unless the caller is an editor (or admin) of ``namespace``."""
+    if not principal_of(ctx).can_mutate(namespace):
+        raise Forbidden(f"not allowed to change jobs in namespace {namespace!r}")
+
+
+def require_admin(ctx: Context) -> None:
+    if not principal_of(ctx).is_admin:
+        raise Forbidden("admin role required")
+
+
+def visible_namespaces(ctx: Context) -> frozenset[str] | None:
+    """Namespaces the caller may read (None: all). Unauthenticated: none."""
+    if ctx.principal is None:
+        return frozenset()
+    return ctx.principal.visible_namespaces
+
+
+def require_authenticated(ctx: Context) -> Principal:
+    return principal_of(ctx)
+
+
+async def guard_stream(
+    ctx: Context, stream: AsyncIterator[T], interval_seconds: float
+) -> AsyncIterator[T]:
+    """Pass ``stream`` through, re-checking the credentials every ``interval_seconds``.
+
+    A revoked token or an expired JWT ends an open subscription with Unauthenticated
+    within one interval, even while the stream is idle.
+    """
+    principal_of(ctx)
+    check = ctx.credentials_valid
+    iterator = aiter(stream)
+    pending: asyncio.Task[T] | None = None
+    checked_at = time.monotonic()
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(anext(iterator))
+            wait = max(0.0, checked_at + interval_seconds - time.monotonic())
+            done, _ = await asyncio.wait({pending}, timeout=wait)
+            if check is not None and time.monotonic() - checked_at >= interval_seconds:
+                checked_at = time.monotonic()
+                if not await check():
+                    raise Unauthenticated("credentials revoked or expired")
+            if not done:
+                continue
+            try:
+                item = pending.result()
+            except StopAsyncIteration:
+                return
+            pending = None
+            yield item
+    finally:
+        if pending is not None and not pending.done():
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
+                await pending
+        close = getattr(iterator, "aclose", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await close()
