@@ -23,10 +23,12 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
 
 from app.db.session import database
+from app.db_outage import DatabaseOutageMaskErrors, DatabaseOutageMiddleware
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
 from app.monitor import StatusPoller
 from app.pubsub import StatusHub
+from app.reconciler import Reconciler
 from app.settings import Settings
 from app.submission import JobSubmitter
 from app.workloads import WorkloadSettings
@@ -150,6 +152,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 workload_settings(settings),
                 settings.karmada.ml_platform_instance,
                 settings.poller.submission_deadline_seconds,
+                settings.poller.submission_retry_initial_seconds,
+                settings.poller.submission_retry_max_seconds,
             )
             services = Services(settings, karmada, hub, submitter, RequestLimits())
             app.state.services = services
@@ -159,11 +163,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.poller = poller
             stop = asyncio.Event()
             task = asyncio.create_task(poller.run(stop), name="status-poller")
+            reconciler = Reconciler(
+                karmada, submitter, hub, settings.poller, settings.karmada.ml_platform_instance
+            )
+            app.state.reconciler = reconciler
+            reconcile_task = asyncio.create_task(reconciler.run(stop), name="reconciler")
             try:
                 yield
             finally:
                 stop.set()
                 await task
+                await reconcile_task
 
     graphql = GraphQLApp(
         build_schema(extensions=[MaskErrors]),
@@ -185,6 +195,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes.append(WebSocketRoute("/graphql", graphql))
     middleware = [
         Middleware(ErrorMaskingMiddleware),
+        Middleware(DatabaseOutageMiddleware),
         Middleware(
             PreflightCORSMiddleware,
             allow_origins=settings.server.cors_allow_origins,

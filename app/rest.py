@@ -76,7 +76,9 @@ async def create_job(request: Request) -> Response:
     except (ValueError, UnicodeDecodeError):
         return invalid("body: malformed JSON")
     try:
-        job = await job_resolvers.create_job(_ctx(request), payload)
+        job = await job_resolvers.create_job(
+            _ctx(request), payload, request.headers.get("idempotency-key")
+        )
     except InvalidInput as exc:
         return invalid(f"{exc.field}: {exc.reason}")
     return JSONResponse(job_response(job), status_code=201)

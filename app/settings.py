@@ -74,6 +74,17 @@ class PollerSettings(BaseSettings):
     workload_lost_grace_seconds: float = Field(default=30.0, ge=0)
     #: Page size of the poller's LIST requests.
     list_page_size: int = Field(default=500, ge=1, le=5000)
+    #: First delay before a failed submission is retried; doubles per attempt (jittered).
+    submission_retry_initial_seconds: float = Field(default=1.0, gt=0)
+    #: Upper bound of the delay between submission retries.
+    submission_retry_max_seconds: float = Field(default=30.0, gt=0)
+    #: Period of the reconciler (finishes half-done work, removes orphans), seconds.
+    reconcile_interval_seconds: float = Field(default=30.0, gt=0)
+    #: Objects with our labels and no job row are deleted once older than this, seconds.
+    orphan_grace_seconds: float = Field(default=300.0, ge=0)
+    #: How often the poller re-reads member health (jobs on an unreachable member show
+    #: reason StatusStale), seconds.
+    cluster_health_check_seconds: float = Field(default=5.0, gt=0)
 
 
 class GraphQLSettings(BaseSettings):

@@ -8,11 +8,14 @@ what an earlier attempt made instead of duplicating it.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from app.db.history import Change, utcnow
 from app.db.models import TrainingJob
+from app.faultpoints import crash_point
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.karmada import KarmadaClient, KarmadaRejected, KarmadaUnavailable
 from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource, resource_for_manifest
@@ -55,11 +58,20 @@ class JobSubmitter:
         workload_settings: WorkloadSettings,
         instance_id: str,
         submission_deadline_seconds: float,
+        retry_initial_seconds: float = 1.0,
+        retry_max_seconds: float = 30.0,
     ) -> None:
         self.karmada = karmada
         self.workload_settings = workload_settings
         self.instance_id = instance_id
         self.deadline_seconds = submission_deadline_seconds
+        self.retry_initial_seconds = retry_initial_seconds
+        self.retry_max_seconds = retry_max_seconds
+        # job id -> (failed attempts, monotonic time of the next attempt). In memory only: after
+        # a restart the first retry is immediate, which is what a restart wants anyway.
+        self._backoff: dict[str, tuple[int, float]] = {}
+        #: Monotonic clock of the backoff (replaceable in tests).
+        self.clock = time.monotonic
 
     def identity(self, job: TrainingJob) -> JobIdentity:
         return JobIdentity(job.id, job.object_name, job.namespace, self.instance_id)
@@ -79,28 +91,22 @@ class JobSubmitter:
         request: JobRequest | None = None,
         clusters: Sequence[ClusterCapabilities] | None = None,
     ) -> Change:
-        """Create (or find) the job's objects; return the transition that follows."""
+        """Create (or find) the job's objects; return the transition that follows.
+
+        A job waiting out its retry backoff is not attempted: the returned Change keeps its
+        state (no transition), so callers that only write transitions skip it.
+        """
+        if not self._attempt_due(job):
+            return Change(job, Phase.PENDING, Reason.SUBMISSION_RETRYING, job.message)
         try:
-            if request is None:
-                request = parse_job_request(job.request_payload)
-            kind = kind_by_name(job.kind)
-            if clusters is None:
-                clusters = capabilities_of(await self.karmada.list_clusters())
-            candidates = check_target_clusters(request, kind, clusters)
-            manifests = build_manifests(
-                request, self.identity(job), self.workload_settings, candidates
-            )
-            if manifests.pvc is not None:
-                await self._create(PVCS, manifests.pvc, job)
-            await self._create(
-                resource_for_manifest(manifests.workload, kind.plural), manifests.workload, job
-            )
-            await self._create(PROPAGATION_POLICIES, manifests.policy, job)
+            await self.ensure_objects(job, request, clusters)
         except KarmadaUnavailable as exc:
             return self._retry_or_fail(job, exc)
         except RequestInvalid as exc:
+            self._backoff.pop(job.id, None)
             return Change(job, Phase.FAILED, Reason.SUBMISSION_FAILED, f"Invalid request: {exc}")
         except KarmadaRejected as exc:
+            self._backoff.pop(job.id, None)
             log.warning("job %s: Karmada rejected the submission: %s", job.id, exc)
             return Change(
                 job,
@@ -108,6 +114,7 @@ class JobSubmitter:
                 Reason.SUBMISSION_FAILED,
                 f"Karmada rejected the {job.kind} (HTTP {exc.status})",
             )
+        self._backoff.pop(job.id, None)
         return Change(
             job,
             Phase.PENDING,
@@ -115,6 +122,36 @@ class JobSubmitter:
             "Submitted to Karmada; waiting for placement",
             fields={"submission_failing_since": None},
         )
+
+    async def ensure_objects(
+        self,
+        job: TrainingJob,
+        request: JobRequest | None = None,
+        clusters: Sequence[ClusterCapabilities] | None = None,
+    ) -> None:
+        """Create whichever of the job's objects are missing (PVC, workload, policy).
+
+        Raises KarmadaUnavailable, KarmadaRejected or RequestInvalid; existing objects that
+        are ours are left as they are.
+        """
+        if request is None:
+            request = parse_job_request(job.request_payload)
+        kind = kind_by_name(job.kind)
+        if clusters is None:
+            clusters = capabilities_of(await self.karmada.list_clusters())
+        candidates = check_target_clusters(request, kind, clusters)
+        manifests = build_manifests(
+            request, self.identity(job), self.workload_settings, candidates
+        )
+        if manifests.pvc is not None:
+            await self._create(PVCS, manifests.pvc, job)
+            crash_point("submit:after-pvc")
+        await self._create(
+            resource_for_manifest(manifests.workload, kind.plural), manifests.workload, job
+        )
+        crash_point("submit:after-workload")
+        await self._create(PROPAGATION_POLICIES, manifests.policy, job)
+        crash_point("submit:after-policy")
 
     async def _create(
         self, resource: ApiResource, manifest: dict[str, Any], job: TrainingJob
@@ -133,12 +170,14 @@ class JobSubmitter:
         since = job.submission_failing_since or now
         log.warning("job %s: Karmada unavailable at submission: %s", job.id, exc)
         if (now - since).total_seconds() >= self.deadline_seconds:
+            self._backoff.pop(job.id, None)
             return Change(
                 job,
                 Phase.FAILED,
                 Reason.SUBMISSION_FAILED,
                 f"Karmada stayed unreachable for {self.deadline_seconds:.0f}s; job not started",
             )
+        self.note_failure(job.id)
         return Change(
             job,
             Phase.PENDING,
@@ -146,6 +185,23 @@ class JobSubmitter:
             "Karmada is unreachable; submission will be retried",
             fields={"submission_failing_since": since},
         )
+
+    def note_failure(self, job_id: str) -> float:
+        """Record a failed attempt; returns the delay before the next one (seconds)."""
+        attempts, _ = self._backoff.get(job_id, (0, 0.0))
+        delay = retry_delay(attempts, self.retry_initial_seconds, self.retry_max_seconds)
+        self._backoff[job_id] = (attempts + 1, self.clock() + delay)
+        return delay
+
+    def _attempt_due(self, job: TrainingJob) -> bool:
+        if job.reason != Reason.SUBMISSION_RETRYING.value:
+            return True
+        entry = self._backoff.get(job.id)
+        if entry is None or self.clock() >= entry[1]:
+            return True
+        # Past the deadline: one more attempt decides between success and SubmissionFailed.
+        since = job.submission_failing_since
+        return since is not None and (utcnow() - since).total_seconds() >= self.deadline_seconds
 
     async def delete_objects(self, job: TrainingJob) -> bool:
         """Ask Karmada to delete every object of the job; True once none is left.
@@ -155,6 +211,13 @@ class JobSubmitter:
         remaining = False
         for resource, name in self.resources(job):
             await self.karmada.delete(resource, job.namespace, name, propagation="Background")
+            crash_point(f"delete:after-{resource.plural}")
             if await self.karmada.get_or_none(resource, job.namespace, name) is not None:
                 remaining = True
         return not remaining
+
+
+def retry_delay(attempts: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with +-20% jitter: initial * 2**attempts, capped at maximum."""
+    base = min(initial * (2 ** min(attempts, 30)), maximum)
+    return float(base * random.uniform(0.8, 1.2))

@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.exceptions import IntegrityError
+
 from app.db.history import Change, apply_changes, create_job_row, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
+from app.faultpoints import crash_point
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.karmada import KarmadaError, KarmadaUnavailable
 from app.karmada.resources import NAMESPACES, PRIORITY_CLASSES, SECRETS
@@ -30,17 +33,26 @@ from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound
 
 
-async def create_job(ctx: Context, payload: object) -> TrainingJob:
+async def create_job(
+    ctx: Context, payload: object, client_request_id: str | None = None
+) -> TrainingJob:
     """Validate, store (PENDING/Submitting), then submit to Karmada.
 
     Raises InvalidInput for bad requests (nothing is written). A Karmada outage does not
     fail the call: the job is kept PENDING/SubmissionRetrying and retried by the poller.
+    With an idempotency key (``client_request_id``: the Idempotency-Key header, or the
+    body's ``clientRequestId``) a retried request returns the job the first one created.
     """
     services = ctx.services
     try:
         request = parse_job_request(payload, services.limits)
     except RequestInvalid as exc:
         raise InvalidInput(exc.field, exc.reason) from None
+    key = idempotency_key(payload, client_request_id)
+    if key is not None:
+        first = await TrainingJob.get_or_none(namespace=request.namespace, client_request_id=key)
+        if first is not None:
+            return _replayed(first, request, key)
     kind = kind_for(request)
     clusters: list[ClusterCapabilities] | None
     try:
@@ -73,10 +85,19 @@ async def create_job(ctx: Context, payload: object) -> TrainingJob:
         reason=Reason.SUBMITTING.value,
         message="Accepted; submitting to Karmada",
         created_by=ctx.actor,
+        client_request_id=key,
         created_at=now,
         updated_at=now,
     )
-    services.hub.publish([await create_job_row(job, actor=ctx.actor)])
+    try:
+        services.hub.publish([await create_job_row(job, actor=ctx.actor)])
+    except IntegrityError:
+        # A concurrent request with the same key won the unique (namespace, key) index.
+        first = await TrainingJob.get_or_none(namespace=request.namespace, client_request_id=key)
+        if key is None or first is None:
+            raise
+        return _replayed(first, request, key)
+    crash_point("create:after-row")
     if clusters is None:
         change = Change(
             job,
@@ -89,6 +110,39 @@ async def create_job(ctx: Context, payload: object) -> TrainingJob:
         change = await services.submitter.submit(job, request, clusters)
     services.hub.publish(await apply_changes([change]))
     return job
+
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 128
+
+
+def idempotency_key(payload: object, header_value: str | None) -> str | None:
+    """The request's idempotency key: the header and/or the body's ``clientRequestId``.
+
+    Raises InvalidInput when it is malformed or when the two disagree.
+    """
+    body_value = payload.get("clientRequestId") if isinstance(payload, dict) else None
+    if body_value is not None and not isinstance(body_value, str):
+        raise InvalidInput("clientRequestId", "must be a string")
+    if header_value is not None and body_value is not None and header_value != body_value:
+        raise InvalidInput("clientRequestId", "differs from the Idempotency-Key header")
+    key = header_value if header_value is not None else body_value
+    if key is None:
+        return None
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(
+            "clientRequestId",
+            f"must be 1-{MAX_IDEMPOTENCY_KEY_LENGTH} printable characters",
+        )
+    return key
+
+
+def _replayed(first: TrainingJob, request: JobRequest, key: str) -> TrainingJob:
+    """The job a key already created; the same key with a different request is an error."""
+    if first.request_payload != json.loads(json.dumps(request.normalized())):
+        raise InvalidInput(
+            "clientRequestId", f"already used for a different request (job {first.id})"
+        )
+    return first
 
 
 async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
@@ -200,11 +254,13 @@ async def delete_job(ctx: Context, job_id: str) -> None:
                 ]
             )
         )
+    crash_point("delete:after-mark")
     try:
         gone = await ctx.services.submitter.delete_objects(job)
     except KarmadaError:
         return
     if gone:
+        crash_point("delete:after-objects")
         await job.delete()
         hub.publish([update_of(job, deleted=True)])
 

@@ -75,6 +75,11 @@ class CreateJobInput:
     worker_image: str | None = None
     pvc_name: str | None = None
     storage_secret_name: str | None = None
+    client_request_id: str | None = strawberry.field(
+        default=None,
+        description="Idempotency key: a retried createJob with the same key (and the same "
+        "request) returns the job the first call created instead of a new one.",
+    )
     placement: str | None = strawberry.field(
         default=None, description='"one" (default: exactly one cluster) or "every" target cluster.'
     )
