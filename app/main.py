@@ -23,11 +23,13 @@ from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors
 
 from app.db.session import database
+from app.graphql_metrics import GraphQLMetricsExtension
 from app.db_outage import DatabaseOutageMaskErrors, DatabaseOutageMiddleware
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
 from app.monitor import StatusPoller
 from app.pubsub import StatusHub
+from app.request_logging import RequestObservabilityMiddleware
 from app.reconciler import Reconciler
 from app.settings import Settings
 from app.submission import JobSubmitter
@@ -168,15 +170,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             app.state.reconciler = reconciler
             reconcile_task = asyncio.create_task(reconciler.run(stop), name="reconciler")
+            app.state.shutting_down = False
             try:
                 yield
             finally:
+                # Readiness answers 503 from here on (keep-alive clients move elsewhere).
+                app.state.shutting_down = True
                 stop.set()
                 await task
                 await reconcile_task
 
     graphql = GraphQLApp(
-        build_schema(extensions=[MaskErrors]),
+        build_schema(extensions=[MaskErrors, GraphQLMetricsExtension]),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
         connection_init_wait_timeout=_seconds(
             settings.graphql.graphql_connection_init_timeout_seconds
@@ -184,16 +189,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_subscriptions_per_connection=settings.graphql.graphql_max_subscriptions_per_connection,
         allowed_origins=settings.server.cors_allow_origins,
     )
-    from app import rest  # composition layer: routes call resolvers
+    from app import ops_routes, rest  # composition layer: routes call resolvers
 
     routes: list[BaseRoute] = [
         *rest.routes,
+        *ops_routes.routes,
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
     from starlette.routing import WebSocketRoute
 
     routes.append(WebSocketRoute("/graphql", graphql))
     middleware = [
+        # Outermost: its access line and duration include everything below, 500s too.
+        Middleware(RequestObservabilityMiddleware),
         Middleware(ErrorMaskingMiddleware),
         Middleware(DatabaseOutageMiddleware),
         Middleware(

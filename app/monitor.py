@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from app import metrics
 from app.db.history import Change, apply_changes, update_of, utcnow
 from app.db.models import TrainingJob
 from app.karmada import KarmadaClient, KarmadaError, KarmadaUnavailable
@@ -70,14 +71,19 @@ class StatusPoller:
         next_at = loop.time()
         while not stop.is_set():
             try:
-                await self.tick()
+                with metrics.POLL_TICK_SECONDS.time():
+                    result = await self.tick()
+                metrics.POLL_TICKS.labels(outcome="ok").inc()
+                metrics.POLL_REQUESTS.inc(result.requests)
                 self._failures = 0
                 delay = self.settings.poll_interval_seconds
             except KarmadaUnavailable as exc:
+                metrics.POLL_TICKS.labels(outcome="karmada_unavailable").inc()
                 self._failures += 1
                 delay = self._backoff()
                 log.warning("poller: Karmada unavailable (%s); next try in %.1fs", exc, delay)
             except Exception:
+                metrics.POLL_TICKS.labels(outcome="error").inc()
                 self._failures += 1
                 delay = self._backoff()
                 log.exception("poller: tick failed; next try in %.1fs", delay)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app import metrics
+
 
 @dataclass(frozen=True)
 class JobUpdate:
@@ -94,6 +96,8 @@ class StatusHub:
     def publish(self, updates: Iterable[JobUpdate]) -> None:
         """Deliver to every interested subscriber without waiting for any of them."""
         for update in updates:
+            if not update.deleted:
+                metrics.count_transitions([(update.phase, update.reason)])
             targets = self._by_job.get(update.job_id, ())
             for sub in (*targets, *self._wide):
                 if not sub.wants(update):

@@ -11,6 +11,7 @@ from tortoise.backends.base import executor as base_executor
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from app.db.config import tortoise_config
+from app.db.legacy import adopt_if_legacy, copy_legacy_rows
 
 # Session-level advisory lock key so concurrent `mlplatform migrate` runs serialise.
 MIGRATION_LOCK_KEY = 0x6D6C_706C_6D69_6772  # "mlplmigr"
@@ -26,7 +27,10 @@ async def migrate(database_url: str) -> None:
         try:
             await conn.execute("SELECT pg_advisory_lock($1)", _signed(MIGRATION_LOCK_KEY))
             try:
+                # The Go service's GORM table is renamed before, and copied after, migrating.
+                await adopt_if_legacy(conn)
                 await tortoise_migrate(config=config)
+                await copy_legacy_rows(conn)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", _signed(MIGRATION_LOCK_KEY))
         finally:

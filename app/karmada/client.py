@@ -17,6 +17,7 @@ import aiohttp
 from kubernetes_asyncio import client as k8s_client
 from kubernetes_asyncio import config as k8s_config
 
+from app import metrics
 from app.karmada.errors import (
     AlreadyExists,
     KarmadaError,
@@ -93,11 +94,15 @@ class KarmadaClient:
         try:
             data: bytes = await response.read()
         except (TimeoutError, aiohttp.ClientError) as exc:
-            raise KarmadaUnavailable(f"{method} {path}: {exc!r}") from exc
+            broken = KarmadaUnavailable(f"{method} {path}: {exc!r}")
+            metrics.count_karmada_error(broken)
+            raise broken from exc
         finally:
             response.release()
         if not 200 <= response.status < 300:
-            raise _error_from_answer(method, path, response.status, data)
+            error = _error_from_answer(method, path, response.status, data)
+            metrics.count_karmada_error(error)
+            raise error
         return data
 
     async def stream_lines(
@@ -130,6 +135,7 @@ class KarmadaClient:
         timeout: float | None,
     ) -> aiohttp.ClientResponse:
         self.request_count += 1
+        metrics.KARMADA_REQUESTS.labels(method=method).inc()
         try:
             response: aiohttp.ClientResponse = await self._api.call_api(
                 path,
@@ -142,11 +148,13 @@ class KarmadaClient:
                 _request_timeout=timeout if timeout is not None else self._timeout,
             )
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise KarmadaUnavailable(f"{method} {path}: {exc!r}") from exc
+            error = KarmadaUnavailable(f"{method} {path}: {exc!r}")
+            metrics.count_karmada_error(error)
+            raise error from exc
         except k8s_client.ApiException as exc:  # only raised for transport-level problems here
-            raise KarmadaUnavailable(
-                f"{method} {path}: {exc.reason}", status=exc.status or 0
-            ) from exc
+            error = KarmadaUnavailable(f"{method} {path}: {exc.reason}", status=exc.status or 0)
+            metrics.count_karmada_error(error)
+            raise error from exc
         return response
 
     # -- typed helpers ----------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""Operational HTTP routes: /health/live, /health/ready and /metrics (exact paths, no redirects)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from tortoise.functions import Count
+
+from app import metrics
+from app.db.models import TrainingJob
+from app.health import readiness
+
+log = logging.getLogger(__name__)
+
+
+async def live(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "alive"})
+
+
+async def ready(request: Request) -> JSONResponse:
+    services = request.app.state.services
+    status, body = await readiness(
+        services.karmada, shutting_down=bool(getattr(request.app.state, "shutting_down", False))
+    )
+    return JSONResponse(body, status_code=status)
+
+
+async def _jobs_by_phase() -> dict[str, int]:
+    rows: list[dict[str, Any]] = (
+        await TrainingJob.annotate(n=Count("id")).group_by("status").values("status", "n")
+    )
+    return {str(row["status"]): int(row["n"]) for row in rows}
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    try:
+        metrics.set_jobs_by_phase(await _jobs_by_phase())
+    except Exception as exc:  # a scrape still answers while the database is down
+        log.warning("metrics: cannot count jobs by phase: %s", type(exc).__name__)
+    services = getattr(request.app.state, "services", None)
+    if services is not None:
+        metrics.ACTIVE_SUBSCRIPTIONS.set(services.hub.subscriber_count)
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type)
+
+
+routes: list[BaseRoute] = [
+    Route("/health/live", live, methods=["GET"]),
+    Route("/health/ready", ready, methods=["GET"]),
+    Route("/metrics", metrics_endpoint, methods=["GET"]),
+]

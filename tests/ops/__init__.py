@@ -1,0 +1,1 @@
+"""Operations: health, metrics, logs, shutdown, CLI check, migrations and legacy adoption."""
