@@ -43,7 +43,10 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 \
     PORT=8080 \
+    AUTH_MODE=token \
     GRAPHIQL_ASSETS_DIR=/app/static/graphiql
+# AUTH_MODE=token: the server refuses AUTH_MODE=none on 0.0.0.0, and an image should be safe
+# by default. For a local trial: -e AUTH_MODE=none -e AUTH_ALLOW_INSECURE_NONE=true.
 # The working directory is writable so `docker run` with the defaults (SQLite file in ./)
 # works; in Kubernetes the root filesystem is read-only and DATABASE_URL names PostgreSQL.
 WORKDIR /var/lib/mlplatform

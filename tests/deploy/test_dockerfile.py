@@ -126,6 +126,8 @@ def test_entrypoint_serves(final: Stage) -> None:
     env = " ".join(final.all("ENV"))
     assert re.search(r"\bHOST=0\.0\.0\.0\b", env)
     assert re.search(r"\bPORT=8080\b", env)
+    # the server refuses AUTH_MODE=none (its default) on 0.0.0.0: the image must not rely on it
+    assert re.search(r"\bAUTH_MODE=(token|oidc)\b", env)
 
 
 def test_migrations_are_not_run_at_build_or_start(stages: list[Stage]) -> None:
