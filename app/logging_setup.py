@@ -31,7 +31,7 @@ _URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+):[^@\s]+@"
 _AUTH_VALUE = re.compile(r"\b(?P<kind>bearer|basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 _SECRET_ASSIGNMENT = re.compile(
     r"(?P<key>\b[\w-]*(password|secret|token|apikey|api_key|accesskey|secretkey)[\w-]*)"
-    r"(?P<sep>\s*[=:]\s*)(?P<quote>[\"']?)[^\s\"',;&]+",
+    r"(?P<sep>[\"']?\s*[=:]\s*)(?P<quote>[\"']?)[^\s\"',;&]+",
     re.IGNORECASE,
 )
 
