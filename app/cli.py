@@ -1,10 +1,9 @@
-"""The ``mlplatform`` command: serve | migrate | simulate | export-schema."""
+"""The ``mlplatform`` command: serve | migrate | check | purge | simulate | export-schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,9 +21,9 @@ def _serve(args: argparse.Namespace) -> int:
         settings.server.host = args.host
     if args.port is not None:
         settings.server.port = args.port
-    logging.basicConfig(
-        level=settings.server.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from app.logging_setup import configure_logging
+
+    configure_logging(settings.server.log_format, settings.server.log_level)
     uvicorn.run(
         create_app(settings),
         host=settings.server.host,
@@ -33,6 +32,10 @@ def _serve(args: argparse.Namespace) -> int:
         ws_ping_timeout=20,
         timeout_graceful_shutdown=20,
         log_level=settings.server.log_level.lower(),
+        # Our logging setup stays in force (no uvicorn dictConfig); one line per request
+        # comes from app.request_logging instead of uvicorn's access log.
+        log_config=None,
+        access_log=False,
     )
     return 0
 
@@ -44,6 +47,35 @@ def _migrate(args: argparse.Namespace) -> int:
     asyncio.run(migrate(settings.db.database_url))
     print("database schema is at head")
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from app.checks import (
+        DEFAULT_KARMADA_MANIFESTS,
+        fail,
+        has_failures,
+        render_findings,
+        run_checks,
+    )
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        finding = fail("configuration", str(exc), "fix the environment variables named above")
+        sys.stdout.write(render_findings([finding]))
+        return 1
+    manifests = Path(args.karmada_manifests) if args.karmada_manifests else None
+    findings = asyncio.run(
+        run_checks(
+            settings,
+            namespaces=args.namespace or ["default"],
+            manifests_dir=manifests or DEFAULT_KARMADA_MANIFESTS,
+        )
+    )
+    sys.stdout.write(render_findings(findings))
+    return 1 if has_failures(findings) else 0
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -76,6 +108,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="bring the database schema to head")
     migrate.set_defaults(handler=_migrate)
+
+    check = commands.add_parser(
+        "check", help="validate configuration, database and Karmada; print how to fix problems"
+    )
+    check.add_argument(
+        "--namespace",
+        action="append",
+        help="job namespace whose storage Secret to check (repeatable; default: default)",
+    )
+    check.add_argument(
+        "--karmada-manifests", help="directory of our ResourceInterpreterCustomizations"
+    )
+    check.set_defaults(handler=_check)
 
     simulate = commands.add_parser("simulate", help="run the simulated Karmada standalone")
     simulate.add_argument("--host", default="127.0.0.1")

@@ -20,11 +20,13 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import MaskErrors
 
+from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
+from app.auth.middleware import AuthenticationMiddleware
 from app.db.session import database
 from app.graphql_metrics import GraphQLMetricsExtension
-from app.db_outage import DatabaseOutageMaskErrors, DatabaseOutageMiddleware
+from app.db_outage import DatabaseOutageMiddleware
+from app.hardening import BodySizeLimitMiddleware, current_request_id, graphql_extensions
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
 from app.monitor import StatusPoller
@@ -35,7 +37,9 @@ from app.settings import Settings
 from app.submission import JobSubmitter
 from app.workloads import WorkloadSettings
 from app.workloads.config import DEFAULT_ENTRYPOINTS, DEFAULT_IMAGES
+from resolvers.authz import AccessDenied, Unauthenticated
 from resolvers.context import Context, Services
+from resolvers.errors import ResolverError
 from schema import build_schema
 
 log = logging.getLogger(__name__)
@@ -45,7 +49,42 @@ class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app with our per-connection context."""
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(services=request.app.state.services, actor=None)
+        # HTTP: the AuthenticationMiddleware already identified the caller. Websockets:
+        # nobody until connection_init (on_ws_connect); the context lives per connection.
+        principal = request.state.principal if isinstance(request, Request) else None
+        user = principal.user if principal is not None else None
+        ctx = Context(services=request.app.state.services, actor=user, principal=principal)
+        if isinstance(request, WebSocket):
+            ctx.ws_request = request  # type: ignore[attr-defined]
+        return ctx
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Locally served GraphiQL scripts when fetched (air-gapped clusters), else the CDN.
+        return HTMLResponse(graphiql_assets.offline_graphiql_page(self.graphql_ide_html))
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate connection_init; a bad or missing credential closes with 4403."""
+        from strawberry.exceptions import ConnectionRejectionError
+
+        websocket: WebSocket = context.ws_request  # type: ignore[attr-defined]
+        authenticator: Authenticator = websocket.app.state.authenticator
+        peer = websocket.client.host if websocket.client else None
+        try:
+            principal = await authenticator.authenticate_connection_params(
+                context.connection_params, websocket.headers, peer
+            )
+        except AuthenticationFailed as exc:
+            log.info("websocket authentication failed: %s", exc)
+            raise ConnectionRejectionError({"message": "Unauthorized"}) from None
+        context.principal = principal
+        context.actor = principal.user
+
+        async def still_valid() -> bool:
+            return await authenticator.still_valid(principal)
+
+        context.credentials_valid = still_valid
+        return None
+
 
 
 class PreflightCORSMiddleware(CORSMiddleware):
@@ -82,8 +121,20 @@ class ErrorMaskingMiddleware:
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
             if not started:
-                response = JSONResponse({"error": "Internal server error"}, status_code=500)
+                response = JSONResponse(
+                    {"error": "Internal server error", "requestId": current_request_id()},
+                    status_code=500,
+                )
                 await response(scope, receive, send)
+
+
+async def access_denied_response(request: Request, exc: Exception) -> Response:
+    """REST: 401 without a caller, 403 for a caller whose role does not allow the change."""
+    if isinstance(exc, Unauthenticated):
+        return JSONResponse(
+            {"error": "Unauthorized"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+    return JSONResponse({"error": "Forbidden"}, status_code=403)
 
 
 @dataclass
@@ -141,6 +192,8 @@ async def karmada_client(settings: Settings) -> AsyncIterator[KarmadaClient]:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
+    check_startup_safety(settings)  # e.g. AUTH_MODE=none off loopback: refuse, say why
+    authenticator = Authenticator.from_settings(settings.auth)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -181,13 +234,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await reconcile_task
 
     graphql = GraphQLApp(
-        build_schema(extensions=[MaskErrors, GraphQLMetricsExtension]),
+        build_schema(
+            extensions=[
+                *graphql_extensions(settings, public_errors=(ResolverError,)),
+                GraphQLMetricsExtension,
+            ]
+        ),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
         connection_init_wait_timeout=_seconds(
             settings.graphql.graphql_connection_init_timeout_seconds
         ),
         max_subscriptions_per_connection=settings.graphql.graphql_max_subscriptions_per_connection,
-        allowed_origins=settings.server.cors_allow_origins,
+        allowed_origins=settings.cors_origins,
     )
     from app import ops_routes, rest  # composition layer: routes call resolvers
 
@@ -206,14 +264,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(DatabaseOutageMiddleware),
         Middleware(
             PreflightCORSMiddleware,
-            allow_origins=settings.server.cors_allow_origins,
+            allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
             max_age=600,
         ),
+        # Inside CORS: preflights are answered before these, and 401/413 carry CORS headers.
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_request_body_bytes),
+        Middleware(AuthenticationMiddleware, authenticator=authenticator),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={AccessDenied: access_denied_response},
+    )
     app.state.settings = settings
+    app.state.authenticator = authenticator
     return app
 
 

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.db.models import TrainingJob
+from app.openapi import openapi_document
 from app.phases import Phase
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
@@ -63,7 +64,10 @@ def invalid(details: str) -> JSONResponse:
 
 
 def _ctx(request: Request) -> Context:
-    return Context(services=request.app.state.services, actor=None)
+    # The AuthenticationMiddleware put the caller here (None: nobody, everything denied).
+    principal = getattr(request.state, "principal", None)
+    user = principal.user if principal is not None else None
+    return Context(services=request.app.state.services, actor=user, principal=principal)
 
 
 async def health(request: Request) -> JSONResponse:
@@ -183,6 +187,7 @@ async def cluster_resources(request: Request) -> Response:
 
 
 routes = [
+    Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
     Route("/health", health, methods=["GET"]),
     Route("/api/v1/health", health, methods=["GET"]),
     Route("/api/v1/jobs", create_job, methods=["POST"]),

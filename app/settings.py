@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,8 +50,11 @@ class ServerSettings(BaseSettings):
     model_config = _ENV
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
-    #: Origins allowed by CORS; ``*`` only makes sense for the embedded default.
-    cors_allow_origins: list[str] = Field(default_factory=lambda: ["*"])
+    #: Origins allowed by CORS and by cross-origin websocket handshakes (JSON list). Unset:
+    #: ``["*"]`` in the embedded mode (loopback + AUTH_MODE=none), otherwise none at all.
+    cors_allow_origins: list[str] | None = None
+    #: Largest accepted request body, bytes (413 beyond it).
+    max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
     #: ``console`` (readable) or ``json`` (one JSON object per line).
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"
@@ -62,6 +65,35 @@ class ServerSettings(BaseSettings):
             return ipaddress.ip_address(self.host).is_loopback
         except ValueError:
             return self.host == "localhost"
+
+
+class AuthSettings(BaseSettings):
+    model_config = _ENV
+    #: ``none`` (everyone is admin; loopback only), ``token`` (API tokens) or ``oidc`` (JWTs).
+    auth_mode: Literal["none", "token", "oidc"] = "none"
+    #: Allow AUTH_MODE=none on a non-loopback address (only behind a trusted network).
+    auth_allow_insecure_none: bool = False
+    #: OIDC issuer (the ``iss`` claim every token must carry).
+    oidc_issuer: str | None = None
+    #: OIDC audience (the ``aud`` claim every token must contain).
+    oidc_audience: str | None = None
+    #: JWKS URL of the issuer (its signing keys; re-read when an unknown ``kid`` appears).
+    oidc_jwks_url: str | None = None
+    #: Claim naming the user.
+    oidc_user_claim: str = "preferred_username"
+    #: Claim listing the user's groups.
+    oidc_groups_claim: str = "groups"
+    #: JSON object group -> {"role": viewer|editor|admin, "namespaces": [...] or ["*"]}.
+    oidc_group_roles: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: Peers (IP addresses or CIDRs) whose identity headers are trusted (an authenticating
+    #: proxy such as oauth2-proxy). Empty: such headers are ignored.
+    auth_trusted_proxies: list[str] = Field(default_factory=list)
+    #: Header carrying the user a trusted proxy authenticated (AUTH_MODE=oidc).
+    auth_proxy_user_header: str = "X-Forwarded-User"
+    #: Header carrying that user's comma-separated groups.
+    auth_proxy_groups_header: str = "X-Forwarded-Groups"
+    #: Header carrying the proxy's access/ID token (a JWT, verified like a bearer token).
+    auth_proxy_token_header: str = "X-Forwarded-Access-Token"
 
 
 class PollerSettings(BaseSettings):
@@ -89,8 +121,14 @@ class PollerSettings(BaseSettings):
 
 class GraphQLSettings(BaseSettings):
     model_config = _ENV
-    #: Serve GraphiQL on GET /graphql (and allow introspection).
+    #: Serve GraphiQL on GET /graphql and allow introspection (one switch for both).
     graphiql_enabled: bool = True
+    #: Deepest selection nesting a GraphQL document may have.
+    graphql_max_depth: int = Field(default=12, ge=1)
+    #: Most tokens (names, punctuation, values) a GraphQL document may have.
+    graphql_max_tokens: int = Field(default=2000, ge=10)
+    #: Most field aliases a GraphQL document may use.
+    graphql_max_aliases: int = Field(default=20, ge=0)
     #: Seconds a websocket client has to send connection_init.
     graphql_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
     #: Upper bound of concurrent subscriptions on one websocket.
@@ -122,7 +160,16 @@ class Settings:
     poller: PollerSettings = field(default_factory=PollerSettings)
     graphql: GraphQLSettings = field(default_factory=GraphQLSettings)
     workloads: WorkloadDefaultSettings = field(default_factory=WorkloadDefaultSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     @property
     def embedded_karmada(self) -> bool:
         return self.karmada.karmada_kubeconfig is None
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """Configured origins, else ``*`` only in the embedded mode (loopback, no auth)."""
+        if self.server.cors_allow_origins is not None:
+            return list(self.server.cors_allow_origins)
+        embedded = self.server.is_loopback and self.auth.auth_mode == "none"
+        return ["*"] if embedded else []

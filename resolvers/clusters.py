@@ -7,6 +7,7 @@ from typing import Any
 
 from app.karmada import KarmadaError, KarmadaUnavailable, NotFound
 from app.karmada.resources import CLUSTERS
+from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, Unavailable
 
@@ -70,6 +71,7 @@ def cluster_view(obj: dict[str, Any]) -> ClusterView:
 
 
 async def list_clusters(ctx: Context) -> list[ClusterView]:
+    authz.require_authenticated(ctx)  # any role may see the clusters (not their contents)
     try:
         clusters = await ctx.karmada.list_clusters()
     except KarmadaError as exc:
@@ -78,6 +80,7 @@ async def list_clusters(ctx: Context) -> list[ClusterView]:
 
 
 async def get_cluster(ctx: Context, name: str) -> ClusterView | None:
+    authz.require_authenticated(ctx)
     try:
         obj = await ctx.karmada.get_or_none(CLUSTERS, None, name)
     except KarmadaError as exc:
@@ -94,6 +97,8 @@ async def cluster_resources(
         raise InvalidInput("type", f"must be one of {', '.join(sorted(RESOURCE_TYPES))}")
     if await get_cluster(ctx, cluster) is None:
         return None
+    if not authz.can_read(ctx, namespace):
+        return []  # exactly what a namespace with nothing in it answers
     try:
         answer = await ctx.karmada.proxy_get(cluster, template.format(ns=namespace))
     except NotFound:

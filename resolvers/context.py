@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
+from app.auth.principal import Principal
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
 from app.pubsub import StatusHub
@@ -28,6 +31,12 @@ class Context:
 
     services: Services
     actor: str | None = None
+    #: The authenticated caller; None denies everything (resolvers.authz).
+    principal: Principal | None = None
+    #: Re-checks the caller's credentials (revocation, expiry) on long-lived streams.
+    credentials_valid: Callable[[], Awaitable[bool]] | None = None
+    #: The websocket connection_init payload (Strawberry sets it).
+    connection_params: Any = None
 
     @property
     def karmada(self) -> KarmadaClient:

@@ -29,6 +29,7 @@ from app.workloads import (
     pvc_name_for,
     secret_name_for,
 )
+from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound
 
@@ -48,6 +49,7 @@ async def create_job(
         request = parse_job_request(payload, services.limits)
     except RequestInvalid as exc:
         raise InvalidInput(exc.field, exc.reason) from None
+    _check_may_create(ctx, request.namespace)
     key = idempotency_key(payload, client_request_id)
     if key is not None:
         first = await TrainingJob.get_or_none(namespace=request.namespace, client_request_id=key)
@@ -161,11 +163,28 @@ async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
         raise InvalidInput("priority", f"PriorityClass {priority_class!r} does not exist")
 
 
+def _check_may_create(ctx: Context, namespace: str) -> None:
+    """A namespace the caller cannot see reads as missing; a visible one may be Forbidden."""
+    if not authz.can_read(ctx, namespace):
+        authz.require_authenticated(ctx)
+        raise InvalidInput("namespace", f"namespace {namespace!r} does not exist")
+    authz.require_mutate(ctx, namespace)
+
+
 async def get_job(ctx: Context, job_id: str) -> TrainingJob:
+    """The job, if it exists and the caller may read its namespace (else JobNotFound)."""
+    authz.require_authenticated(ctx)
     job = await TrainingJob.get_or_none(id=job_id)
-    if job is None:
+    if job is None or not authz.can_read(ctx, job.namespace):
         raise JobNotFound(job_id)
     return job
+
+
+def _visible(ctx: Context, query):  # type: ignore[no-untyped-def]
+    """Only rows in namespaces the caller may read."""
+    authz.require_authenticated(ctx)
+    namespaces = authz.visible_namespaces(ctx)
+    return query if namespaces is None else query.filter(namespace__in=sorted(namespaces))
 
 
 @dataclass(frozen=True)
@@ -184,7 +203,9 @@ class JobPage:
 
 async def list_jobs(ctx: Context, job_filter: JobFilter | None = None) -> list[TrainingJob]:
     """Every matching job, newest first (then by id), as the REST list returns them."""
-    jobs: list[TrainingJob] = await _filtered(job_filter).order_by("-created_at", "-id").all()
+    jobs: list[TrainingJob] = await (
+        _visible(ctx, _filtered(job_filter)).order_by("-created_at", "-id").all()
+    )
     return jobs
 
 
@@ -194,7 +215,7 @@ async def page_jobs(
     """A keyset page (newest first); filters apply before paging, so pages are never short."""
     if not 1 <= first <= 500:
         raise InvalidInput("first", "must be between 1 and 500")
-    query = _filtered(job_filter)
+    query = _visible(ctx, _filtered(job_filter))
     total = await query.count()
     if after is not None:
         created_at, job_id = _decode_cursor(after)
@@ -239,6 +260,7 @@ async def delete_job(ctx: Context, job_id: str) -> None:
     unreachable, finalizers), the poller finishes it. Repeating the call is harmless.
     """
     job = await get_job(ctx, job_id)
+    authz.require_mutate(ctx, job.namespace)
     hub = ctx.services.hub
     if job.status != Phase.DELETING.value:
         hub.publish(

@@ -10,6 +10,7 @@ from app.db.models import JobEvent, TrainingJob
 from app.phases import Phase
 from app.pubsub import JobUpdate
 from resolvers.context import Context
+from resolvers import authz
 from resolvers.errors import JobNotFound
 
 
@@ -56,10 +57,11 @@ async def job_status_stream(ctx: Context, job_id: str) -> AsyncIterator[JobState
     """Yield the job's current state, then each transition; end after a final state."""
     hub = ctx.hub
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
+    authz.require_authenticated(ctx)
     subscription = hub.subscribe(job_ids=[job_id])
     try:
         job = await TrainingJob.get_or_none(id=job_id)
-        if job is None:
+        if job is None or not authz.can_read(ctx, job.namespace):
             raise JobNotFound(job_id)
         last = _state_of_row(job)
         yield last

@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from resolvers.authz import guard_stream
 from resolvers.context import Context
 from resolvers.streams import job_status_stream
 from schema.types import JobStatusUpdate
@@ -20,5 +21,7 @@ class Subscription:
     async def job_status(
         self, info: strawberry.Info[Context], id: strawberry.ID
     ) -> AsyncGenerator[JobStatusUpdate, None]:
-        async for state in job_status_stream(info.context, str(id)):
+        ctx = info.context
+        interval = ctx.services.settings.poller.poll_interval_seconds
+        async for state in guard_stream(ctx, job_status_stream(ctx, str(id)), interval):
             yield JobStatusUpdate.from_state(state)
