@@ -1,0 +1,138 @@
+"""Crash safety: the server dies (exit 137, as on SIGKILL) between two steps of createJob or
+deleteJob, is restarted without the crash point, and the end state is consistent: no lost
+job, no duplicate, no orphan on Karmada. One test per step (app.faultpoints)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from app.faultpoints import CRASH_EXIT_STATUS, ENV_VAR
+from app.simulator.runtime import EmbeddedSimulator
+from tests.reliability.helpers import JOB_BODY, job_ids, objects_of_instance
+from tests.reliability.server_process import ServerProcess
+from tests.support.platform import wait_for
+from tests.support.postgres import run_coroutine_sync
+
+_instances = itertools.count(1)
+
+
+class Harness:
+    """A database, an installation id on the session simulator, and server processes."""
+
+    def __init__(self, pg_url: str, sim: EmbeddedSimulator, kubeconfig: Path, logs: Path):
+        self.pg_url = pg_url
+        self.sim = sim
+        self.instance = f"crash-{next(_instances)}-{uuid.uuid4().hex[:6]}"
+        self.env = {"DATABASE_URL": pg_url, "KARMADA_KUBECONFIG": str(kubeconfig),
+                    "ML_PLATFORM_INSTANCE": self.instance}
+        self.logs = logs
+
+    def server(self, crash_at: str | None = None) -> ServerProcess:
+        env = dict(self.env)
+        if crash_at:
+            env[ENV_VAR] = crash_at
+        return ServerProcess(env, self.logs / "server.log")
+
+    def objects(self) -> dict[str, set[str]]:
+        token = self.sim.simulator.config.token
+        with httpx.Client(base_url=self.sim.url, timeout=30,
+                          headers={"Authorization": f"Bearer {token}"}) as sim:
+            return job_ids(objects_of_instance(sim, self.instance))
+
+    def rows(self) -> list[dict[str, Any]]:
+        async def fetch() -> list[dict[str, Any]]:
+            conn = await asyncpg.connect(self.pg_url)
+            try:
+                records = await conn.fetch("SELECT id, status, reason FROM training_jobs")
+            finally:
+                await conn.close()
+            return [dict(r) for r in records]
+
+        return run_coroutine_sync(fetch)
+
+
+@pytest.fixture
+def harness(pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path,
+            tmp_path: Path) -> Iterator[Harness]:
+    yield Harness(pg_url, platform_sim, sim_kubeconfig, tmp_path)
+
+
+def _expect_crash(server: ServerProcess, method: str, path: str, **kwargs: Any) -> None:
+    """Send a request the server dies in the middle of; it must answer nothing."""
+    with server.http() as client, pytest.raises(httpx.TransportError):
+        client.request(method, path, **kwargs)
+    assert server.wait_exit() == CRASH_EXIT_STATUS, server.log()
+
+
+def _status(server: ServerProcess, job_id: str) -> tuple[str, str] | None:
+    with server.http() as client:
+        answer = client.get(f"/api/v1/jobs/{job_id}/status")
+    if answer.status_code == 404:
+        return None
+    body = answer.json()
+    return body["phase"], body["reason"]
+
+
+def _assert_consistent(h: Harness) -> None:
+    """Every object on Karmada belongs to a job row (no orphan)."""
+    live = {r["id"] for r in h.rows()}
+
+    def no_orphans() -> bool:
+        return all(ids <= live for ids in h.objects().values())
+
+    wait_for(no_orphans, timeout=30, what="no object without a row")
+
+
+CREATE_STEPS = ["create:after-row", "submit:after-pvc", "submit:after-workload",
+                "submit:after-policy"]
+
+
+@pytest.mark.parametrize("step", CREATE_STEPS)
+def test_crash_during_create_job(harness: Harness, step: str) -> None:
+    key = f"crash-{uuid.uuid4().hex}"
+    with harness.server(crash_at=step) as server:
+        _expect_crash(server, "POST", "/api/v1/jobs", json=JOB_BODY,
+                      headers={"Idempotency-Key": key})
+    with harness.server() as server:
+        # The client retries with its idempotency key and gets the job the crashed call stored.
+        with server.http() as client:
+            answer = client.post("/api/v1/jobs", json=JOB_BODY, headers={"Idempotency-Key": key})
+        assert answer.status_code == 201, answer.text
+        job_id = answer.json()["id"]
+        wait_for(lambda: _status(server, job_id) == ("Succeeded", "Completed"), timeout=60,
+                 what=f"the job to finish after a crash at {step}")
+        assert [r["id"] for r in harness.rows()] == [job_id]  # no lost job, no duplicate
+        objects = harness.objects()
+        assert all(ids == {job_id} for ids in objects.values()), objects  # one of each
+        _assert_consistent(harness)
+
+
+DELETE_STEPS = ["delete:after-mark", "delete:after-rayjobs", "delete:after-objects"]
+
+
+@pytest.mark.parametrize("step", DELETE_STEPS)
+def test_crash_during_delete_job(harness: Harness, step: str) -> None:
+    with harness.server(crash_at=step) as server:
+        with server.http() as client:
+            answer = client.post("/api/v1/jobs", json=JOB_BODY)
+        assert answer.status_code == 201, answer.text
+        job_id = answer.json()["id"]
+        wait_for(lambda: _status(server, job_id) == ("Succeeded", "Completed"), timeout=60,
+                 what="the job to finish")
+        _expect_crash(server, "DELETE", f"/api/v1/jobs/{job_id}")
+    assert [(r["id"], r["status"]) for r in harness.rows()] == [(job_id, "DELETING")]
+    with harness.server() as server:
+        def finished() -> bool:
+            return not harness.rows() and all(not ids for ids in harness.objects().values())
+
+        wait_for(finished, timeout=30, what=f"the deletion to finish after a crash at {step}")
+        with server.http() as client:  # a retried DELETE of a finished deletion
+            assert client.delete(f"/api/v1/jobs/{job_id}").status_code == 404
