@@ -67,6 +67,10 @@ class LeaderElection:
                     await asyncio.wait_for(stop.wait(), timeout=self.retry_seconds)
                 continue
             await self._lead(conn, term, stop)
+            # Having just lost the lock, step back for a while so a healthy replica that is
+            # already campaigning wins it, rather than this one again.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=2 * self.retry_seconds)
 
     async def _try_acquire(self) -> asyncpg.Connection | None:
         assert self.dsn is not None

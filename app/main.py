@@ -15,24 +15,30 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from app.archive import LogArchiver
 from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
 from app.auth.middleware import AuthenticationMiddleware
+from app import graphiql_assets
 from app.db.session import database
-from app.graphql_metrics import GraphQLMetricsExtension
 from app.db_outage import DatabaseOutageMiddleware
+from app.graphql_metrics import GraphQLMetricsExtension
 from app.hardening import BodySizeLimitMiddleware, current_request_id, graphql_extensions
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
+from app.leader import LeaderElection, lock_key
+from app.logs import PodLogReader
 from app.monitor import StatusPoller
+from app.operations_worker import OperationsWorker
 from app.pubsub import StatusHub
-from app.request_logging import RequestObservabilityMiddleware
+from app.pubsub_pg import PgStatusBridge, asyncpg_dsn, channel_for
 from app.reconciler import Reconciler
+from app.request_logging import RequestObservabilityMiddleware
 from app.settings import Settings
 from app.submission import JobSubmitter
 from app.workloads import WorkloadSettings
@@ -84,7 +90,6 @@ class GraphQLApp(GraphQL[Context, None]):
 
         context.credentials_valid = still_valid
         return None
-
 
 
 class PreflightCORSMiddleware(CORSMiddleware):
@@ -217,12 +222,30 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             app.state.poller = poller
             stop = asyncio.Event()
-            task = asyncio.create_task(poller.run(stop), name="status-poller")
+            # LIVE: on PostgreSQL, fan-out goes through NOTIFY/LISTEN and only the replica
+            # holding the advisory lock polls; SQLite/single process: local hub, always leader.
+            bridge, election = status_fanout(settings, hub)
+            if bridge is not None:
+                await bridge.start()
+            app.state.status_bridge = bridge
+            app.state.leader = election
+            task = asyncio.create_task(election.run(poller.run, stop), name="status-poller")
             reconciler = Reconciler(
-                karmada, submitter, hub, settings.poller, settings.karmada.ml_platform_instance
+                karmada,
+                submitter,
+                hub,
+                settings.poller,
+                settings.karmada.ml_platform_instance,
+                is_leader=election.is_leader.is_set,
             )
             app.state.reconciler = reconciler
             reconcile_task = asyncio.create_task(reconciler.run(stop), name="reconciler")
+            # OPERATE: log archive, stop retries, retention and purge, on the leader only.
+            operations = operations_worker(settings, karmada, submitter)
+            app.state.operations = operations
+            operations_task = asyncio.create_task(
+                operations.run(stop, election.is_leader), name="operations-worker"
+            )
             app.state.shutting_down = False
             try:
                 yield
@@ -232,6 +255,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 stop.set()
                 await task
                 await reconcile_task
+                await operations_task
+                if bridge is not None:
+                    await bridge.stop()
 
     graphql = GraphQLApp(
         build_schema(
@@ -252,6 +278,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes: list[BaseRoute] = [
         *rest.routes,
         *ops_routes.routes,
+        graphiql_assets.assets_route(),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
     from starlette.routing import WebSocketRoute
@@ -282,6 +309,34 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.authenticator = authenticator
     return app
+
+
+def operations_worker(
+    settings: Settings, karmada: KarmadaClient, submitter: JobSubmitter
+) -> OperationsWorker:
+    """The leader's worker for log archiving, stop retries, retention and purge."""
+    ops = settings.operations
+    reader = PodLogReader(karmada, settings.karmada.ml_platform_instance)
+    archiver = LogArchiver(
+        reader, max_lines=ops.log_archive_max_lines, give_up_seconds=ops.log_archive_give_up_seconds
+    )
+    return OperationsWorker(karmada, submitter, archiver, ops)
+
+
+def status_fanout(
+    settings: Settings, hub: StatusHub
+) -> tuple[PgStatusBridge | None, LeaderElection]:
+    """The NOTIFY bridge (PostgreSQL only) and the leader election for the poller."""
+    instance = settings.karmada.ml_platform_instance
+    dsn = asyncpg_dsn(settings.db.database_url) if settings.db.is_postgres else None
+    bridge = PgStatusBridge(dsn, hub, channel_for(instance)) if dsn is not None else None
+    election = LeaderElection(
+        dsn,
+        lock_key(instance),
+        retry_seconds=settings.poller.leader_retry_seconds,
+        check_seconds=settings.poller.leader_check_seconds,
+    )
+    return bridge, election
 
 
 def _seconds(value: float) -> Any:

@@ -1,9 +1,11 @@
-"""The status poller: reads every active job's status from Karmada each tick.
+"""The status poller: publishes job status from Karmada once per tick (DESIGN §8).
 
-A tick sends a constant number of requests: one paged LIST per workload kind in use
-(selected by our managed-by + instance labels) and one paged LIST of ResourceBindings
-(Karmada does not copy our labels onto bindings, so they are matched by name). Only jobs
-whose state changed are written, all in one transaction, then published.
+Each tick: refresh the in-memory active set from the database (by delta), bring the status
+source in sync (watch caches: usually no request at all; list mode: one paged LIST per kind
+in use plus one of ResourceBindings), interpret only the jobs whose objects changed (all of
+them in list mode), write changed rows and their ``job_events`` in one transaction, then
+publish. Ticks never overlap; a slow tick delays the next one. ``observers`` are called
+with each tick's published updates (other workers hook in there).
 """
 
 from __future__ import annotations
@@ -12,31 +14,28 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from app import metrics
+from app.active_jobs import ACTIVE_PHASES, ActiveJobs
 from app.db.history import Change, apply_changes, update_of, utcnow
 from app.db.models import TrainingJob
 from app.karmada import KarmadaClient, KarmadaError, KarmadaUnavailable
-from app.karmada.resources import RESOURCE_BINDINGS, ApiResource
 from app.phases import Phase, Reason
 from app.pubsub import JobUpdate, StatusHub
 from app.settings import PollerSettings
+from app.staleness import StalenessTracker
+from app.status_source import ListStatusSource, StatusSource, WatchStatusSource
 from app.submission import JobSubmitter
-from app.workloads import (
-    InterpretedStatus,
-    binding_name_for,
-    instance_selector,
-    interpret_status,
-    kind_by_name,
-)
+from app.workloads import InterpretedStatus, instance_selector, interpret_status, kind_by_name
 
 log = logging.getLogger(__name__)
 
-ACTIVE_PHASES = (Phase.PENDING, Phase.RUNNING, Phase.STOPPING, Phase.DELETING)
+__all__ = ["ACTIVE_PHASES", "StatusPoller", "TickResult", "make_status_source"]
+
 NOT_YET_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
 
 
@@ -46,6 +45,25 @@ class TickResult:
     changed: int = 0
     requests: int = 0
     deleted: int = 0
+    interpreted: int = 0
+
+
+TickObserver = Callable[[list[JobUpdate]], Awaitable[None]]
+
+
+def make_status_source(
+    karmada: KarmadaClient, settings: PollerSettings, instance_id: str
+) -> StatusSource:
+    """The source named by ``POLL_SOURCE``: ``watch`` (default) or ``list``."""
+    selector = instance_selector(instance_id)
+    if settings.poll_source == "list":
+        return ListStatusSource(karmada, selector, settings.list_page_size)
+    return WatchStatusSource(
+        karmada,
+        selector,
+        page_size=settings.list_page_size,
+        relist_seconds=settings.watch_relist_seconds,
+    )
 
 
 class StatusPoller:
@@ -62,8 +80,18 @@ class StatusPoller:
         self.hub = hub
         self.settings = settings
         self.selector = instance_selector(instance_id)
+        self.instance_id = instance_id
+        self.source: StatusSource = make_status_source(karmada, settings, instance_id)
+        self.active = ActiveJobs(full_reload_seconds=settings.watch_relist_seconds)
+        #: Called after each tick with the updates it published (never blocks the tick long).
+        self.observers: list[TickObserver] = []
         self.last_success: datetime | None = None
+        self.ticks = 0
+        self.last_tick: TickResult | None = None
         self._failures = 0
+        self._full_check_at: datetime | None = None
+        # RELIABLE: jobs on an unreachable member keep their phase with reason StatusStale.
+        self.staleness = StalenessTracker(karmada, settings.cluster_health_check_seconds)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick every interval until ``stop`` is set; ticks never overlap."""
@@ -91,6 +119,18 @@ class StatusPoller:
             next_at = max(next_at + delay, loop.time())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=max(0.0, next_at - loop.time()))
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop the source's watches and forget the active set (a new term starts fresh)."""
+        await self.source.close()
+        self.source = make_status_source(self.karmada, self.settings, self.instance_id)
+        self.active.reset()
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Ticks failed in a row (Karmada unavailable or caches out of sync); 0 when healthy."""
+        return self._failures
 
     def _backoff(self) -> float:
         base = self.settings.poll_interval_seconds * (2 ** min(self._failures, 5))
@@ -99,29 +139,63 @@ class StatusPoller:
     async def tick(self) -> TickResult:
         requests_before = self.karmada.request_count
         started = utcnow()
-        rows = await TrainingJob.filter(status__in=[p.value for p in ACTIVE_PHASES]).all()
+        fresh = await self.active.refresh(started)
+        rows = list(self.active.jobs.values())
         result = TickResult(active=len(rows))
         deleting = [r for r in rows if r.status == Phase.DELETING.value]
         pending_submission = [
-            r for r in rows if r.reason in NOT_YET_SUBMITTED and r not in deleting
+            r for r in rows if r.reason in NOT_YET_SUBMITTED and r.status != Phase.DELETING.value
         ]
-        submitted = [r for r in rows if r not in deleting and r not in pending_submission]
+        skip = {r.id for r in deleting} | {r.id for r in pending_submission}
+        submitted = [r for r in rows if r.id not in skip]
 
         changes = await self._resubmit(pending_submission, started)
         if submitted:
-            templates, bindings = await self._read_state({r.kind for r in submitted})
-            for row in submitted:
-                change = self._observe(row, templates, bindings, started)
+            await self.source.sync({r.kind for r in submitted}, {r.namespace for r in submitted})
+            candidates = self._candidates(submitted, fresh, started)
+            result.interpreted = len(candidates)
+            for row in candidates:
+                change = self._observe(row, started)
                 if change is not None:
                     changes.append(change)
+            changes = await self.staleness.apply(
+                submitted, changes, lambda row: self._observe(row, started)
+            )
         updates = await apply_changes(changes)
         result.changed = len(updates)
         updates.extend(await self._finish_deletions(deleting))
         result.deleted = sum(1 for u in updates if u.deleted)
+        self.active.settle()
         self.hub.publish(updates)
+        for observer in self.observers:
+            try:
+                await observer(updates)
+            except Exception:
+                log.exception("poller observer %r failed", observer)
         self.last_success = utcnow()
+        self.ticks += 1
         result.requests = self.karmada.request_count - requests_before
+        self.last_tick = result
         return result
+
+    def _candidates(
+        self, submitted: list[TrainingJob], fresh: set[str], now: datetime
+    ) -> list[TrainingJob]:
+        """Jobs to interpret this tick: changed objects, changed rows, unconfirmed jobs."""
+        changed = self.source.drain_changed()
+        if changed is None:
+            return submitted
+        if self._full_check_at is None or now >= self._full_check_at:
+            # Heal anything missed (a lost event, a row edited behind our back).
+            self._full_check_at = now + timedelta(seconds=self.settings.watch_relist_seconds)
+            return submitted
+        return [
+            r
+            for r in submitted
+            if r.id in fresh
+            or r.status_confirmed_at is None
+            or (r.kind, r.namespace, r.object_name) in changed
+        ]
 
     async def _resubmit(self, rows: Sequence[TrainingJob], now: datetime) -> list[Change]:
         changes = []
@@ -137,35 +211,10 @@ class StatusPoller:
                 changes.append(change)
         return changes
 
-    async def _read_state(
-        self, kinds: set[str]
-    ) -> tuple[dict[tuple[str, str, str], dict[str, Any]], dict[tuple[str, str], dict[str, Any]]]:
-        templates: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for kind_name in sorted(kinds):
-            kind = kind_by_name(kind_name)
-            resource = ApiResource(kind.group, kind.version, kind.plural)
-            for obj in await self.karmada.list_all(
-                resource, label_selector=self.selector, page_size=self.settings.list_page_size
-            ):
-                meta = obj.get("metadata") or {}
-                templates[(kind_name, meta.get("namespace", ""), meta.get("name", ""))] = obj
-        bindings: dict[tuple[str, str], dict[str, Any]] = {}
-        for obj in await self.karmada.list_all(
-            RESOURCE_BINDINGS, page_size=self.settings.list_page_size
-        ):
-            meta = obj.get("metadata") or {}
-            bindings[(meta.get("namespace", ""), meta.get("name", ""))] = obj
-        return templates, bindings
-
-    def _observe(
-        self,
-        row: TrainingJob,
-        templates: dict[tuple[str, str, str], dict[str, Any]],
-        bindings: dict[tuple[str, str], dict[str, Any]],
-        now: datetime,
-    ) -> Change | None:
+    def _observe(self, row: TrainingJob, now: datetime) -> Change | None:
+        key = (row.kind, row.namespace, row.object_name)
         kind = kind_by_name(row.kind)
-        template = templates.get((row.kind, row.namespace, row.object_name))
+        template = self.source.template(key)
         if template is None:
             grace = timedelta(seconds=self.settings.workload_lost_grace_seconds)
             if row.status_confirmed_at is None and now - row.updated_at < grace:
@@ -176,7 +225,7 @@ class StatusPoller:
                 Reason.WORKLOAD_LOST,
                 f"The {row.kind} disappeared from Karmada without being deleted by us",
             )
-        binding = bindings.get((row.namespace, binding_name_for(row.object_name, kind)))
+        binding = self.source.binding(key)
         status = interpret_status(kind, template, binding)
         if row.status == Phase.STOPPING.value and not status.phase.is_terminal:
             return None
@@ -184,6 +233,7 @@ class StatusPoller:
         change.fields["status_confirmed_at"] = now
         if (
             not change.is_transition
+            and row.status_confirmed_at is not None
             and change.message == row.message
             and not _fields_differ(row, change.fields)
         ):
@@ -200,6 +250,7 @@ class StatusPoller:
                 continue
             if gone:
                 await row.delete()
+                self.active.forget(row.id)
                 log.info("job %s: deleted", row.id)
                 updates.append(update_of(row, deleted=True))
         return updates

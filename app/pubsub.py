@@ -3,12 +3,17 @@
 The hub never blocks: each subscriber has a bounded queue, and an update that does not fit
 is dropped and the subscriber marked ``overflowed``. Updates carry the job's event
 ``sequence``, so a consumer that sees a gap (or the flag) back-fills from ``job_events``.
+
+Across replicas (PostgreSQL) a ``relay`` is installed by ``app.pubsub_pg``: ``publish`` then
+sends through NOTIFY and every replica's listener calls ``deliver``. ``resync`` wakes every
+subscriber to re-read the database (after the listener was down and may have missed some).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -27,6 +32,16 @@ class JobUpdate:
     message: str
     at: datetime
     deleted: bool = False
+
+    @property
+    def is_resync(self) -> bool:
+        """A marker, not a transition: re-read the current state from the database."""
+        return self.sequence < 0
+
+
+RESYNC = JobUpdate("", "", -1, "", "", "", datetime.min)
+
+Relay = Callable[[list[JobUpdate]], None]
 
 
 @dataclass(eq=False)
@@ -52,12 +67,20 @@ class Subscription:
         flag, self.overflowed = self.overflowed, False
         return flag
 
+    def poke(self) -> None:
+        """Make the consumer re-read the database (a RESYNC marker, or the overflow flag)."""
+        self.overflowed = True
+        with contextlib.suppress(asyncio.QueueFull):  # behind anyway: it will see the flag
+            self.queue.put_nowait(RESYNC)
+
 
 class StatusHub:
     def __init__(self, queue_size: int = 64) -> None:
         self._queue_size = queue_size
         self._by_job: dict[str, set[Subscription]] = {}
         self._wide: set[Subscription] = set()
+        #: Set by the PostgreSQL bridge: publish() goes through NOTIFY instead of deliver().
+        self.relay: Relay | None = None
 
     @property
     def subscriber_count(self) -> int:
@@ -94,10 +117,26 @@ class StatusHub:
                     del self._by_job[job_id]
 
     def publish(self, updates: Iterable[JobUpdate]) -> None:
-        """Deliver to every interested subscriber without waiting for any of them."""
-        for update in updates:
+        """Publish transitions: through the relay when one is installed, else deliver here."""
+        batch = list(updates)
+        if not batch:
+            return
+        for update in batch:
             if not update.deleted:
                 metrics.count_transitions([(update.phase, update.reason)])
+        if self.relay is not None:
+            self.relay(batch)
+        else:
+            self.deliver(batch)
+
+    def resync(self) -> None:
+        """Wake every subscriber to re-read the database (updates may have been missed)."""
+        for sub in {*self._wide, *(s for subs in self._by_job.values() for s in subs)}:
+            sub.poke()
+
+    def deliver(self, updates: Iterable[JobUpdate]) -> None:
+        """Deliver to every interested subscriber without waiting for any of them."""
+        for update in updates:
             targets = self._by_job.get(update.job_id, ())
             for sub in (*targets, *self._wide):
                 if not sub.wants(update):

@@ -106,6 +106,15 @@ class PollerSettings(BaseSettings):
     workload_lost_grace_seconds: float = Field(default=30.0, ge=0)
     #: Page size of the poller's LIST requests.
     list_page_size: int = Field(default=500, ge=1, le=5000)
+    #: Where the poller reads status: ``watch`` (LIST once, then WATCH; a tick costs what
+    #: changed) or ``list`` (paged LIST of everything every tick, for endpoints without watch).
+    poll_source: Literal["watch", "list"] = "watch"
+    #: Watch mode: full re-LIST (and re-check of every active job) this often, to heal.
+    watch_relist_seconds: float = Field(default=300.0, gt=0)
+    #: How often a replica that is not the leader retries the leader lock, seconds.
+    leader_retry_seconds: float = Field(default=2.0, gt=0)
+    #: PostgreSQL: how often the leader checks its lock connection is alive, seconds.
+    leader_check_seconds: float = Field(default=1.0, gt=0)
     #: First delay before a failed submission is retried; doubles per attempt (jittered).
     submission_retry_initial_seconds: float = Field(default=1.0, gt=0)
     #: Upper bound of the delay between submission retries.
@@ -135,6 +144,10 @@ class GraphQLSettings(BaseSettings):
     graphql_max_subscriptions_per_connection: int = Field(default=100, ge=1)
     #: Bounded per-subscriber queue; overflow is back-filled from job_events.
     subscriber_queue_size: int = Field(default=64, ge=1)
+    #: Websocket ping interval (uvicorn), seconds: dead subscribers are found and reaped.
+    ws_ping_interval_seconds: float = Field(default=20.0, gt=0)
+    #: Seconds without a pong before uvicorn closes the websocket.
+    ws_ping_timeout_seconds: float = Field(default=20.0, gt=0)
 
 
 class WorkloadDefaultSettings(BaseSettings):
@@ -152,6 +165,28 @@ class WorkloadDefaultSettings(BaseSettings):
     priority_classes: dict[str, int] = Field(default_factory=dict)
 
 
+class OperationsSettings(BaseSettings):
+    model_config = _ENV
+    #: Lines kept per container when a finished job's logs are archived in PostgreSQL.
+    log_archive_max_lines: int = Field(default=10_000, ge=1, le=1_000_000)
+    #: A finished job whose member stays unreachable this long is archived without logs.
+    log_archive_give_up_seconds: float = Field(default=900.0, ge=0)
+    #: Upper bound (and default) of ``tailLines`` for live log reads.
+    log_read_max_lines: int = Field(default=10_000, ge=1, le=1_000_000)
+    #: After the job ends, how long a log follow stream keeps reading final lines, seconds.
+    log_follow_drain_seconds: float = Field(default=2.0, ge=0)
+    #: After a terminal phase (and archived logs), seconds until the workload, policy and
+    #: PVC we created are deleted from Karmada; the row and its history stay.
+    workload_retention_seconds: float = Field(default=3600.0, ge=0)
+    #: Period of the leader's operations worker (log archive, retention, stop retries).
+    operations_interval_seconds: float = Field(default=5.0, gt=0)
+    #: Periodic purge: terminal jobs older than this many days are removed with their
+    #: events and archived logs (like ``mlplatform purge``). Unset: no periodic purge.
+    purge_older_than_days: float | None = Field(default=None, gt=0)
+    #: How often the periodic purge runs, seconds.
+    purge_interval_seconds: float = Field(default=3600.0, gt=0)
+
+
 @dataclass
 class Settings:
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -161,6 +196,7 @@ class Settings:
     graphql: GraphQLSettings = field(default_factory=GraphQLSettings)
     workloads: WorkloadDefaultSettings = field(default_factory=WorkloadDefaultSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
 
     @property
     def embedded_karmada(self) -> bool:

@@ -147,6 +147,9 @@ class WatchStatusSource:
         waiting = [w for w in needed if not w.synced.is_set()]
         if not waiting:
             return
+        failing = [w.name for w in waiting if w.failing]
+        if failing:
+            raise KarmadaUnavailable(f"watch caches re-listing after errors: {', '.join(failing)}")
         # A cache that is (re)listing after a failure is not trusted: the tick backs off and
         # no job changes phase on stale or partial data.
         try:

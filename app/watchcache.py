@@ -116,6 +116,11 @@ class ResourceWatcher:
         self._failures = 0
 
     @property
+    def failing(self) -> bool:
+        """True after a failed LIST/WATCH until the next successful LIST."""
+        return self._failures > 0
+
+    @property
     def name(self) -> str:
         where = self.namespace or "*"
         return f"{self.resource.plural}@{where}"
@@ -136,7 +141,7 @@ class ResourceWatcher:
             except KarmadaError as exc:
                 self._failures += 1
                 self.synced.clear()
-                delay = min(30.0, 0.5 * 2 ** min(self._failures, 6)) * random.uniform(0.8, 1.2)
+                delay = min(30.0, 0.1 * 2 ** min(self._failures, 8)) * random.uniform(0.8, 1.2)
                 log.warning("watch %s failed (%s); re-list in %.1fs", self.name, exc, delay)
                 await asyncio.sleep(delay)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from app.db.history import utcnow
 from app.db.models import JobEvent, TrainingJob
 from app.phases import Phase
 from app.pubsub import JobUpdate
-from resolvers.context import Context
 from resolvers import authz
+from resolvers.context import Context
 from resolvers.errors import JobNotFound
 
 
@@ -56,8 +57,8 @@ def _state_of_update(update: JobUpdate) -> JobState:
 async def job_status_stream(ctx: Context, job_id: str) -> AsyncIterator[JobState]:
     """Yield the job's current state, then each transition; end after a final state."""
     hub = ctx.hub
-    # Subscribe before reading the row so nothing between the read and the subscription is lost.
     authz.require_authenticated(ctx)
+    # Subscribe before reading the row so nothing between the read and the subscription is lost.
     subscription = hub.subscribe(job_ids=[job_id])
     try:
         job = await TrainingJob.get_or_none(id=job_id)
@@ -79,6 +80,12 @@ async def job_status_stream(ctx: Context, job_id: str) -> AsyncIterator[JobState
                     yield last
                     if last.is_final:
                         return
+                if not events and not await TrainingJob.exists(id=job_id):
+                    # Deleted while our notifications were lost (its history went with it).
+                    yield JobState(
+                        job_id, last.phase, "", "", last.sequence, utcnow(), deleted=True
+                    )
+                    return
             if update.deleted:
                 yield _state_of_update(update)
                 return
@@ -90,3 +97,83 @@ async def job_status_stream(ctx: Context, job_id: str) -> AsyncIterator[JobState
                 return
     finally:
         hub.unsubscribe(subscription)
+
+
+@dataclass(frozen=True)
+class UpdatesFilter:
+    """Which jobs a ``jobUpdates`` stream follows (all conditions apply)."""
+
+    namespace: str | None = None
+    phases: frozenset[Phase] | None = None
+    ids: frozenset[str] | None = None
+
+    def matches(self, state: JobState, namespace: str) -> bool:
+        if self.namespace is not None and namespace != self.namespace:
+            return False
+        return self.phases is None or state.phase in self.phases or state.deleted
+
+
+#: Rows updated this long before a resync's watermark are re-read too (late commits, clocks).
+_RESYNC_MARGIN = timedelta(seconds=5)
+
+
+async def job_updates_stream(ctx: Context, flt: UpdatesFilter) -> AsyncIterator[JobState]:
+    """Every transition of the jobs matching ``flt``, for list views (no initial state).
+
+    Each job's transitions come in sequence order, each once. After a coalesced queue or a
+    lost listener connection, jobs updated meanwhile are re-read and their current state
+    yielded (a list view needs the latest state, not every step).
+    """
+    authz.require_authenticated(ctx)
+    visible = authz.visible_namespaces(ctx)
+    namespaces: set[str] | None = None
+    if flt.namespace is not None:
+        namespaces = {flt.namespace}
+    if visible is not None:
+        namespaces = set(visible) if namespaces is None else namespaces & set(visible)
+    subscription = ctx.hub.subscribe(job_ids=flt.ids, namespaces=namespaces)
+    seen: dict[str, int] = {}
+    watermark = utcnow()
+    try:
+        while True:
+            update = await subscription.get()
+            if subscription.take_overflow():
+                since, watermark = watermark - _RESYNC_MARGIN, utcnow()
+                query = TrainingJob.filter(updated_at__gte=since)
+                if namespaces is not None:
+                    query = query.filter(namespace__in=sorted(namespaces))
+                if flt.ids is not None:
+                    query = query.filter(id__in=sorted(flt.ids))
+                for row in await query.order_by("updated_at", "id"):
+                    state = _state_of_row(row)
+                    if state.sequence > seen.get(row.id, 0) and flt.matches(state, row.namespace):
+                        seen[row.id] = state.sequence
+                        yield state
+            if update.is_resync:
+                continue
+            state = _state_of_update(update)
+            if not update.deleted and update.sequence <= seen.get(update.job_id, 0):
+                continue
+            seen[update.job_id] = update.sequence
+            if update.deleted:
+                seen.pop(update.job_id, None)
+            if flt.matches(state, update.namespace):
+                yield state
+    finally:
+        ctx.hub.unsubscribe(subscription)
+
+
+async def job_events_stream(ctx: Context, job_id: str) -> AsyncIterator[JobEvent]:
+    """The job's history (oldest first), then each new event; ends after a final state."""
+    last_sequence = 0
+    async for state in job_status_stream(ctx, job_id):
+        if state.deleted:
+            return
+        events = await JobEvent.filter(job_id=job_id, sequence__gt=last_sequence).order_by(
+            "sequence"
+        )
+        for event in events:
+            last_sequence = event.sequence
+            yield event
+        if state.is_final and last_sequence >= state.sequence:
+            return

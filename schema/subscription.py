@@ -6,10 +6,34 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from app.phases import Phase
 from resolvers.authz import guard_stream
 from resolvers.context import Context
-from resolvers.streams import job_status_stream
-from schema.types import JobStatusUpdate
+from resolvers.logs import LogStreamEnded, job_log_stream
+from resolvers.streams import (
+    UpdatesFilter,
+    job_events_stream,
+    job_status_stream,
+    job_updates_stream,
+)
+from schema.operate_types import JobLogLine, JobLogStreamItem, LogStreamError
+from schema.types import JobEvent, JobPhase, JobStatusUpdate
+
+
+@strawberry.input(description="Which jobs jobUpdates follows; all given conditions apply.")
+class JobUpdatesFilterInput:
+    namespace: str | None = None
+    phases: list[JobPhase] | None = strawberry.field(
+        default=None, description="Only transitions into these phases (and deletions)."
+    )
+    ids: list[strawberry.ID] | None = None
+
+    def to_filter(self) -> UpdatesFilter:
+        return UpdatesFilter(
+            namespace=self.namespace,
+            phases=frozenset(Phase(p.value) for p in self.phases) if self.phases else None,
+            ids=frozenset(str(i) for i in self.ids) if self.ids is not None else None,
+        )
 
 
 @strawberry.type
@@ -25,3 +49,45 @@ class Subscription:
         interval = ctx.services.settings.poller.poll_interval_seconds
         async for state in guard_stream(ctx, job_status_stream(ctx, str(id)), interval):
             yield JobStatusUpdate.from_state(state)
+
+    @strawberry.subscription(
+        description="Every transition of the jobs matching the filter, for list views (no "
+        "initial state; after a gap, the latest state of each job updated meanwhile)."
+    )
+    async def job_updates(
+        self, info: strawberry.Info[Context], filter: JobUpdatesFilterInput | None = None
+    ) -> AsyncGenerator[JobStatusUpdate, None]:
+        ctx = info.context
+        interval = ctx.services.settings.poller.poll_interval_seconds
+        flt = filter.to_filter() if filter is not None else UpdatesFilter()
+        async for state in guard_stream(ctx, job_updates_stream(ctx, flt), interval):
+            yield JobStatusUpdate.from_state(state)
+
+    @strawberry.subscription(
+        description="The job's history, oldest first, then each new event; completes after "
+        "a terminal phase or deletion."
+    )
+    async def job_events(
+        self, info: strawberry.Info[Context], id: strawberry.ID
+    ) -> AsyncGenerator[JobEvent, None]:
+        ctx = info.context
+        interval = ctx.services.settings.poller.poll_interval_seconds
+        async for event in guard_stream(ctx, job_events_stream(ctx, str(id)), interval):
+            yield JobEvent.from_row(event)
+
+    @strawberry.subscription(
+        description="Follow the job's pod logs live (a finished job: its logs once); "
+        "completes when the job ends or a member cluster becomes unreachable."
+    )
+    async def job_log_stream(
+        self,
+        info: strawberry.Info[Context],
+        id: strawberry.ID,
+        pod: str | None = None,
+        tail_lines: int = 100,
+    ) -> AsyncGenerator[JobLogStreamItem, None]:
+        async for item in job_log_stream(info.context, str(id), pod=pod, tail_lines=tail_lines):
+            if isinstance(item, LogStreamEnded):
+                yield LogStreamError.from_end(item)
+            else:
+                yield JobLogLine.from_line(item)

@@ -106,10 +106,17 @@ class KarmadaClient:
         return data
 
     async def stream_lines(
-        self, path: str, *, query: Mapping[str, str | int] | None = None
+        self,
+        path: str,
+        *,
+        query: Mapping[str, str | int] | None = None,
+        timeout: float | aiohttp.ClientTimeout | None = None,
     ) -> AsyncIterator[bytes]:
-        """GET a streaming answer (watch, log follow) line by line until the server ends it."""
-        response = await self._send("GET", path, query, None, "application/json", "*/*", None)
+        """GET a streaming answer (watch, log follow) line by line until the server ends it.
+
+        ``timeout``: seconds (total), or an ``aiohttp.ClientTimeout`` for long-lived streams.
+        """
+        response = await self._send("GET", path, query, None, "application/json", "*/*", timeout)
         try:
             if not 200 <= response.status < 300:
                 raise _error_from_answer("GET", path, response.status, await response.read())
@@ -132,7 +139,7 @@ class KarmadaClient:
         body: Any,
         content_type: str,
         accept: str,
-        timeout: float | None,
+        timeout: float | aiohttp.ClientTimeout | None,
     ) -> aiohttp.ClientResponse:
         self.request_count += 1
         metrics.KARMADA_REQUESTS.labels(method=method).inc()
@@ -239,6 +246,46 @@ class KarmadaClient:
         ):
             items.extend(page.get("items") or [])
         return items
+
+    async def watch(
+        self,
+        resource: ApiResource,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        resource_version: str | None = None,
+        timeout_seconds: int = 300,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Yield the watch events (``{"type", "object"}``) of a WATCH until the server ends it.
+
+        Bookmarks are asked for so a quiet watch still advances its resourceVersion. The
+        socket read timeout is a little longer than ``timeout_seconds`` (the server ends the
+        stream then), so a silent dead connection surfaces as ``KarmadaUnavailable``.
+        """
+        query: dict[str, str | int] = {
+            "watch": "true",
+            "allowWatchBookmarks": "true",
+            "timeoutSeconds": timeout_seconds,
+        }
+        if label_selector:
+            query["labelSelector"] = label_selector
+        if resource_version:
+            query["resourceVersion"] = resource_version
+        read_timeout = aiohttp.ClientTimeout(
+            connect=self._timeout, sock_read=timeout_seconds + self._timeout
+        )
+        async for line in self.stream_lines(
+            resource.path(namespace), query=query, timeout=read_timeout
+        ):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError as exc:
+                raise KarmadaUnavailable(f"watch {resource.path(namespace)}: bad line") from exc
+            if isinstance(event, dict):
+                yield event
 
     async def apply_create(self, resource: ApiResource, manifest: dict[str, Any]) -> dict[str, Any]:
         """Create, treating "already exists" as success (idempotent submission).
