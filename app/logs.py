@@ -13,9 +13,10 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 import aiohttp
@@ -80,7 +81,7 @@ def log_path(namespace: str, pod: str) -> str:
     return f"{pods_path(namespace)}/{quote(pod, safe='')}/log"
 
 
-def pod_refs(cluster: str, pod_list: dict[str, object]) -> list[PodRef]:
+def pod_refs(cluster: str, pod_list: Mapping[str, Any]) -> list[PodRef]:
     """PodRefs from a v1 PodList, sorted by name (pure)."""
     refs = []
     items = pod_list.get("items")

@@ -77,6 +77,8 @@ def wait_status(platform: Platform, job_id: str, *statuses: str, timeout: float 
     return wait_for(probe, timeout=timeout, what=f"{job_id} in {statuses}")
 
 
-def job_fields(platform: Platform, job_id: str, fields: str) -> dict[str, Any] | None:
-    data = platform.graphql(f'query($id: ID!) {{ job(id: $id) {{ {fields} }} }}', {"id": job_id})
+def job_fields(platform: Platform, job_id: str, fields: str) -> dict[str, Any]:
+    """Fields of an existing job through GraphQL."""
+    data = platform.graphql(f"query($id: ID!) {{ job(id: $id) {{ {fields} }} }}", {"id": job_id})
+    assert data["job"] is not None, f"job {job_id} not found"
     return data["job"]  # type: ignore[no-any-return]

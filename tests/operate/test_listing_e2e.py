@@ -99,7 +99,7 @@ def test_default_order_is_newest_first_and_cursors_belong_to_their_order(
     seeded: tuple[Platform, list[SeedRow]],
 ) -> None:
     platform, rows = seeded
-    got, total, _ = page_through(platform, {"phases": ["STOPPED"]}, None)
+    got, _, _ = page_through(platform, {"phases": ["STOPPED"]}, None)
     assert got == expected(rows, lambda r: r.status == "STOPPED", "CREATED_AT", "DESC")
     first = platform.graphql(QUERY, {"filter": None, "first": 5, "after": None,
                                      "order": None})["jobs"]
