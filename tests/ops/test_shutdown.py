@@ -4,57 +4,23 @@ to the restarted server gets the job's current state first, then the rest of its
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import shutil
-import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
-from app.main import create_app
-from app.settings import Settings
 from tests.api.test_rest_contract import FRONTEND_BODY
+from tests.ops.serving import ServerThread, free_port
 from tests.support.node_client import NODE_DIR, ensure_node_deps
 from tests.support.platform import platform_settings
 
 RECONNECT_SCRIPT = Path(__file__).with_name("node") / "reconnect.mjs"
 QUERY = "subscription ($id: ID!) { jobStatus(id: $id) { phase reason sequence } }"
 DEADLINE_SECONDS = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-@contextlib.contextmanager
-def _serve(settings: Settings, port: int) -> Iterator[str]:
-    """uvicorn on a fixed port (the restarted server must answer where the client retries)."""
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-        timeout_graceful_shutdown=5,
-    ))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive(), "uvicorn exited during startup"
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True  # what SIGTERM does: stop accepting, close websockets, drain
-        thread.join(30)
-        assert not thread.is_alive(), "uvicorn did not shut down"
 
 
 class Lines:
@@ -84,12 +50,11 @@ async def test_subscriber_gets_1012_reconnects_and_receives_current_state_first(
     node = shutil.which("node")
     assert node is not None, "node is required for this test"
     settings = platform_settings(pg_url, sim_kubeconfig)
-    port = _free_port()
+    port = free_port()
     ws_url = f"ws://127.0.0.1:{port}/graphql"
 
-    first = _serve(settings, port)
-    base_url = await asyncio.to_thread(first.__enter__)
-    async with httpx.AsyncClient(base_url=base_url) as client:
+    first = await asyncio.to_thread(ServerThread(settings, port).start)
+    async with httpx.AsyncClient(base_url=first.base_url) as client:
         created = await client.post("/api/v1/jobs", json=FRONTEND_BODY)
     job_id = created.json()["id"]
     process = await asyncio.create_subprocess_exec(
@@ -103,15 +68,18 @@ async def test_subscriber_gets_1012_reconnects_and_receives_current_state_first(
         await lines.until(
             lambda e: "data" in e and e["data"]["jobStatus"]["sequence"] >= 2, "a second state"
         )
-        await asyncio.to_thread(first.__exit__, None, None, None)  # graceful shutdown
+        await asyncio.to_thread(first.stop)  # graceful shutdown
         closed = await lines.until(lambda e: "closed" in e, "the close")
         assert closed == {"closed": 1012}
         before = [e["data"]["jobStatus"] for e in lines.seen if "data" in e]
 
-        with _serve(settings, port):
+        second = await asyncio.to_thread(ServerThread(settings, port).start)
+        try:
             await lines.until(lambda e: e.get("connected") == 2, "the reconnection")
             reconnected_at = len(lines.seen)
             await lines.until(lambda e: e.get("complete"), "completion")
+        finally:
+            await asyncio.to_thread(second.stop)
         after = [e["data"]["jobStatus"] for e in lines.seen[reconnected_at:] if "data" in e]
         assert after, lines.seen
         # Current state first: never a replay from the start, never older than what was seen.
@@ -123,3 +91,52 @@ async def test_subscriber_gets_1012_reconnects_and_receives_current_state_first(
         if process.returncode is None:
             process.kill()
         await process.wait()
+
+
+def test_shutdown_stops_accepting_and_finishes_in_flight_requests(
+    pg_url: str, platform_sim: Any, sim_kubeconfig: Path
+) -> None:
+    server = ServerThread(platform_settings(pg_url, sim_kubeconfig), free_port()).start()
+    sim_headers = {"Authorization": f"Bearer {platform_sim.simulator.config.token}"}
+    with httpx.Client(base_url=platform_sim.url, headers=sim_headers) as sim:
+        # Karmada answers this one GET slowly, so the GraphQL request is in flight for a while.
+        fault = sim.post("/_sim/faults", json={
+            "pathRegex": "/clusters/member1$", "methods": ["GET"], "latencyMs": 2500,
+            "durationSeconds": 20,
+        }).json()
+        try:
+            outcome: dict[str, httpx.Response] = {}
+            slow = threading.Thread(target=lambda: outcome.update(answer=httpx.post(
+                f"{server.base_url}/graphql", timeout=30,
+                json={"query": '{ cluster(name: "member1") { name } }'})))
+            slow.start()
+
+            def in_flight() -> bool:
+                counts = sim.get("/_sim/requests").json()["counts"]
+                return any(k.startswith("get cluster.karmada.io") and "clusters" in k
+                           and v > 0 for k, v in counts.items())
+
+            sim.post("/_sim/requests/reset")
+            deadline = time.monotonic() + 10
+            while not in_flight():
+                assert time.monotonic() < deadline, "the slow request never reached Karmada"
+                time.sleep(0.02)
+            server.begin_shutdown()
+
+            refused = False
+            deadline = time.monotonic() + 2  # well inside the slow request's 2.5 s
+            while time.monotonic() < deadline and not refused:
+                try:
+                    httpx.get(f"{server.base_url}/health/live", timeout=1)
+                    time.sleep(0.02)
+                except httpx.ConnectError:
+                    refused = True
+            assert slow.is_alive(), "the in-flight request ended before the listener closed"
+            assert refused, "new connections were still accepted during shutdown"
+            slow.join(30)
+        finally:
+            sim.delete(f"/_sim/faults/{fault['id']}")
+    server.join()
+    answer = outcome["answer"]
+    assert answer.status_code == 200
+    assert answer.json() == {"data": {"cluster": {"name": "member1"}}}
