@@ -73,6 +73,16 @@ ACTIVE_SUBSCRIPTIONS = Gauge(
     "Subscribers registered on the status hub (refreshed on scrape).",
     registry=REGISTRY,
 )
+LEADER = Gauge(
+    "mlplatform_leader",
+    "1 while this replica holds the poller leadership (refreshed on scrape).",
+    registry=REGISTRY,
+)
+POLL_LAST_SUCCESS = Gauge(
+    "mlplatform_poll_last_success_timestamp_seconds",
+    "Unix time of the poller's last successful tick on this replica (0: none yet).",
+    registry=REGISTRY,
+)
 GRAPHQL_OPERATIONS = Counter(
     "mlplatform_graphql_operations_total",
     "GraphQL operations, by operation type, operation name and outcome (ok, error, invalid).",

@@ -21,11 +21,18 @@ async def live(request: Request) -> JSONResponse:
     return JSONResponse({"status": "alive"})
 
 
+def _is_leader(request: Request) -> bool:
+    election = getattr(request.app.state, "leader", None)
+    return bool(election is not None and election.is_leader.is_set())
+
+
 async def ready(request: Request) -> JSONResponse:
     services = request.app.state.services
     status, body = await readiness(
         services.karmada, shutting_down=bool(getattr(request.app.state, "shutting_down", False))
     )
+    # Informational: readiness never depends on leadership (every replica serves the API).
+    body["leader"] = _is_leader(request)
     return JSONResponse(body, status_code=status)
 
 
@@ -41,9 +48,14 @@ async def metrics_endpoint(request: Request) -> Response:
         metrics.set_jobs_by_phase(await _jobs_by_phase())
     except Exception as exc:  # a scrape still answers while the database is down
         log.warning("metrics: cannot count jobs by phase: %s", type(exc).__name__)
-    services = getattr(request.app.state, "services", None)
+    state = request.app.state
+    services = getattr(state, "services", None)
     if services is not None:
         metrics.ACTIVE_SUBSCRIPTIONS.set(services.hub.subscriber_count)
+    metrics.LEADER.set(1 if _is_leader(request) else 0)
+    poller = getattr(state, "poller", None)
+    last_success = getattr(poller, "last_success", None)
+    metrics.POLL_LAST_SUCCESS.set(last_success.timestamp() if last_success else 0)
     body, content_type = metrics.render()
     return Response(body, media_type=content_type)
 

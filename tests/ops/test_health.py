@@ -25,6 +25,7 @@ def test_live_and_ready_when_everything_answers(platform: Platform) -> None:
     assert ready.json() == {
         "status": "ready",
         "checks": {"database": {"ok": True}, "karmada": {"ok": True}},
+        "leader": True,  # the only replica on its own database
     }
     assert compatible.json() == {"status": "healthy"}
 

@@ -53,6 +53,10 @@ def test_job_lifecycle_moves_jobs_transitions_poll_and_http_metrics(platform: Pl
     # Own database: exactly this one job, now SUCCEEDED.
     assert sample(after, "mlplatform_jobs", phase="SUCCEEDED") == 1
     assert sample(after, "mlplatform_jobs", phase="RUNNING") == 0
+    assert sample(after, "mlplatform_leader") == 1
+    assert sample(after, "mlplatform_poll_last_success_timestamp_seconds") > sample(
+        before, "mlplatform_poll_last_success_timestamp_seconds"
+    )
     for name, labels in (
         ("mlplatform_job_transitions_total", {"phase": "SUCCEEDED", "reason": "Completed"}),
         ("mlplatform_job_transitions_total", {"phase": "RUNNING", "reason": "Running"}),
