@@ -90,6 +90,25 @@ def _export_schema(args: argparse.Namespace) -> int:
     from schema import sdl
 
     text = sdl()
+    if args.check:
+        # CI: fail when the committed SDL differs from what the code declares.
+        import difflib
+
+        target = Path(args.output if args.output != "-" else "schema/schema.graphql")
+        current = target.read_text() if target.exists() else ""
+        if current == text:
+            print(f"{target} is up to date")
+            return 0
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                current.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"{target} (committed)",
+                "generated",
+            )
+        )
+        print(f"{target} is stale: run `mlplatform export-schema -o {target}`", file=sys.stderr)
+        return 1
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -134,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", default="-")
+    export.add_argument(
+        "--check",
+        action="store_true",
+        help="compare with --output (default schema/schema.graphql) instead of writing; "
+        "exit 1 with a diff when it is stale",
+    )
     export.set_defaults(handler=_export_schema)
     return parser
 
