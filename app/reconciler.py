@@ -211,8 +211,14 @@ class Reconciler:
         has_workload = inventory.has(row.id, workload, row.object_name)
         has_policy = inventory.has(row.id, PROPAGATION_POLICIES, row.object_name)
         if row.reason in _NOT_YET_SUBMITTED:
-            # A row "Submitting" is normally being submitted by its own request right now.
-            settle = timedelta(seconds=self.settings.workload_lost_grace_seconds)
+            # A row "Submitting" is normally being submitted by its own request right now, and
+            # the poller takes over one left behind after the same grace. The reconciler is the
+            # safety net behind both: it waits two of its periods longer, so the two rarely
+            # write the same row at once (if they do, one gets an IntegrityError and moves on).
+            settle = timedelta(
+                seconds=self.settings.workload_lost_grace_seconds
+                + 2 * self.settings.reconcile_interval_seconds
+            )
             if row.reason == Reason.SUBMITTING.value and now - row.updated_at < settle:
                 return
             if has_workload and has_policy and row.reason == Reason.SUBMISSION_RETRYING.value:

@@ -27,7 +27,8 @@ JOB_BODY: dict[str, Any] = {
 # Every path our objects live under on the simulated Karmada (default namespace).
 OBJECT_PATHS = {
     "rayjobs": "/apis/ray.io/v1/namespaces/default/rayjobs",
-    "propagationpolicies": "/apis/policy.karmada.io/v1alpha1/namespaces/default/propagationpolicies",
+    "propagationpolicies":
+        "/apis/policy.karmada.io/v1alpha1/namespaces/default/propagationpolicies",
     "persistentvolumeclaims": "/api/v1/namespaces/default/persistentvolumeclaims",
 }
 

@@ -33,7 +33,8 @@ def test_orphans_are_objects_without_a_row_older_than_the_grace() -> None:
 
 
 def test_owned_object_reads_the_job_id_and_creation_time() -> None:
-    item = {"metadata": {"name": "p", "namespace": "ns", "creationTimestamp": "2026-11-28T11:00:00Z",
+    item = {"metadata": {"name": "p", "namespace": "ns",
+                         "creationTimestamp": "2026-11-28T11:00:00Z",
                          "annotations": {"ml-platform.io/job-id": "a-long-job-id-12345678"},
                          "labels": {"ml-platform.io/job-id": "shortened"}}}
     obj = owned_object(PVCS, item)
@@ -126,8 +127,10 @@ def test_jobs_created_during_passes_are_never_orphans(fast_platform: Platform) -
     before = reconciler.ACTIONS["orphan_deleted"]
     ids = [_create(fast_platform, {**JOB_BODY, "jobName": f"rel-race-{i}"}) for i in range(8)]
     for job_id in ids:
-        wait_for(lambda j=job_id: _phase(fast_platform, j) == ("Succeeded", "Completed"),
-                 timeout=60, what=f"{job_id} to succeed")
+        def succeeded(j: str = job_id) -> bool:
+            return _phase(fast_platform, j) == ("Succeeded", "Completed")
+
+        wait_for(succeeded, timeout=60, what=f"{job_id} to succeed")
     assert reconciler.ACTIONS["orphan_deleted"] == before
 
 
