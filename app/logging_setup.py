@@ -67,6 +67,14 @@ def redact_secrets(
     return event_dict
 
 
+def drop_color_message(
+    logger: WrappedLogger, method_name: str, event_dict: EventDict
+) -> EventDict:
+    """uvicorn passes an ANSI-coloured copy of its message as ``extra``: not for log files."""
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
 def _shared_processors() -> list[Processor]:
     return [
         structlog.contextvars.merge_contextvars,
@@ -91,6 +99,7 @@ def configure_logging(
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
+            drop_color_message,
             redact_secrets,
             renderer,
         ],
