@@ -101,6 +101,16 @@ def test_default_order_is_newest_first_and_cursors_belong_to_their_order(
     platform, rows = seeded
     got, _, _ = page_through(platform, {"phases": ["STOPPED"]}, None)
     assert got == expected(rows, lambda r: r.status == "STOPPED", "CREATED_AT", "DESC")
+    nodes = platform.graphql(
+        "{ jobs(first: 3, filter: {clusters: [\"member2\"]}) "
+        "{ nodes { id clusters request createdAt phase targetClusters } } }"
+    )["jobs"]["nodes"]
+    by_id = {r.id: r for r in rows}
+    for node in nodes:  # page rows are read as plain values: every type comes back right
+        seed = by_id[node["id"]]
+        assert node["clusters"] == ["member2"] and node["targetClusters"] == []
+        assert node["request"] == {} and node["phase"] == seed.status
+        assert node["createdAt"].startswith(seed.created_at.strftime("%Y-%m-%dT%H:%M:%S"))
     first = platform.graphql(QUERY, {"filter": None, "first": 5, "after": None,
                                      "order": None})["jobs"]
     cursor = first["pageInfo"]["endCursor"]
