@@ -24,12 +24,19 @@ def _serve(args: argparse.Namespace) -> int:
     from app.logging_setup import configure_logging
 
     configure_logging(settings.server.log_format, settings.server.log_level)
+    from app.auth import InsecureConfiguration
+
+    try:
+        app = create_app(settings)
+    except (InsecureConfiguration, ValueError) as exc:
+        print(f"mlplatform: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.server.host,
         port=settings.server.port,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
+        ws_ping_interval=settings.graphql.ws_ping_interval_seconds,
+        ws_ping_timeout=settings.graphql.ws_ping_timeout_seconds,
         timeout_graceful_shutdown=20,
         log_level=settings.server.log_level.lower(),
         # Our logging setup stays in force (no uvicorn dictConfig); one line per request
@@ -46,6 +53,26 @@ def _migrate(args: argparse.Namespace) -> int:
     settings = Settings()
     asyncio.run(migrate(settings.db.database_url))
     print("database schema is at head")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from app.db.session import database
+    from app.retention import parse_duration, purge_jobs
+
+    try:
+        older_than = parse_duration(args.older_than)
+    except ValueError as exc:
+        print(f"mlplatform purge: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings()
+
+    async def run() -> int:
+        async with database(settings.db.database_url):
+            return await purge_jobs(older_than)
+
+    count = asyncio.run(run())
+    print(f"purged {count} job(s) finished more than {args.older_than} ago")
     return 0
 
 
@@ -128,6 +155,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="bring the database schema to head")
     migrate.set_defaults(handler=_migrate)
 
+    purge = commands.add_parser(
+        "purge",
+        help="remove finished jobs (rows, events, archived logs) older than a duration",
+    )
+    purge.add_argument(
+        "--older-than", required=True, help="e.g. 90d, 12h, 30m (last update before now - this)"
+    )
+    purge.set_defaults(handler=_purge)
+
     check = commands.add_parser(
         "check", help="validate configuration, database and Karmada; print how to fix problems"
     )
@@ -150,6 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--kubeconfig", default="karmada-sim.kubeconfig", help="where to write the kubeconfig"
     )
     simulate.set_defaults(handler=_simulate)
+
+    from app.auth.token_cli import add_token_commands
+
+    add_token_commands(commands)
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", default="-")

@@ -20,15 +20,22 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 
+from app import graphiql_assets
 from app.archive import LogArchiver
 from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
 from app.auth.middleware import AuthenticationMiddleware
-from app import graphiql_assets
 from app.db.session import database
 from app.db_outage import DatabaseOutageMiddleware
 from app.graphql_metrics import GraphQLMetricsExtension
-from app.hardening import BodySizeLimitMiddleware, current_request_id, graphql_extensions
+from app.hardening import (
+    BodySizeLimitMiddleware,
+    NulCharacterMiddleware,
+    current_request_id,
+    graphql_extensions,
+)
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
 from app.leader import LeaderElection, lock_key
@@ -264,6 +271,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             extensions=[
                 *graphql_extensions(settings, public_errors=(ResolverError,)),
                 GraphQLMetricsExtension,
+                # LIVE: parsing + validating the same subscription document for every
+                # subscriber cost ~35 ms of CPU each; clients send a handful of documents.
+                lambda: ParserCache(maxsize=256),
+                lambda: ValidationCache(maxsize=256),
+                # Module-level LRU caches shared by every operation: list views and
+                # dashboards send the same few documents over and over (bench/jobs_query.py).
+                lambda: ParserCache(maxsize=256),
+                lambda: ValidationCache(maxsize=256),
             ]
         ),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
@@ -298,6 +313,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         # Inside CORS: preflights are answered before these, and 401/413 carry CORS headers.
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_request_body_bytes),
+        Middleware(NulCharacterMiddleware),
         Middleware(AuthenticationMiddleware, authenticator=authenticator),
     ]
     app = Starlette(

@@ -18,6 +18,7 @@ from app.openapi import openapi_document
 from app.phases import Phase
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
+from resolvers import logs as log_resolvers
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, Unavailable
 
@@ -99,8 +100,23 @@ async def list_jobs(request: Request) -> Response:
     job_filter = job_resolvers.JobFilter(
         namespace=request.query_params.get("namespace") or None, phases=phases
     )
-    jobs = await job_resolvers.list_jobs(_ctx(request), job_filter)
+    try:
+        limit = _non_negative(request, "limit")
+        offset = _non_negative(request, "offset") or 0
+    except InvalidInput as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
+    jobs = await job_resolvers.list_jobs(_ctx(request), job_filter, limit=limit, offset=offset)
     return JSONResponse([job_response(j) for j in jobs])
+
+
+def _non_negative(request: Request, name: str) -> int | None:
+    """An optional non-negative integer query parameter (``limit``, ``offset``)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(name, "must be a non-negative integer")
+    return int(raw)
 
 
 async def get_job(request: Request) -> Response:
@@ -128,19 +144,42 @@ async def job_status(request: Request) -> Response:
 
 
 async def job_logs(request: Request) -> Response:
+    """The job's logs: ``message`` (the text the frontend shows), ``source``, ``pods``..."""
+    query = request.query_params
     try:
-        await job_resolvers.get_job(_ctx(request), request.path_params["job_id"])
+        tail = _non_negative(request, "tailLines")
+        since = _non_negative(request, "sinceSeconds")
+        logs = await log_resolvers.job_logs(
+            _ctx(request),
+            request.path_params["job_id"],
+            tail_lines=tail,
+            since_seconds=since,
+            pod=query.get("pod") or None,
+        )
     except JobNotFound:
         return JSONResponse(NOT_FOUND, status_code=404)
-    return JSONResponse(
-        {
-            "message": "",
-            "source": "live",
-            "pods": [],
-            "truncated": False,
-            "hint": "No logs yet: the job's pods have not written any output.",
-        }
-    )
+    except InvalidInput as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
+    except Unavailable:
+        return JSONResponse({"error": "Member cluster is unreachable"}, status_code=502)
+    body: dict[str, Any] = {
+        "message": logs.text,
+        "source": logs.source,
+        "pods": [
+            {
+                "cluster": p.cluster,
+                "pod": p.pod,
+                "container": p.container,
+                "lines": p.line_count,
+                "truncated": p.truncated,
+            }
+            for p in logs.pods
+        ],
+        "truncated": logs.truncated,
+    }
+    if not logs.text:
+        body["hint"] = "No logs yet: the job's pods have not written any output."
+    return JSONResponse(body)
 
 
 async def list_clusters(request: Request) -> Response:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.db.models import TrainingJob
 from app.karmada import KarmadaError, KarmadaUnavailable, NotFound
 from app.karmada.resources import CLUSTERS
+from app.phases import TERMINAL_PHASES
 from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, Unavailable
@@ -16,10 +19,47 @@ RESOURCE_TYPES: dict[str, str] = {
     "pods": "api/v1/namespaces/{ns}/pods",
     "services": "api/v1/namespaces/{ns}/services",
     "events": "api/v1/namespaces/{ns}/events",
-    "configmaps": "api/v1/namespaces/{ns}/configmaps",
     "jobs": "apis/batch/v1/namespaces/{ns}/jobs",
-    "deployments": "apis/apps/v1/namespaces/{ns}/deployments",
 }
+
+
+_SUFFIXES = {
+    "n": 1e-9, "u": 1e-6, "m": 1e-3, "": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12,
+    "P": 1e15, "E": 1e18, "Ki": 2.0**10, "Mi": 2.0**20, "Gi": 2.0**30, "Ti": 2.0**40,
+    "Pi": 2.0**50, "Ei": 2.0**60,
+}
+_QUANTITY = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)([a-zA-Z]{0,2})$")
+
+
+def parse_quantity(value: object) -> float:
+    """A Kubernetes quantity (``500m``, ``512Gi``, ``8``, ``1e3``) as a number; 0 if invalid."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    match = _QUANTITY.match(str(value).strip()) if value is not None else None
+    if match is None or match.group(2) not in _SUFFIXES:
+        return 0.0
+    return float(match.group(1)) * _SUFFIXES[match.group(2)]
+
+
+@dataclass(frozen=True)
+class Resources:
+    """CPU in cores, memory in bytes, GPUs (``nvidia.com/gpu``), pods."""
+
+    cpu: float = 0.0
+    memory_bytes: float = 0.0
+    gpus: float = 0.0
+    pods: float = 0.0
+
+
+def resources_of(amounts: object) -> Resources:
+    """Resources from a resourceSummary list (``{"cpu": "64", "memory": "512Gi", ...}``)."""
+    a = amounts if isinstance(amounts, dict) else {}
+    return Resources(
+        cpu=parse_quantity(a.get("cpu", 0)),
+        memory_bytes=parse_quantity(a.get("memory", 0)),
+        gpus=parse_quantity(a.get("nvidia.com/gpu", 0)),
+        pods=parse_quantity(a.get("pods", 0)),
+    )
 
 
 @dataclass(frozen=True)
@@ -34,6 +74,11 @@ class ClusterView:
     kubernetes_version: str | None
     workload_kinds: list[str]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    nodes_ready: int = 0
+    nodes_total: int = 0
+    allocatable: Resources = Resources()
+    allocated: Resources = Resources()
+    allocating: Resources = Resources()
 
     @property
     def zone(self) -> str | None:
@@ -67,6 +112,11 @@ def cluster_view(obj: dict[str, Any]) -> ClusterView:
         kubernetes_version=status.get("kubernetesVersion"),
         workload_kinds=kinds,
         raw=obj,
+        nodes_ready=int((status.get("nodeSummary") or {}).get("readyNum") or 0),
+        nodes_total=int((status.get("nodeSummary") or {}).get("totalNum") or 0),
+        allocatable=resources_of((status.get("resourceSummary") or {}).get("allocatable")),
+        allocated=resources_of((status.get("resourceSummary") or {}).get("allocated")),
+        allocating=resources_of((status.get("resourceSummary") or {}).get("allocating")),
     )
 
 
@@ -107,3 +157,17 @@ async def cluster_resources(
         raise Unavailable(f"member cluster {cluster!r} is unreachable") from exc
     items = answer.get("items") or []
     return [i for i in items if isinstance(i, dict)]
+
+
+async def jobs_on_cluster(
+    ctx: Context, name: str, *, active_only: bool = True, limit: int = 100
+) -> list[TrainingJob]:
+    """Jobs Karmada placed on the cluster (newest first); by default only unfinished ones."""
+    query = TrainingJob.filter(placement__contains=[name])
+    namespaces = authz.visible_namespaces(ctx)
+    if namespaces is not None:  # only jobs the caller may read
+        query = query.filter(namespace__in=sorted(namespaces))
+    if active_only:
+        query = query.exclude(status__in=[p.value for p in TERMINAL_PHASES])
+    rows: list[TrainingJob] = await query.order_by("-created_at", "-id").limit(limit)
+    return rows

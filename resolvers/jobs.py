@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from app.db.history import Change, apply_changes, create_job_row, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
@@ -18,6 +22,7 @@ from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.karmada import KarmadaError, KarmadaUnavailable
 from app.karmada.resources import NAMESPACES, PRIORITY_CLASSES, SECRETS
 from app.phases import Phase, Reason
+from app.stopping import stop_workload
 from app.submission import capabilities_of
 from app.workloads import (
     ClusterCapabilities,
@@ -31,7 +36,7 @@ from app.workloads import (
 )
 from resolvers import authz
 from resolvers.context import Context
-from resolvers.errors import InvalidInput, JobNotFound
+from resolvers.errors import InvalidInput, InvalidState, JobNotFound, Unavailable
 
 
 async def create_job(
@@ -163,6 +168,12 @@ async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
         raise InvalidInput("priority", f"PriorityClass {priority_class!r} does not exist")
 
 
+def is_plausible_job_id(job_id: str) -> bool:
+    """Could a row have this id? (Fits the column; no NUL, which PostgreSQL rejects.)"""
+    max_length: int = TrainingJob._meta.fields_map["id"].max_length  # type: ignore[attr-defined]
+    return 0 < len(job_id) <= max_length and "\x00" not in job_id
+
+
 def _check_may_create(ctx: Context, namespace: str) -> None:
     """A namespace the caller cannot see reads as missing; a visible one may be Forbidden."""
     if not authz.can_read(ctx, namespace):
@@ -174,6 +185,8 @@ def _check_may_create(ctx: Context, namespace: str) -> None:
 async def get_job(ctx: Context, job_id: str) -> TrainingJob:
     """The job, if it exists and the caller may read its namespace (else JobNotFound)."""
     authz.require_authenticated(ctx)
+    if not is_plausible_job_id(job_id):
+        raise JobNotFound(job_id)  # longer than any id, or NUL: no such row can exist
     job = await TrainingJob.get_or_none(id=job_id)
     if job is None or not authz.can_read(ctx, job.namespace):
         raise JobNotFound(job_id)
@@ -189,8 +202,37 @@ def _visible(ctx: Context, query):  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True)
 class JobFilter:
+    """Conditions that are all applied in the query, before paging."""
+
     namespace: str | None = None
     phases: Sequence[Phase] | None = None
+    algorithms: Sequence[str] | None = None
+    #: Jobs placed on any of these clusters.
+    clusters: Sequence[str] | None = None
+    #: Case-insensitive substring of the jobName.
+    name_contains: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    min_priority: int | None = None
+
+
+class OrderField(StrEnum):
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+    NAME = "job_name"
+    PRIORITY = "priority"
+    PHASE = "status"
+
+
+@dataclass(frozen=True)
+class JobOrder:
+    """Sort order; ties are broken by id in the same direction, so pages are stable."""
+
+    field: OrderField = OrderField.CREATED_AT
+    descending: bool = True
+
+
+NEWEST_FIRST = JobOrder()
 
 
 @dataclass
@@ -199,70 +241,146 @@ class JobPage:
     total_count: int
     has_next_page: bool
     end_cursor: str | None
+    order: JobOrder = NEWEST_FIRST
 
 
-async def list_jobs(ctx: Context, job_filter: JobFilter | None = None) -> list[TrainingJob]:
+async def list_jobs(
+    ctx: Context,
+    job_filter: JobFilter | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[TrainingJob]:
     """Every matching job, newest first (then by id), as the REST list returns them."""
-    jobs: list[TrainingJob] = await (
-        _visible(ctx, _filtered(job_filter)).order_by("-created_at", "-id").all()
-    )
+    query = _visible(ctx, _filtered(job_filter)).order_by("-created_at", "-id").offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    jobs: list[TrainingJob] = await query
     return jobs
 
 
 async def page_jobs(
-    ctx: Context, job_filter: JobFilter | None, first: int, after: str | None
+    ctx: Context,
+    job_filter: JobFilter | None,
+    first: int,
+    after: str | None,
+    order: JobOrder | None = None,
 ) -> JobPage:
-    """A keyset page (newest first); filters apply before paging, so pages are never short."""
+    """A keyset page; filters apply before paging, so pages are never short."""
+    order = order or NEWEST_FIRST
     if not 1 <= first <= 500:
         raise InvalidInput("first", "must be between 1 and 500")
     query = _visible(ctx, _filtered(job_filter))
     total = await query.count()
     if after is not None:
-        created_at, job_id = _decode_cursor(after)
-        query = query.filter(created_at__lte=created_at).exclude(
-            created_at=created_at, id__gte=job_id
-        )
-    rows = await query.order_by("-created_at", "-id").limit(first + 1).all()
-    has_next = len(rows) > first
-    rows = rows[:first]
-    end = cursor_of(rows[-1]) if rows else None
-    return JobPage(rows, total, has_next, end)
+        value, job_id = _decode_cursor(after, order)
+        query = query.filter(_after(order, value, job_id))
+    direction = "-" if order.descending else ""
+    values = (
+        await query.order_by(f"{direction}{order.field.value}", f"{direction}id")
+        .limit(first + 1)
+        .values()
+    )
+    has_next = len(values) > first
+    # Plain values, not model instances: a page of 50 builds ~3x faster (bench/jobs_query.py).
+    rows = [cast(TrainingJob, JobValues(v)) for v in values[:first]]
+    end = cursor_of(rows[-1], order) if rows else None
+    return JobPage(rows, total, has_next, end, order)
+
+
+class JobValues:
+    """A job row read as plain column values, with the model's attribute names (read-only)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _after(order: JobOrder, value: object, job_id: str) -> Q:
+    """Rows strictly after (value, id) in the order: the keyset condition."""
+    op = "lt" if order.descending else "gt"
+    column = order.field.value
+    before: dict[str, Any] = {f"{column}__{op}": value}
+    tie: dict[str, Any] = {column: value, f"id__{op}": job_id}
+    return Q(**before) | Q(**tie)
 
 
 def _filtered(job_filter: JobFilter | None):  # type: ignore[no-untyped-def]
     query = TrainingJob.all()
     if job_filter is None:
         return query
-    if job_filter.namespace:
-        query = query.filter(namespace=job_filter.namespace)
-    if job_filter.phases:
-        query = query.filter(status__in=[p.value for p in job_filter.phases])
+    f = job_filter
+    if f.namespace:
+        query = query.filter(namespace=f.namespace)
+    if f.phases:
+        query = query.filter(status__in=[p.value for p in f.phases])
+    if f.algorithms:
+        query = query.filter(algorithm__in=list(f.algorithms))
+    if f.clusters:
+        placed = Q()
+        for cluster in f.clusters:
+            placed |= Q(placement__contains=[cluster])
+        query = query.filter(placed)
+    if f.name_contains:
+        query = query.filter(job_name__icontains=f.name_contains)
+    if f.created_after is not None:
+        query = query.filter(created_at__gte=f.created_after)
+    if f.created_before is not None:
+        query = query.filter(created_at__lt=f.created_before)
+    if f.min_priority is not None:
+        query = query.filter(priority__gte=f.min_priority)
     return query
 
 
-def cursor_of(job: TrainingJob) -> str:
-    raw = json.dumps([job.created_at.isoformat(), job.id]).encode()
+def cursor_of(job: TrainingJob, order: JobOrder = NEWEST_FIRST) -> str:
+    value = getattr(job, order.field.value)
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([order.field.name, order.descending, value, job.id]).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, str]:
+def _decode_cursor(cursor: str, order: JobOrder = NEWEST_FIRST) -> tuple[object, str]:
     try:
-        created, job_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(created), str(job_id)
+        field_name, descending, value, job_id = json.loads(base64.urlsafe_b64decode(cursor))
+        if (field_name, descending) != (order.field.name, order.descending):
+            raise ValueError("cursor of another order")
+        if order.field in (OrderField.CREATED_AT, OrderField.UPDATED_AT):
+            value = datetime.fromisoformat(value)
+        elif order.field is OrderField.PRIORITY:
+            value = int(value)
+        else:
+            value = str(value)
+        return value, str(job_id)
     except (ValueError, TypeError, binascii.Error):
-        raise InvalidInput("after", "not a cursor returned by this API") from None
+        raise InvalidInput("after", "not a cursor returned by this API for this order") from None
 
 
 async def delete_job(ctx: Context, job_id: str) -> None:
     """Remove the job's objects from Karmada, then its row.
 
-    The job shows DELETING until Karmada confirms; if that does not happen now (Karmada
-    unreachable, finalizers), the poller finishes it. Repeating the call is harmless.
+    A running job is stopped first (suspended, so its pods end cleanly). The job shows
+    DELETING until Karmada confirms; if that does not happen now (Karmada unreachable,
+    finalizers), the poller finishes it. Repeating the call is harmless.
     """
     job = await get_job(ctx, job_id)
     authz.require_mutate(ctx, job.namespace)
     hub = ctx.services.hub
     if job.status != Phase.DELETING.value:
+        was_running = not Phase(job.status).is_terminal and job.reason not in NOT_SUBMITTED
+        message = "Deletion requested"
+        if was_running:
+            with contextlib.suppress(KarmadaError):
+                await stop_workload(ctx.karmada, job)
+                message = "Deletion requested; the running job was stopped first"
+                crash_point("delete:after-stop")
         hub.publish(
             await apply_changes(
                 [
@@ -270,8 +388,9 @@ async def delete_job(ctx: Context, job_id: str) -> None:
                         job,
                         Phase.DELETING,
                         Reason.DELETE_REQUESTED,
-                        "Deletion requested",
+                        message,
                         actor=ctx.actor,
+                        fields={"deleted_by": ctx.actor},
                     )
                 ]
             )
@@ -285,6 +404,77 @@ async def delete_job(ctx: Context, job_id: str) -> None:
         crash_point("delete:after-objects")
         await job.delete()
         hub.publish([update_of(job, deleted=True)])
+
+
+NOT_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
+
+
+async def stop_job(ctx: Context, job_id: str) -> TrainingJob:
+    """Stop the job's work and keep its record: STOPPING now, STOPPED once members confirm.
+
+    Raises JobNotFound, InvalidState for a job that already ended (or is being deleted),
+    and Unavailable when Karmada cannot be told (nothing is changed then).
+    """
+    job = await get_job(ctx, job_id)
+    authz.require_mutate(ctx, job.namespace)
+    phase = Phase(job.status)
+    if phase.is_terminal or phase is Phase.DELETING:
+        raise InvalidState(f"job {job.id} is {phase.value}; only a running job can be stopped")
+    if phase is Phase.STOPPING:
+        return job  # already asked; repeating is harmless
+    who = ctx.actor or "anonymous"
+    if job.reason in NOT_SUBMITTED:
+        # Nothing exists on Karmada yet: the job simply never starts.
+        change = Change(
+            job,
+            Phase.STOPPED,
+            Reason.STOPPED_BY_USER,
+            f"Stopped by {who} before it was submitted",
+            actor=ctx.actor,
+            fields={"stopped_by": ctx.actor, "completion_time": utcnow()},
+        )
+    else:
+        try:
+            how = await stop_workload(ctx.karmada, job)
+        except KarmadaError as exc:
+            raise Unavailable("Karmada is unreachable; the job was not stopped") from exc
+        crash_point("stop:after-workload")
+        change = Change(
+            job,
+            Phase.STOPPING,
+            Reason.STOPPED_BY_USER,
+            f"Stop requested by {who}; workload {how}",
+            actor=ctx.actor,
+            fields={"stopped_by": ctx.actor},
+        )
+    ctx.services.hub.publish(await apply_changes([change]))
+    crash_point("stop:after-mark")
+    return job
+
+
+async def retry_job(ctx: Context, job_id: str, overrides: object = None) -> TrainingJob:
+    """A new job from the stored request of ``job_id``, with ``overrides`` merged in.
+
+    ``overrides`` uses the request's keys (e.g. ``{"resources": {"instanceCount": 2}}``);
+    objects merge key by key, anything else replaces. The new job gets a new id.
+    """
+    source = await get_job(ctx, job_id)
+    if overrides is not None and not isinstance(overrides, dict):
+        raise InvalidInput("overrides", "must be an object with request keys")
+    payload = merge_request(dict(source.request_payload), overrides or {})
+    return await create_job(ctx, payload)
+
+
+def merge_request(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``overrides`` into ``base`` (objects by key; other values replace)."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        current = merged.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            merged[key] = merge_request(current, value)
+        else:
+            merged[key] = value
+    return merged
 
 
 async def job_events(

@@ -5,6 +5,8 @@ Field names are the REST keys, so the same validation (app.jobspec) serves both 
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -88,10 +90,45 @@ class CreateJobInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Every condition given must hold; applied before paging.")
 class JobFilterInput:
     namespace: str | None = None
     phases: list[JobPhase] | None = None
+    algorithms: list[str] | None = None
+    clusters: list[str] | None = strawberry.field(
+        default=None, description="Jobs placed on any of these clusters."
+    )
+    name_contains: str | None = strawberry.field(
+        default=None, description="Case-insensitive substring of the jobName."
+    )
+    created_after: datetime | None = strawberry.field(
+        default=None, description="Created at or after this time."
+    )
+    created_before: datetime | None = strawberry.field(
+        default=None, description="Created before this time."
+    )
+    min_priority: int | None = None
+
+
+@strawberry.enum
+class JobOrderField(Enum):
+    CREATED_AT = "CREATED_AT"
+    UPDATED_AT = "UPDATED_AT"
+    NAME = "NAME"
+    PRIORITY = "PRIORITY"
+    PHASE = "PHASE"
+
+
+@strawberry.enum
+class OrderDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.input(description="Sort order; ties are broken by id in the same direction.")
+class JobOrderInput:
+    field: JobOrderField = JobOrderField.CREATED_AT
+    direction: OrderDirection = OrderDirection.DESC
 
 
 def input_to_payload(value: Any) -> Any:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 
 from resolvers import jobs as job_resolvers
 from resolvers.context import Context
-from resolvers.errors import InvalidInput, JobNotFound
+from resolvers.errors import InvalidInput, InvalidState, JobNotFound, Unavailable
 from schema.inputs import CreateJobInput, input_to_payload
+from schema.operate_types import (
+    InvalidStateError,
+    RetryJobResult,
+    StopJobResult,
+    StopJobSuccess,
+    UnavailableError,
+)
 from schema.types import (
     CreateJobResult,
     CreateJobSuccess,
@@ -40,3 +48,32 @@ class Mutation:
         except JobNotFound:
             return JobNotFoundError(id=id, message="Training job not found")
         return DeleteJobSuccess(id=id, message="Training job deleted successfully")
+
+    @strawberry.mutation(
+        description="Stop the job's work and keep its record: STOPPING, then STOPPED."
+    )
+    async def stop_job(self, info: strawberry.Info[Context], id: strawberry.ID) -> StopJobResult:
+        try:
+            row = await job_resolvers.stop_job(info.context, str(id))
+        except JobNotFound:
+            return JobNotFoundError(id=id, message="Training job not found")
+        except InvalidState as exc:
+            return InvalidStateError(id=id, message=str(exc))
+        except Unavailable as exc:
+            return UnavailableError(message=str(exc))
+        return StopJobSuccess(job=Job.from_row(row))
+
+    @strawberry.mutation(
+        description="A new job from the stored request of job `id`, with `overrides` "
+        "(request keys, merged object by object) applied."
+    )
+    async def retry_job(
+        self, info: strawberry.Info[Context], id: strawberry.ID, overrides: JSON | None = None
+    ) -> RetryJobResult:
+        try:
+            row = await job_resolvers.retry_job(info.context, str(id), overrides)
+        except JobNotFound:
+            return JobNotFoundError(id=id, message="Training job not found")
+        except InvalidInput as exc:
+            return InvalidInputError(field=exc.field, message=exc.reason)
+        return CreateJobSuccess(job=Job.from_row(row))

@@ -7,33 +7,65 @@ import strawberry
 from app.phases import Phase
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
+from resolvers import logs as log_resolvers
 from resolvers.context import Context
-from resolvers.errors import JobNotFound
-from schema.inputs import JobFilterInput
-from schema.types import Cluster, Job, JobConnection, JobEdge, JobEvent, PageInfo
+from resolvers.errors import InvalidInput, JobNotFound, Unavailable
+from schema.inputs import JobFilterInput, JobOrderInput, OrderDirection
+from schema.operate_types import JobLogs, JobLogsResult, UnavailableError
+from schema.types import (
+    Cluster,
+    InvalidInputError,
+    Job,
+    JobConnection,
+    JobEdge,
+    JobEvent,
+    JobNotFoundError,
+    PageInfo,
+)
 
 
 def _filter(value: JobFilterInput | None) -> job_resolvers.JobFilter | None:
     if value is None:
         return None
     phases = [Phase(p.value) for p in value.phases] if value.phases else None
-    return job_resolvers.JobFilter(namespace=value.namespace, phases=phases)
+    return job_resolvers.JobFilter(
+        namespace=value.namespace,
+        phases=phases,
+        algorithms=value.algorithms,
+        clusters=value.clusters,
+        name_contains=value.name_contains,
+        created_after=value.created_after,
+        created_before=value.created_before,
+        min_priority=value.min_priority,
+    )
+
+
+def _order(value: JobOrderInput | None) -> job_resolvers.JobOrder | None:
+    if value is None:
+        return None
+    return job_resolvers.JobOrder(
+        field=job_resolvers.OrderField[value.field.value],
+        descending=value.direction is OrderDirection.DESC,
+    )
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Jobs, newest first, filtered before paging.")
+    @strawberry.field(description="Jobs (newest first by default), filtered before paging.")
     async def jobs(
         self,
         info: strawberry.Info[Context],
         filter: JobFilterInput | None = None,
         first: int = 50,
         after: str | None = None,
+        order_by: JobOrderInput | None = None,
     ) -> JobConnection:
-        page = await job_resolvers.page_jobs(info.context, _filter(filter), first, after)
+        page = await job_resolvers.page_jobs(
+            info.context, _filter(filter), first, after, _order(order_by)
+        )
         nodes = [Job.from_row(r) for r in page.jobs]
         edges = [
-            JobEdge(cursor=job_resolvers.cursor_of(r), node=n)
+            JobEdge(cursor=job_resolvers.cursor_of(r, page.order), node=n)
             for r, n in zip(page.jobs, nodes, strict=True)
         ]
         return JobConnection(
@@ -63,6 +95,29 @@ class Query:
         except JobNotFound:
             return None
         return [JobEvent.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The job's pod logs: live from its member cluster(s), else archived."
+    )
+    async def job_logs(
+        self,
+        info: strawberry.Info[Context],
+        id: strawberry.ID,
+        tail_lines: int | None = None,
+        since_seconds: int | None = None,
+        pod: str | None = None,
+    ) -> JobLogsResult:
+        try:
+            result = await log_resolvers.job_logs(
+                info.context, str(id), tail_lines=tail_lines, since_seconds=since_seconds, pod=pod
+            )
+        except JobNotFound:
+            return JobNotFoundError(id=id, message="Training job not found")
+        except InvalidInput as exc:
+            return InvalidInputError(field=exc.field, message=exc.reason)
+        except Unavailable as exc:
+            return UnavailableError(message=str(exc))
+        return JobLogs.from_result(result)
 
     @strawberry.field(description="Karmada's member clusters.")
     async def clusters(self, info: strawberry.Info[Context]) -> list[Cluster]:

@@ -11,7 +11,8 @@ from strawberry.scalars import JSON
 
 from app.db.models import JobEvent as JobEventRow
 from app.db.models import TrainingJob
-from resolvers.clusters import ClusterView
+from resolvers.clusters import ClusterView, Resources, jobs_on_cluster
+from resolvers.context import Context
 from resolvers.streams import JobState
 
 
@@ -77,6 +78,13 @@ class Job:
     created_by: str | None
     created_at: datetime
     updated_at: datetime
+    stopped_by: str | None = strawberry.field(default=None, description="Who called stopJob.")
+    logs_archived_at: datetime | None = strawberry.field(
+        default=None, description="When its pod logs were archived (after it finished)."
+    )
+    workload_deleted_at: datetime | None = strawberry.field(
+        default=None, description="When retention removed its objects from Karmada."
+    )
 
     @strawberry.field(description="The job's history, oldest first.")
     async def events(self, first: int = 100, after_sequence: int = 0) -> list[JobEvent]:
@@ -112,6 +120,9 @@ class Job:
             created_by=row.created_by,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            stopped_by=row.stopped_by,
+            logs_archived_at=row.logs_archived_at,
+            workload_deleted_at=row.workload_deleted_at,
         )
 
 
@@ -158,6 +169,18 @@ class JobStatusUpdate:
         )
 
 
+@strawberry.type(description="An amount of compute resources.")
+class ResourceAmounts:
+    cpu: float = strawberry.field(description="CPU cores.")
+    memory_bytes: float
+    gpus: float = strawberry.field(description="nvidia.com/gpu.")
+    pods: float
+
+    @classmethod
+    def from_resources(cls, r: Resources) -> ResourceAmounts:
+        return cls(cpu=r.cpu, memory_bytes=r.memory_bytes, gpus=r.gpus, pods=r.pods)
+
+
 @strawberry.type(description="A Karmada member cluster.")
 class Cluster:
     name: str
@@ -171,6 +194,26 @@ class Cluster:
     workload_kinds: list[str] = strawberry.field(
         description="group/version/Kind of the workloads it can run (from apiEnablements)."
     )
+    nodes_ready: int = 0
+    nodes_total: int = 0
+    allocatable: ResourceAmounts | None = strawberry.field(
+        default=None, description="What the cluster's nodes offer (resourceSummary)."
+    )
+    allocated: ResourceAmounts | None = strawberry.field(
+        default=None, description="Requests of the pods scheduled there."
+    )
+    allocating: ResourceAmounts | None = strawberry.field(
+        default=None, description="Requests of the pods waiting to be scheduled there."
+    )
+
+    @strawberry.field(description="Jobs Karmada placed on this cluster, newest first.")
+    async def jobs(
+        self, info: strawberry.Info[Context], active_only: bool = True, first: int = 100
+    ) -> list[Job]:
+        rows = await jobs_on_cluster(
+            info.context, self.name, active_only=active_only, limit=max(1, min(first, 1000))
+        )
+        return [Job.from_row(r) for r in rows]
 
     @classmethod
     def from_view(cls, view: ClusterView) -> Cluster:
@@ -184,6 +227,11 @@ class Cluster:
             labels=cast(JSON, view.labels),
             kubernetes_version=view.kubernetes_version,
             workload_kinds=view.workload_kinds,
+            nodes_ready=view.nodes_ready,
+            nodes_total=view.nodes_total,
+            allocatable=ResourceAmounts.from_resources(view.allocatable),
+            allocated=ResourceAmounts.from_resources(view.allocated),
+            allocating=ResourceAmounts.from_resources(view.allocating),
         )
 
 
