@@ -21,7 +21,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
-from strawberry.extensions import ParserCache, ValidationCache
 
 from app import graphiql_assets
 from app.archive import LogArchiver
@@ -271,10 +270,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             extensions=[
                 *graphql_extensions(settings, public_errors=(ResolverError,)),
                 GraphQLMetricsExtension,
-                # LIVE: parsing + validating the same subscription document for every
-                # subscriber cost ~35 ms of CPU each; clients send a handful of documents.
-                lambda: ParserCache(maxsize=256),
-                lambda: ValidationCache(maxsize=256),
                 # Module-level LRU caches shared by every operation: list views and
                 # dashboards send the same few documents over and over (bench/jobs_query.py).
                 lambda: ParserCache(maxsize=256),
@@ -313,8 +308,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         # Inside CORS: preflights are answered before these, and 401/413 carry CORS headers.
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_request_body_bytes),
-        Middleware(NulCharacterMiddleware),
         Middleware(AuthenticationMiddleware, authenticator=authenticator),
+        Middleware(NulCharacterMiddleware),  # after authentication: no caller still gets 401
     ]
     app = Starlette(
         routes=routes,
