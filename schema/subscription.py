@@ -86,7 +86,10 @@ class Subscription:
         pod: str | None = None,
         tail_lines: int = 100,
     ) -> AsyncGenerator[JobLogStreamItem, None]:
-        async for item in job_log_stream(info.context, str(id), pod=pod, tail_lines=tail_lines):
+        ctx = info.context
+        interval = ctx.services.settings.poller.poll_interval_seconds
+        stream = job_log_stream(ctx, str(id), pod=pod, tail_lines=tail_lines)
+        async for item in guard_stream(ctx, stream, interval):
             if isinstance(item, LogStreamEnded):
                 yield LogStreamError.from_end(item)
             else:
