@@ -136,3 +136,62 @@ def test_crash_during_delete_job(harness: Harness, step: str) -> None:
         wait_for(finished, timeout=30, what=f"the deletion to finish after a crash at {step}")
         with server.http() as client:  # a retried DELETE of a finished deletion
             assert client.delete(f"/api/v1/jobs/{job_id}").status_code == 404
+
+
+STOP = """mutation($id: ID!) { stopJob(id: $id) { __typename
+  ... on StopJobSuccess { job { phase } } ... on InvalidStateError { message } } }"""
+LONG_RUN = {"match": {"nameContains": "rel-long"}, "scenario": {"runSeconds": 120}}
+
+
+def _start_long_job(h: Harness, server: ServerProcess) -> str:
+    """A job that runs for two minutes (simulator scenario), once it is Running."""
+    with server.http() as client:
+        answer = client.post("/api/v1/jobs", json={**JOB_BODY, "jobName": "rel-long"})
+    assert answer.status_code == 201, answer.text
+    job_id = str(answer.json()["id"])
+    wait_for(lambda: _status(server, job_id) == ("Running", "Running"), timeout=60,
+             what="the job to run")
+    return job_id
+
+
+@pytest.fixture
+def long_runs(harness: Harness) -> Iterator[None]:
+    def control(method: str, path: str, **kwargs: Any) -> httpx.Response:
+        with httpx.Client(base_url=harness.sim.url, timeout=30) as sim:
+            return sim.request(method, path, **kwargs)
+
+    assert control("POST", "/_sim/scenarios", json=LONG_RUN).status_code == 201
+    yield
+    control("DELETE", "/_sim/scenarios")
+
+
+def test_crash_during_delete_job_of_a_running_job(harness: Harness, long_runs: None) -> None:
+    # deleteJob first suspends a running job; the crash comes before the row says DELETING.
+    with harness.server(crash_at="delete:after-stop") as server:
+        job_id = _start_long_job(harness, server)
+        _expect_crash(server, "DELETE", f"/api/v1/jobs/{job_id}")
+    with harness.server() as server:
+        with server.http() as client:  # the client retries its DELETE
+            assert client.delete(f"/api/v1/jobs/{job_id}").status_code == 200
+
+        def finished() -> bool:
+            return not harness.rows() and all(not ids for ids in harness.objects().values())
+
+        wait_for(finished, timeout=30, what="the retried deletion to finish")
+
+
+@pytest.mark.parametrize("step", ["stop:after-workload", "stop:after-mark"])
+def test_crash_during_stop_job(harness: Harness, long_runs: None, step: str) -> None:
+    with harness.server(crash_at=step) as server:
+        job_id = _start_long_job(harness, server)
+        _expect_crash(server, "POST", "/graphql", json={"query": STOP, "variables": {"id": job_id}})
+    with harness.server() as server:
+        with server.http() as client:  # the client retries; "already stopping/ended" is fine
+            answer = client.post("/graphql", json={"query": STOP, "variables": {"id": job_id}})
+        assert answer.json()["data"]["stopJob"]["__typename"] in (
+            "StopJobSuccess", "InvalidStateError"), answer.text
+        wait_for(lambda: _status(server, job_id) == ("Stopped", "StoppedByUser"), timeout=60,
+                 what=f"the job to end STOPPED after a crash at {step}")
+        rows = harness.rows()
+        assert [(r["id"], r["status"]) for r in rows] == [(job_id, "STOPPED")]
+        _assert_consistent(harness)
