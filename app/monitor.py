@@ -274,6 +274,8 @@ def _change_from_status(row: TrainingJob, status: InterpretedStatus) -> Change:
         status.reason,
         status.message,
         cluster=status.clusters[0] if status.clusters else None,
+        # OPERATE: the STOPPED event names who stopped the job, like its STOPPING event.
+        actor=row.stopped_by if status.phase is Phase.STOPPED else None,
         fields={
             "active": status.active,
             "succeeded": status.succeeded,

@@ -81,11 +81,15 @@ def test_stop_job_suspends_each_kind_and_keeps_the_record(
     assert answer["job"]["reason"] == "StoppedByUser"
     wait_status(platform, job["id"], "Stopped")
 
-    info = job_fields(platform, job["id"], "kind objectName events { fromPhase toPhase reason }")
-    assert info is not None and info["kind"] == KIND_OF[algorithm]
+    info = job_fields(platform, job["id"],
+                      "kind objectName stoppedBy events { fromPhase toPhase reason actor }")
+    assert info["kind"] == KIND_OF[algorithm]
     transitions = [(e["fromPhase"], e["toPhase"]) for e in info["events"]]
     assert ("RUNNING", "STOPPING") in transitions
     assert transitions[-1][1] == "STOPPED"
+    # Who stopped it is on the job and on both events (AUTH_MODE=none: the local admin).
+    actors = {e["actor"] for e in info["events"] if e["toPhase"] in ("STOPPING", "STOPPED")}
+    assert info["stoppedBy"] and actors == {info["stoppedBy"]}, (info, actors)
     # The workload is kept (suspended), not deleted.
     obj = template(platform, info["kind"], info["objectName"])
     assert obj is not None
