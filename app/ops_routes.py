@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -56,7 +57,8 @@ async def metrics_endpoint(request: Request) -> Response:
     poller = getattr(state, "poller", None)
     last_success = getattr(poller, "last_success", None)
     metrics.POLL_LAST_SUCCESS.set(last_success.timestamp() if last_success else 0)
-    body, content_type = metrics.render()
+    # Rendering is CPU work proportional to the series count: keep it off the event loop.
+    body, content_type = await asyncio.to_thread(metrics.render)
     return Response(body, media_type=content_type)
 
 
