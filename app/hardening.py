@@ -10,11 +10,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import structlog
 from graphql.error import GraphQLError
+from graphql.language import StringValueNode
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
@@ -22,6 +25,7 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    SchemaExtension,
 )
 
 from app.db_outage import DatabaseOutageMaskErrors, is_database_outage
@@ -103,6 +107,7 @@ def graphql_extensions(
         lambda: MaxTokensLimiter(max_token_count=g.graphql_max_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=g.graphql_max_aliases),
         lambda: MaskUnexpectedErrors(public=public_errors),
+        RejectNulCharacters,
     ]
     if not g.graphiql_enabled:
         extensions.append(DisableIntrospection)
@@ -162,3 +167,105 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, status: int = 4
     text = "Request body too large" if status == 413 else "Invalid Content-Length"
     await JSONResponse({"error": text}, status_code=status)(scope, receive, send)
 
+
+
+def contains_nul(value: object) -> bool:
+    """True if a string anywhere in ``value`` (nested lists/dicts, keys too) has a NUL.
+
+    PostgreSQL text cannot hold NUL: such input is refused up front instead of failing
+    deep inside a query.
+    """
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
+class RejectNulCharacters(SchemaExtension):
+    """GraphQL (HTTP and websockets): NUL in a string literal or variable is a user error
+    (code BAD_USER_INPUT), not a database error deep inside a resolver."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        literals = [
+            node.value
+            for node in _walk(context.graphql_document)
+            if isinstance(node, StringValueNode)
+        ]
+        if contains_nul(literals) or contains_nul(context.variables or {}):
+            raise GraphQLError(
+                "NUL characters are not allowed in input", extensions={"code": "BAD_USER_INPUT"}
+            )
+        yield
+
+
+def _walk(node: object) -> Iterator[object]:
+    if node is None:
+        return
+    yield node
+    for key in getattr(node, "keys", ()):
+        child = getattr(node, key, None)
+        if isinstance(child, list | tuple):
+            for item in child:
+                yield from _walk(item)
+        elif hasattr(child, "keys"):
+            yield from _walk(child)
+
+
+# A JSON ``\u0000`` escape not itself escaped (an even number of backslashes before it).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class NulCharacterMiddleware:
+    """REST: 400 for NUL in the path, the query string or a JSON body (PostgreSQL rejects it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw_path = scope.get("raw_path") or scope.get("path", "").encode()
+        target = bytes(raw_path) + b"?" + bytes(scope.get("query_string", b""))
+        if b"%00" in target or b"\x00" in target or "\x00" in scope.get("path", ""):
+            await _nul_rejected(scope, receive, send)
+            return
+        if scope.get("path") == "/graphql":
+            await self.app(scope, receive, send)  # GraphQL answers in its own format
+            return
+        tail = b""
+        started = False
+
+        async def scanning_receive() -> Message:
+            nonlocal tail
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                if _JSON_NUL.search(tail + chunk):
+                    raise _NulInBody
+                tail = (tail + chunk)[-64:]  # an escape may straddle two chunks
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, scanning_receive, tracking_send)
+        except _NulInBody:
+            if not started:
+                await _nul_rejected(scope, receive, send)
+
+
+class _NulInBody(Exception):
+    pass
+
+
+async def _nul_rejected(scope: Scope, receive: Receive, send: Send) -> None:
+    body = {"error": "Invalid request payload", "details": "NUL characters are not allowed"}
+    await JSONResponse(body, status_code=400)(scope, receive, send)

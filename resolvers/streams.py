@@ -13,6 +13,7 @@ from app.pubsub import JobUpdate
 from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import JobNotFound
+from resolvers.jobs import is_plausible_job_id
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ async def job_status_stream(ctx: Context, job_id: str) -> AsyncIterator[JobState
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
     subscription = hub.subscribe(job_ids=[job_id])
     try:
-        job = await TrainingJob.get_or_none(id=job_id)
+        job = await TrainingJob.get_or_none(id=job_id) if is_plausible_job_id(job_id) else None
         if job is None or not authz.can_read(ctx, job.namespace):
             raise JobNotFound(job_id)
         last = _state_of_row(job)

@@ -40,7 +40,12 @@ def secure_platform(
             for key, value in values.items():
                 setattr(getattr(settings, group), key, value)
         with run_platform(settings, sim) as running:
-            yield SecurePlatform(running, dsn)
+            secure = SecurePlatform(running, dsn)
+            try:
+                yield secure
+            finally:
+                if secure.probe is not None:
+                    secure.probe.close()
     finally:
         pg_server.drop_database(name)
 

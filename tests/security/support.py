@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import threading
@@ -28,12 +29,38 @@ STORAGE_SECRET = "ml-platform-storage"
 GQL_TRANSPORT_WS = "graphql-transport-ws"
 
 
+class DbProbe:
+    """One asyncpg connection on a loop of its own thread: cheap queries from sync tests."""
+
+    def __init__(self, dsn: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.conn: asyncpg.Connection = self.run(asyncpg.connect(dsn))
+
+    def run(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=30)
+
+    def close(self) -> None:
+        self.run(self.conn.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
+
+
 @dataclass
 class SecurePlatform:
     """A running platform plus direct access to its database (to mint and revoke tokens)."""
 
     platform: Platform
     dsn: str
+    probe: DbProbe | None = None
+
+    def query(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        """Like fetch, over one persistent connection (for tests that query per example)."""
+        if self.probe is None:
+            self.probe = DbProbe(self.dsn)
+        return [dict(r) for r in self.probe.run(self.probe.conn.fetch(sql, *args))]
 
     def token(self, user: str, role: str, namespaces: list[str]) -> str:
         """Insert an API token row the way ``token create`` does; return the secret."""
