@@ -24,13 +24,15 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from prometheus_client.core import CounterMetricFamily, Metric
 from tortoise.exceptions import IntegrityError
 
+from app import metrics
 from app.db.history import apply_changes, update_of, utcnow
 from app.db.models import TrainingJob
 from app.jobspec import RequestInvalid
@@ -47,6 +49,27 @@ log = logging.getLogger(__name__)
 #: Actions taken since the process started, by name: ``orphan_deleted``, ``resubmitted``,
 #: ``deletion_finished``, ``policy_restored``, ``passes``, ``pass_failed``.
 ACTIONS: Counter[str] = Counter()
+
+
+
+class _ActionsCollector:
+    """Exports ACTIONS as ``mlplatform_reconciler_actions_total{action=...}`` on /metrics."""
+
+    def collect(self) -> Iterator[Metric]:
+        family = CounterMetricFamily(
+            "mlplatform_reconciler_actions",
+            "Reconciler actions by this process (orphan_deleted, resubmitted, "
+            "deletion_finished, policy_restored, passes, pass_failed).",
+            labels=["action"],
+        )
+        for action in _ACTION_NAMES:
+            family.add_metric([action], ACTIONS[action])
+        yield family
+
+
+_ACTION_NAMES = ("orphan_deleted", "resubmitted", "deletion_finished", "policy_restored",
+                 "passes", "pass_failed")
+metrics.REGISTRY.register(_ActionsCollector())
 
 _NOT_YET_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
 _ID_CHUNK = 500

@@ -116,6 +116,10 @@ def test_objects_whose_row_vanished_are_deleted(fast_platform: Platform) -> None
 
     wait_for(lambda: _no_objects_of(fast_platform, job_id), what="the orphans to be deleted")
     assert reconciler.ACTIONS["orphan_deleted"] - before >= 3  # workload, policy, PVC
+    with fast_platform.http() as client:
+        exported = client.get("/metrics").text
+    line = 'mlplatform_reconciler_actions_total{action="orphan_deleted"} '
+    assert float(exported.split(line)[1].split()[0]) == reconciler.ACTIONS["orphan_deleted"]
     with _sim(fast_platform) as sim:
         assert sim.get(f"{pvcs}/foreign-nobody-00000000").status_code == 200
         sim.delete(f"{pvcs}/foreign-nobody-00000000")
