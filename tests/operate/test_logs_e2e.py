@@ -162,6 +162,21 @@ def test_follow_of_a_finished_job_replays_its_logs_once(operate_platform: Platfo
     assert any("ERROR: boom" in i.get("line", "") for i in items), items
 
 
+def test_a_client_leaving_the_follow_stream_releases_it(operate_platform: Platform) -> None:
+    platform = operate_platform
+    name = unique_name("logs-leave")
+    set_scenario(platform, name, runSeconds=60, outcome="Succeeded")
+    job = create(platform, job_body(name, "pytorch"))
+    wait_status(platform, job["id"], "Running")
+    hub = platform.app.state.services.hub
+    before = hub.subscriber_count
+    items = asyncio.run(_collect(platform, job["id"], limit=2, timeout=30))
+    assert [i["__typename"] for i in items] == ["JobLogLine", "JobLogLine"]
+    # The client left after two lines: the server's stream (and its hub subscription) ends.
+    wait_for(lambda: hub.subscriber_count == before, what="subscription released")
+    assert wait_status(platform, job["id"], "Running") == "Running"
+
+
 async def _collect(
     platform: Platform, job_id: str, *, limit: int, timeout: float
 ) -> list[dict[str, Any]]:

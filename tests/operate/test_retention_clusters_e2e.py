@@ -186,3 +186,15 @@ def test_purge_removes_old_finished_jobs_with_events_and_logs(
 
     bad = _purge(platform, "ninety days")
     assert bad.returncode == 2 and "not a duration" in bad.stderr
+
+
+def test_periodic_purge_removes_finished_jobs_on_its_own(purging_platform: Platform) -> None:
+    platform = purging_platform
+    name = unique_name("autopurge")
+    set_scenario(platform, name, runSeconds=0.5, outcome="Succeeded")
+    job = create(platform, job_body(name, "container"))
+    wait_status(platform, job["id"], "Succeeded")
+    wait_for(lambda: get(platform, job["id"]) is None, timeout=30, what="periodic purge")
+    dsn = platform.settings.db.database_url
+    sql = "SELECT count(*) FROM job_events WHERE job_id=$1"
+    assert asyncio.run(_count(dsn, sql, job["id"])) == 0

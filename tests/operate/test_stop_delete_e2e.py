@@ -124,7 +124,9 @@ def test_deleting_a_running_job_stops_it_removes_everything_and_ends_subscriptio
         "instanceCount": 1, "volumeSizeGB": 5}))
     wait_status(platform, job["id"], "Running")
     info = job_fields(platform, job["id"], "kind objectName")
-    assert info is not None
+    pvcs = platform.sim_request("GET", "/api/v1/namespaces/default/persistentvolumeclaims",
+                                params={"labelSelector": f"ml-platform.io/job-id={job['id']}"})
+    assert len(pvcs.json()["items"]) == 1  # the PVC we created (volumeSizeGB > 0)
     platform.sim_request("POST", "/_sim/requests/reset")
 
     async def scenario() -> list[dict[str, Any]]:
@@ -163,6 +165,9 @@ def test_deleting_a_running_job_stops_it_removes_everything_and_ends_subscriptio
         "GET", f"/apis/policy.karmada.io/v1alpha1/namespaces/default/propagationpolicies/"
         f"{info['objectName']}")
     assert policy.status_code == 404
+    pvcs = platform.sim_request("GET", "/api/v1/namespaces/default/persistentvolumeclaims",
+                                params={"labelSelector": f"ml-platform.io/job-id={job['id']}"})
+    assert pvcs.status_code == 200 and pvcs.json()["items"] == []
     with platform.http() as client:
         assert client.delete(f"/api/v1/jobs/{job['id']}").status_code == 404
 
