@@ -284,6 +284,26 @@ async def _exists(
     return ok(label, "present")
 
 
+def check_configuration(settings: Settings) -> list[Finding]:
+    """What `serve` would refuse, plus settings that are legal but unwise when exposed."""
+    from app.auth import InsecureConfiguration, check_startup_safety
+
+    try:
+        check_startup_safety(settings)
+    except InsecureConfiguration as exc:
+        return [fail("configuration", str(exc), "set AUTH_MODE (see docs/deployment.md)")]
+    findings = [ok("configuration", f"settings parsed; AUTH_MODE={settings.auth.auth_mode}")]
+    if not settings.server.is_loopback and settings.server.log_format != "json":
+        findings.append(
+            warn(
+                "logging",
+                "LOG_FORMAT=console on a non-loopback address",
+                "set LOG_FORMAT=json so log collectors get one JSON object per line",
+            )
+        )
+    return findings
+
+
 async def run_checks(
     settings: Settings,
     *,
@@ -291,7 +311,7 @@ async def run_checks(
     manifests_dir: Path = DEFAULT_KARMADA_MANIFESTS,
 ) -> list[Finding]:
     """Every check, in the order an operator would fix them."""
-    findings = [ok("configuration", "settings parsed")]
+    findings = check_configuration(settings)
     findings.extend(await check_database_setup(settings.db.database_url))
     findings.extend(
         await check_karmada_setup(settings, namespaces=namespaces, manifests_dir=manifests_dir)

@@ -18,6 +18,7 @@ from app.checks import (
     DEFAULT_KARMADA_MANIFESTS,
     Finding,
     Severity,
+    check_configuration,
     check_members,
     expected_customizations,
     has_failures,
@@ -25,7 +26,14 @@ from app.checks import (
     run_checks,
 )
 from app.db.session import migrate
-from app.settings import DatabaseSettings, KarmadaSettings, Settings, WorkloadDefaultSettings
+from app.settings import (
+    AuthSettings,
+    DatabaseSettings,
+    KarmadaSettings,
+    ServerSettings,
+    Settings,
+    WorkloadDefaultSettings,
+)
 from app.simulator.config import SimulatorConfig
 from app.simulator.runtime import EmbeddedSimulator
 from app.workloads import RAYJOB, TFJOB
@@ -164,3 +172,18 @@ def test_unreachable_karmada_fails_with_a_fix(pg_url: str, tmp_path: Path) -> No
     found = _by_check(asyncio.run(run_checks(_settings(pg_url, kubeconfig))))
     assert found["karmada"].severity is Severity.FAIL
     assert "KARMADA_KUBECONFIG" in found["karmada"].fix
+
+
+def test_configuration_refused_by_serve_is_a_failure_and_console_logs_a_warning() -> None:
+    exposed = Settings(server=ServerSettings(host="0.0.0.0"), auth=AuthSettings(auth_mode="none"))
+    [refused] = check_configuration(exposed)
+    assert refused.severity is Severity.FAIL and "AUTH_MODE" in refused.detail
+    tokens = Settings(server=ServerSettings(host="0.0.0.0", log_format="console"),
+                      auth=AuthSettings(auth_mode="token"))
+    found = _by_check(check_configuration(tokens))
+    assert found["configuration"].severity is Severity.OK
+    assert found["logging"].severity is Severity.WARN
+    assert "LOG_FORMAT=json" in found["logging"].fix
+    quiet = Settings(server=ServerSettings(host="0.0.0.0", log_format="json"),
+                     auth=AuthSettings(auth_mode="token"))
+    assert [f.check for f in check_configuration(quiet)] == ["configuration"]
