@@ -49,12 +49,16 @@ ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:
 JOB = {
     "jobName": "load",
     "algorithm": {"source": "builtin", "algorithmName": "xgboost"},
-    "resources": {"instanceResources": {"cpuCores": 1, "memoryGiB": 1, "gpuCount": 0},
-                  "instanceCount": 1},
+    "resources": {
+        "instanceResources": {"cpuCores": 1, "memoryGiB": 1, "gpuCount": 0},
+        "instanceCount": 1,
+    },
     "hyperparameters": {"xgboost": {"num_round": 10}},
 }
-CREATE = ("mutation($input: CreateJobInput!) { createJob(input: $input) { __typename "
-          "... on CreateJobSuccess { job { id } } } }")
+CREATE = (
+    "mutation($input: CreateJobInput!) { createJob(input: $input) { __typename "
+    "... on CreateJobSuccess { job { id } } } }"
+)
 JOB_QUERY = "query($id: ID!) { job(id: $id) { id phase reason } }"
 JOBS_QUERY = "{ jobs(first: 20) { totalCount edges { node { id phase } } } }"
 EVENTS = "query($id: ID!) { job(id: $id) { phase events(first: 1000) { sequence } } }"
@@ -119,8 +123,11 @@ async def graphql(http: httpx.AsyncClient, query: str, variables: dict[str, Any]
 async def create_job(http: httpx.AsyncClient) -> str:
     """createJob with an idempotency key; a request whose answer was lost is sent again once
     (with the same key, so it can never make a second job)."""
-    job_input = {**JOB, "jobName": f"load-{uuid.uuid4().hex[:6]}",
-                 "clientRequestId": uuid.uuid4().hex}
+    job_input = {
+        **JOB,
+        "jobName": f"load-{uuid.uuid4().hex[:6]}",
+        "clientRequestId": uuid.uuid4().hex,
+    }
     try:
         data = await graphql(http, CREATE, {"input": job_input})
     except httpx.TransportError:
@@ -147,8 +154,15 @@ async def subscribe(run: Run, job_id: str) -> None:
             await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
             while json.loads(await ws.recv())["type"] != "connection_ack":
                 pass
-            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-                "query": SUBSCRIBE, "variables": {"id": job_id}}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": SUBSCRIBE, "variables": {"id": job_id}},
+                    }
+                )
+            )
             while True:
                 message = json.loads(await ws.recv())
                 if message["type"] != "next":
@@ -239,13 +253,16 @@ async def check_histories(run: Run, base_url: str, drain_seconds: float) -> dict
         _, events = histories.get(job_id, ("", []))
         if seen != [s for s in events if s >= seen[0]]:
             gaps += 1
-    incomplete = sum(1 for _, seqs in histories.values()
-                     if seqs != list(range(1, len(seqs) + 1)))
+    incomplete = sum(1 for _, seqs in histories.values() if seqs != list(range(1, len(seqs) + 1)))
     for job_id in pending:
         print(f"not ended: {job_id} {histories[job_id][0]} events {histories[job_id][1]}")
-    return {"jobs created": len(set(run.job_ids)), "jobs not ended after drain": len(pending),
-            "streams checked": len(run.finished_streams), "streams with a gap": gaps,
-            "histories with a gap": incomplete}
+    return {
+        "jobs created": len(set(run.job_ids)),
+        "jobs not ended after drain": len(pending),
+        "streams checked": len(run.finished_streams),
+        "streams with a gap": gaps,
+        "histories with a gap": incomplete,
+    }
 
 
 def print_table(base: dict[str, float], run: Run, clients: int, duration: float) -> int:
@@ -256,8 +273,10 @@ def print_table(base: dict[str, float], run: Run, clients: int, duration: float)
     for op in ("createJob", "job query", "jobs query", "REST list", "subscription"):
         s = run.stats[op]
         total_5xx += s.server_errors
-        print(f"| {op} | {base.get(op, float('nan')):.1f} | {len(s.latencies)} | {s.p(0.5):.1f} "
-              f"| {s.p(0.99):.1f} | {s.p(1.0):.1f} | {s.server_errors} | {s.other_errors} |")
+        print(
+            f"| {op} | {base.get(op, float('nan')):.1f} | {len(s.latencies)} | {s.p(0.5):.1f} "
+            f"| {s.p(0.99):.1f} | {s.p(1.0):.1f} | {s.server_errors} | {s.other_errors} |"
+        )
     return total_5xx
 
 
@@ -266,11 +285,12 @@ async def load(
 ) -> tuple[Run, dict[str, float]]:
     base = await baseline(base_url, rounds=20)
     run = Run(base_url, deadline=time.monotonic() + duration)
-    roles = (["create"] * 2 + ["query"] * 3 + ["list"] * 3 + ["subscribe"] * 2)
+    roles = ["create"] * 2 + ["query"] * 3 + ["list"] * 3 + ["subscribe"] * 2
     limits = httpx.Limits(max_connections=clients + 10, max_keepalive_connections=clients + 10)
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as http:
-        await asyncio.gather(*(client(run, roles[i % len(roles)], http, think)
-                               for i in range(clients)))
+        await asyncio.gather(
+            *(client(run, roles[i % len(roles)], http, think) for i in range(clients))
+        )
     return run, base
 
 
@@ -291,10 +311,16 @@ def serve_simulator(kubeconfig: str) -> None:
     from app.simulator.config import MemberConfig, SimulatorConfig, TimingConfig
     from app.simulator.runtime import EmbeddedSimulator
 
-    members = [MemberConfig(name=f"member{i}", nodes=256, cpu_per_node=64,
-                            memory_gib_per_node=512) for i in (1, 2)]
-    timing = TimingConfig(initializing_seconds=0.5, running_seconds=1.5,
-                          log_line_interval_seconds=1.0, status_sync_seconds=0.2)
+    members = [
+        MemberConfig(name=f"member{i}", nodes=256, cpu_per_node=64, memory_gib_per_node=512)
+        for i in (1, 2)
+    ]
+    timing = TimingConfig(
+        initializing_seconds=0.5,
+        running_seconds=1.5,
+        log_line_interval_seconds=1.0,
+        status_sync_seconds=0.2,
+    )
     sim = EmbeddedSimulator(SimulatorConfig(members=members, timing=timing))
     sim.start()
     sim.write_kubeconfig(kubeconfig)
@@ -338,15 +364,34 @@ def main() -> int:
         kubeconfig = Path(tmp) / "kubeconfig"
         log = (Path(tmp) / "children.log").open("wb")
         try:
-            children.append(subprocess.Popen([sys.executable, __file__, "--serve-simulator",
-                                              str(kubeconfig)], cwd=REPO, stdout=log, stderr=log))
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, __file__, "--serve-simulator", str(kubeconfig)],
+                    cwd=REPO,
+                    stdout=log,
+                    stderr=log,
+                )
+            )
             wait_until(kubeconfig.exists, "the simulator")
             port = free_port()
-            env = {**os.environ, "DATABASE_URL": admin.rsplit("/", 1)[0] + f"/{database}",
-                   "KARMADA_KUBECONFIG": str(kubeconfig), "ML_PLATFORM_INSTANCE": "bench-load",
-                   "PORT": str(port), "HOST": "127.0.0.1", "LOG_LEVEL": "WARNING"}
-            children.append(subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], cwd=REPO,
-                                             env=env, stdout=log, stderr=log))
+            env = {
+                **os.environ,
+                "DATABASE_URL": admin.rsplit("/", 1)[0] + f"/{database}",
+                "KARMADA_KUBECONFIG": str(kubeconfig),
+                "ML_PLATFORM_INSTANCE": "bench-load",
+                "PORT": str(port),
+                "HOST": "127.0.0.1",
+                "LOG_LEVEL": "WARNING",
+            }
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "app.cli", "serve"],
+                    cwd=REPO,
+                    env=env,
+                    stdout=log,
+                    stderr=log,
+                )
+            )
             base_url = f"http://127.0.0.1:{port}"
             wait_until(lambda: httpx.get(f"{base_url}/health").status_code == 200, "the server")
             run, base = asyncio.run(load(base_url, args.clients, duration, args.think))
@@ -358,8 +403,10 @@ def main() -> int:
             lost = checks["streams with a gap"] + checks["histories with a gap"]
             stuck = checks["jobs not ended after drain"]
             ok = total_5xx == 0 and lost == 0 and stuck == 0
-            print(f"\nresult: {'OK' if ok else 'FAILED'} ({total_5xx} 5xx, {lost} lost "
-                  f"transitions, {stuck} jobs not ended)")
+            print(
+                f"\nresult: {'OK' if ok else 'FAILED'} ({total_5xx} 5xx, {lost} lost "
+                f"transitions, {stuck} jobs not ended)"
+            )
             return 0 if ok else 1
         finally:
             for child in reversed(children):
