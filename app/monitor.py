@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["ACTIVE_PHASES", "StatusPoller", "TickResult", "make_status_source"]
 
+#: How stale ``status_confirmed_at`` of an unchanged active job may get while all is well.
+CONFIRM_EVERY = timedelta(seconds=30)
 NOT_YET_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
 
 
@@ -90,6 +92,8 @@ class StatusPoller:
         self.last_tick: TickResult | None = None
         self._failures = 0
         self._full_check_at: datetime | None = None
+        self._confirmed_at: datetime | None = None
+        self.confirm_every = CONFIRM_EVERY
         # RELIABLE: jobs on an unreachable member keep their phase with reason StatusStale.
         self.staleness = StalenessTracker(karmada, settings.cluster_health_check_seconds)
 
@@ -166,6 +170,8 @@ class StatusPoller:
         updates.extend(await self._finish_deletions(deleting))
         result.deleted = sum(1 for u in updates if u.deleted)
         self.active.settle()
+        if submitted:
+            await self._confirm_unchanged(started)
         self.hub.publish(updates)
         for observer in self.observers:
             try:
@@ -177,6 +183,28 @@ class StatusPoller:
         result.requests = self.karmada.request_count - requests_before
         self.last_tick = result
         return result
+
+    async def _confirm_unchanged(self, now: datetime) -> None:
+        """Stamp ``status_confirmed_at`` on active jobs whose status held (Karmada answered).
+
+        Unchanged jobs are not rewritten every tick (that would be O(active jobs) of writes);
+        instead one UPDATE every ``confirm_every`` moves their confirmation time forward, so
+        ``statusConfirmedAt`` is at most that old while the poller is healthy.
+        """
+        if self._confirmed_at is not None and now - self._confirmed_at < self.confirm_every:
+            return
+        self._confirmed_at = now
+        ids = [
+            r.id
+            for r in self.active.jobs.values()
+            if r.status_confirmed_at is not None
+            and r.status_confirmed_at < now - self.confirm_every
+        ]
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            await TrainingJob.filter(id__in=chunk).update(status_confirmed_at=now)
+        for job_id in ids:
+            self.active.jobs[job_id].status_confirmed_at = now
 
     def _candidates(
         self, submitted: list[TrainingJob], fresh: set[str], now: datetime

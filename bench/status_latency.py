@@ -74,9 +74,16 @@ class LatencyConnection(Connection):
             self.receipts.append((state["jobId"], state["phase"], time.perf_counter()))
 
 
-async def watch_changes(sim_url: str, token: str, changes: dict[tuple[str, str], float]) -> None:
-    """Timestamp the first RUNNING/SUCCEEDED jobStatus of each RayJob, by job id."""
+async def watch_changes(sim_url: str, token: str, changes: dict[str, list[float]]) -> None:
+    """Timestamp every change of each RayJob's ``.status``, by job id.
+
+    A receipt is matched to the template's last status change before it: Karmada's
+    aggregation may move ``jobStatus`` first and ``jobDeploymentStatus`` a little later,
+    and the product's phase follows the whole status, so the change that made the phase
+    visible is the last one before the subscriber heard of it.
+    """
     headers = {"Authorization": f"Bearer {token}"}
+    last: dict[str, str] = {}
     async with (
         httpx.AsyncClient(base_url=sim_url, headers=headers, timeout=None) as http,
         http.stream("GET", "/apis/ray.io/v1/rayjobs", params={"watch": "true"}) as answer,
@@ -87,9 +94,10 @@ async def watch_changes(sim_url: str, token: str, changes: dict[tuple[str, str],
             now = time.perf_counter()
             obj = json.loads(line)["object"]
             job_id = (obj["metadata"].get("labels") or {}).get(JOB_LABEL)
-            phase = (obj.get("status") or {}).get("jobStatus")
-            if job_id and phase in ("RUNNING", "SUCCEEDED"):
-                changes.setdefault((job_id, phase), now)
+            status = json.dumps(obj.get("status") or {}, sort_keys=True)
+            if job_id and last.get(job_id) != status:
+                last[job_id] = status
+                changes.setdefault(job_id, []).append(now)
 
 
 async def run_mode(
@@ -117,7 +125,7 @@ async def run_mode(
     )
     base = f"http://127.0.0.1:{port}"
     sim_http = httpx.AsyncClient(base_url=sim.url, timeout=30)
-    changes: dict[tuple[str, str], float] = {}
+    changes: dict[str, list[float]] = {}
     try:
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
             await wait_up(http, "/health")
@@ -152,9 +160,11 @@ async def run_mode(
     latencies = []
     for c in conns:
         for job_id, phase, at in c.receipts:
-            changed = changes.get((job_id, phase))
-            if changed is not None:
-                latencies.append((at - changed) * 1000)
+            if phase not in ("RUNNING", "SUCCEEDED"):
+                continue
+            before = [t for t in changes.get(job_id, []) if t <= at]
+            if before:
+                latencies.append((at - before[-1]) * 1000)
     latencies.sort()
     return {
         "mode": mode,

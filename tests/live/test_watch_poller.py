@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,8 @@ def test_idle_ticks_send_no_requests_in_watch_mode(idle_platform: Platform) -> N
     wait_for(
         lambda: poller.last_tick is not None and poller.last_tick.changed == 0, what="a quiet tick"
     )
+    poller.confirm_every = timedelta(seconds=0.5)
+    quiet_since = datetime.now(UTC)
     assert platform.sim_request("POST", "/_sim/requests/reset").status_code < 300
     start = poller.ticks
     requests: list[int] = []
@@ -105,6 +108,14 @@ def test_idle_ticks_send_no_requests_in_watch_mode(idle_platform: Platform) -> N
     assert lists_or_gets == {}, counts  # the caches answer; LIST mode would list every tick
     assert sum(requests) == 0 and max(interpreted, default=0) == 0, (requests, interpreted)
     assert set(statuses(platform, ids).values()) == {"Running"}
+    # Unchanged jobs are not rewritten, yet their confirmation time keeps moving.
+    confirmed = [
+        platform.graphql("query($id: ID!) { job(id: $id) { statusConfirmedAt } }", {"id": i})
+        for i in ids
+    ]
+    assert all(
+        datetime.fromisoformat(c["job"]["statusConfirmedAt"]) > quiet_since for c in confirmed
+    ), confirmed
 
 
 @pytest.mark.parametrize("mode", ["expire", "abort"])
