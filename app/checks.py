@@ -227,18 +227,30 @@ async def _karmada_findings(
     findings.extend(await _customization_findings(client, manifests_dir))
     secret = settings.workloads.storage_secret_name
     for namespace in namespaces:
-        findings.append(await _exists(
-            client, SECRETS, namespace, secret, f"storage Secret {namespace}/{secret}",
-            f"kubectl --kubeconfig $KARMADA_KUBECONFIG -n {namespace} create secret generic "
-            f"{secret} --from-literal=accessKey=... --from-literal=secretKey=... "
-            "(or set STORAGE_SECRET_NAME)",
-        ))
+        findings.append(
+            await _exists(
+                client,
+                SECRETS,
+                namespace,
+                secret,
+                f"storage Secret {namespace}/{secret}",
+                f"kubectl --kubeconfig $KARMADA_KUBECONFIG -n {namespace} create secret generic "
+                f"{secret} --from-literal=accessKey=... --from-literal=secretKey=... "
+                "(or set STORAGE_SECRET_NAME)",
+            )
+        )
     for name in sorted(settings.workloads.priority_classes):
-        findings.append(await _exists(
-            client, PRIORITY_CLASSES, None, name, f"PriorityClass {name}",
-            f"create PriorityClass {name} on Karmada and propagate it to the members, or "
-            "remove it from PRIORITY_CLASSES",
-        ))
+        findings.append(
+            await _exists(
+                client,
+                PRIORITY_CLASSES,
+                None,
+                name,
+                f"PriorityClass {name}",
+                f"create PriorityClass {name} on Karmada and propagate it to the members, or "
+                "remove it from PRIORITY_CLASSES",
+            )
+        )
     return findings
 
 
@@ -259,11 +271,16 @@ async def _customization_findings(client: KarmadaClient, manifests_dir: Path) ->
         ]
     findings = []
     for name in expected:
-        findings.append(await _exists(
-            client, INTERPRETER_CUSTOMIZATIONS, None, name,
-            f"ResourceInterpreterCustomization {name}",
-            f"kubectl --kubeconfig $KARMADA_KUBECONFIG apply -f {manifests_dir}/",
-        ))
+        findings.append(
+            await _exists(
+                client,
+                INTERPRETER_CUSTOMIZATIONS,
+                None,
+                name,
+                f"ResourceInterpreterCustomization {name}",
+                f"kubectl --kubeconfig $KARMADA_KUBECONFIG apply -f {manifests_dir}/",
+            )
+        )
     return findings
 
 

@@ -45,9 +45,7 @@ class CheckResult:
 def migrations_on_disk() -> list[str]:
     """Names of the migrations shipped with this version, in order."""
     module = import_module(MIGRATIONS_MODULE)
-    return sorted(
-        name for _, name, is_pkg in pkgutil.iter_modules(module.__path__) if not is_pkg
-    )
+    return sorted(name for _, name, is_pkg in pkgutil.iter_modules(module.__path__) if not is_pkg)
 
 
 def pending_migrations(applied: set[str]) -> list[str]:

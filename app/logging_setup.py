@@ -56,9 +56,7 @@ def redact_value(key: str, value: Any) -> Any:
     return value
 
 
-def redact_secrets(
-    logger: WrappedLogger, method_name: str, event_dict: EventDict
-) -> EventDict:
+def redact_secrets(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
     """structlog processor: apply :func:`redact_value` to every field of the event."""
     for key in list(event_dict):
         if key in ("level", "timestamp", "logger"):
@@ -67,9 +65,7 @@ def redact_secrets(
     return event_dict
 
 
-def drop_color_message(
-    logger: WrappedLogger, method_name: str, event_dict: EventDict
-) -> EventDict:
+def drop_color_message(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
     """uvicorn passes an ANSI-coloured copy of its message as ``extra``: not for log files."""
     event_dict.pop("color_message", None)
     return event_dict

@@ -47,10 +47,20 @@ def _app(observed: bool) -> Starlette:
 
 
 async def _call(app: Any, path: str) -> None:
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
-             "query_string": b"", "headers": [(b"host", b"bench")], "scheme": "http",
-             "server": ("bench", 80), "client": ("127.0.0.1", 1), "http_version": "1.1",
-             "root_path": "", "app": app}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": [(b"host", b"bench")],
+        "scheme": "http",
+        "server": ("bench", 80),
+        "client": ("127.0.0.1", 1),
+        "http_version": "1.1",
+        "root_path": "",
+        "app": app,
+    }
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
@@ -89,17 +99,29 @@ async def main(n: int) -> None:
     rows: list[tuple[str, Samples]] = []
     bare, observed = _app(False), _app(True)
     logging.getLogger("mlplatform.request").disabled = True
-    rows.append(("HTTP baseline: bare route", await _measure(
-        n, lambda i: _call(bare, f"/api/v1/jobs/j-{i}"))))
-    rows.append(("HTTP + middleware, logging off", await _measure(
-        n, lambda i: _call(observed, f"/api/v1/jobs/j-{i}"))))
+    rows.append(
+        (
+            "HTTP baseline: bare route",
+            await _measure(n, lambda i: _call(bare, f"/api/v1/jobs/j-{i}")),
+        )
+    )
+    rows.append(
+        (
+            "HTTP + middleware, logging off",
+            await _measure(n, lambda i: _call(observed, f"/api/v1/jobs/j-{i}")),
+        )
+    )
     logging.getLogger("mlplatform.request").disabled = False
     devnull = open(os.devnull, "w")  # noqa: ASYNC230, SIM115 (/dev/null never blocks)
     saved, sys.stderr = sys.stderr, devnull
     try:
         configure_logging("json", "INFO")
-        rows.append(("HTTP + middleware + JSON access line", await _measure(
-            n, lambda i: _call(observed, f"/api/v1/jobs/j-{i}"))))
+        rows.append(
+            (
+                "HTTP + middleware + JSON access line",
+                await _measure(n, lambda i: _call(observed, f"/api/v1/jobs/j-{i}")),
+            )
+        )
     finally:
         sys.stderr = saved
         logging.getLogger().handlers.clear()
@@ -107,23 +129,35 @@ async def main(n: int) -> None:
     query = "query Bench($id: ID!) { job(id: $id) }"
     plain = strawberry.Schema(query=_Query)
     counted = strawberry.Schema(query=_Query, extensions=[GraphQLMetricsExtension])
-    for label, schema in (("GraphQL baseline: no extension", plain),
-                          ("GraphQL + metrics extension", counted)):
+    for label, schema in (
+        ("GraphQL baseline: no extension", plain),
+        ("GraphQL + metrics extension", counted),
+    ):
+
         async def run(i: int, schema: strawberry.Schema = schema) -> None:
             await schema.execute(query, variable_values={"id": f"j-{i}"}, operation_name="Bench")
+
         rows.append((label, await _measure(n, run)))
     # A long-running server: ~25 routes x 3 methods x a few statuses, then a worst case.
     for route in range(25):
         for method in ("GET", "POST", "DELETE"):
             for status in ("200", "201", "400", "404"):
                 metrics.HTTP_REQUEST_SECONDS.labels(method, f"/r{route}", status).observe(0.01)
-    rows.append(("render /metrics (~300 HTTP series)", await _measure(
-        max(20, n // 100), lambda i: _render())))
+    rows.append(
+        (
+            "render /metrics (~300 HTTP series)",
+            await _measure(max(20, n // 100), lambda i: _render()),
+        )
+    )
     for status in range(200, 600, 7):
         for route in range(20):
             metrics.HTTP_REQUEST_SECONDS.labels("GET", f"/x{route}", str(status)).observe(0.01)
-    rows.append(("render /metrics (~1,400 HTTP series)", await _measure(
-        max(20, n // 100), lambda i: _render())))
+    rows.append(
+        (
+            "render /metrics (~1,400 HTTP series)",
+            await _measure(max(20, n // 100), lambda i: _render()),
+        )
+    )
 
     print(f"Observability overhead, {n} requests per row (in-process ASGI, 2-core machine)\n")
     print("| measurement | median µs | p95 µs | median CPU µs |")
@@ -131,8 +165,10 @@ async def main(n: int) -> None:
     for label, (wall, cpu) in rows:
         wall.sort()
         p95 = wall[int(len(wall) * 0.95) - 1]
-        print(f"| {label} | {statistics.median(wall):.1f} | {p95:.1f} "
-              f"| {statistics.median(cpu):.1f} |")
+        print(
+            f"| {label} | {statistics.median(wall):.1f} | {p95:.1f} "
+            f"| {statistics.median(cpu):.1f} |"
+        )
 
 
 async def _render() -> None:

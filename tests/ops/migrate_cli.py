@@ -28,6 +28,7 @@ def run_migrate_processes(database_url: str, count: int) -> list[subprocess.Comp
     results = []
     for process in processes:
         stdout, stderr = process.communicate(timeout=MIGRATE_TIMEOUT_SECONDS)
-        results.append(subprocess.CompletedProcess(process.args, process.returncode, stdout,
-                                                   stderr))
+        results.append(
+            subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+        )
     return results

@@ -28,10 +28,15 @@ def free_port() -> int:
 class ServerThread:
     def __init__(self, settings: Settings, port: int, graceful_seconds: float = 5) -> None:
         self.port = port
-        self.server = uvicorn.Server(uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_level="warning",
-            timeout_graceful_shutdown=graceful_seconds,
-        ))
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(settings),
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                timeout_graceful_shutdown=graceful_seconds,
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

@@ -47,8 +47,10 @@ def _cluster(name: str, ready: bool, apis: dict[str, list[str]]) -> dict[str, An
         "status": {
             "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
             "apiEnablements": [
-                {"groupVersion": gv, "resources": [{"name": k.lower() + "s", "kind": k}
-                                                   for k in kinds]}
+                {
+                    "groupVersion": gv,
+                    "resources": [{"name": k.lower() + "s", "kind": k} for k in kinds],
+                }
                 for gv, kinds in apis.items()
             ],
         },
@@ -85,11 +87,13 @@ def test_expected_customizations_come_from_k8s_karmada() -> None:
 
 
 def test_render_lists_fixes_and_counts() -> None:
-    text = render_findings([
-        Finding("a", Severity.OK, "fine", "unused"),
-        Finding("b", Severity.FAIL, "broken", "do this"),
-        Finding("c", Severity.WARN, "odd"),
-    ])
+    text = render_findings(
+        [
+            Finding("a", Severity.OK, "fine", "unused"),
+            Finding("b", Severity.FAIL, "broken", "do this"),
+            Finding("c", Severity.WARN, "odd"),
+        ]
+    )
     assert "[FAIL] b: broken\n       fix: do this" in text
     assert "unused" not in text
     assert text.endswith("1 problem(s), 1 warning(s)\n")
@@ -122,10 +126,21 @@ def _apply(sim: EmbeddedSimulator, path: str, body: dict[str, Any]) -> None:
 
 
 def _run_cli(pg_url: str, kubeconfig: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": pg_url, "KARMADA_KUBECONFIG": str(kubeconfig),
-           "PRIORITY_CLASSES": '{"ml-high": 800}'}
-    return subprocess.run([sys.executable, "-m", "app.cli", "check"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg_url,
+        "KARMADA_KUBECONFIG": str(kubeconfig),
+        "PRIORITY_CLASSES": '{"ml-high": 800}',
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "check"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_check_reports_what_is_missing_then_passes_once_fixed(
@@ -150,9 +165,16 @@ def test_check_reports_what_is_missing_then_passes_once_fixed(
     assert "fix: run `mlplatform migrate`" in cli.stdout
 
     asyncio.run(migrate(pg_url))
-    _apply(sim, "/apis/scheduling.k8s.io/v1/priorityclasses",
-           {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
-            "metadata": {"name": "ml-high"}, "value": 1000})
+    _apply(
+        sim,
+        "/apis/scheduling.k8s.io/v1/priorityclasses",
+        {
+            "apiVersion": "scheduling.k8s.io/v1",
+            "kind": "PriorityClass",
+            "metadata": {"name": "ml-high"},
+            "value": 1000,
+        },
+    )
     for path in sorted(DEFAULT_KARMADA_MANIFESTS.glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
             _apply(sim, "/apis/config.karmada.io/v1alpha1/resourceinterpretercustomizations", doc)
@@ -163,12 +185,18 @@ def test_check_reports_what_is_missing_then_passes_once_fixed(
 
 def test_unreachable_karmada_fails_with_a_fix(pg_url: str, tmp_path: Path) -> None:
     kubeconfig = tmp_path / "kubeconfig"
-    kubeconfig.write_text(yaml.safe_dump({
-        "apiVersion": "v1", "kind": "Config", "current-context": "x",
-        "clusters": [{"name": "x", "cluster": {"server": "http://127.0.0.1:9"}}],
-        "users": [{"name": "x", "user": {"token": "t"}}],
-        "contexts": [{"name": "x", "context": {"cluster": "x", "user": "x"}}],
-    }))
+    kubeconfig.write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": "x",
+                "clusters": [{"name": "x", "cluster": {"server": "http://127.0.0.1:9"}}],
+                "users": [{"name": "x", "user": {"token": "t"}}],
+                "contexts": [{"name": "x", "context": {"cluster": "x", "user": "x"}}],
+            }
+        )
+    )
     found = _by_check(asyncio.run(run_checks(_settings(pg_url, kubeconfig))))
     assert found["karmada"].severity is Severity.FAIL
     assert "KARMADA_KUBECONFIG" in found["karmada"].fix
@@ -178,12 +206,16 @@ def test_configuration_refused_by_serve_is_a_failure_and_console_logs_a_warning(
     exposed = Settings(server=ServerSettings(host="0.0.0.0"), auth=AuthSettings(auth_mode="none"))
     [refused] = check_configuration(exposed)
     assert refused.severity is Severity.FAIL and "AUTH_MODE" in refused.detail
-    tokens = Settings(server=ServerSettings(host="0.0.0.0", log_format="console"),
-                      auth=AuthSettings(auth_mode="token"))
+    tokens = Settings(
+        server=ServerSettings(host="0.0.0.0", log_format="console"),
+        auth=AuthSettings(auth_mode="token"),
+    )
     found = _by_check(check_configuration(tokens))
     assert found["configuration"].severity is Severity.OK
     assert found["logging"].severity is Severity.WARN
     assert "LOG_FORMAT=json" in found["logging"].fix
-    quiet = Settings(server=ServerSettings(host="0.0.0.0", log_format="json"),
-                     auth=AuthSettings(auth_mode="token"))
+    quiet = Settings(
+        server=ServerSettings(host="0.0.0.0", log_format="json"),
+        auth=AuthSettings(auth_mode="token"),
+    )
     assert [f.check for f in check_configuration(quiet)] == ["configuration"]

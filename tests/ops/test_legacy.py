@@ -33,13 +33,42 @@ CREATE INDEX IF NOT EXISTS "idx_training_jobs_deleted_at" ON "training_jobs" ("d
 """
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 LEGACY_ROWS: list[tuple[Any, ...]] = [
-    ("xgb-a-0a1b2c3d", "xgb-a", "default", "xgboost", 500,
-     {"jobName": "xgb-a", "algorithm": {"source": "builtin", "algorithmName": "xgboost"}},
-     '["member1"]', "Succeeded", "done", None),
-    ("torch-b-1a2b3c4d", "torch-b", "team-a", "pytorch", 100, {"jobName": "torch-b"},
-     "member1,member2", "Running", "", None),
-    ("cust-c-2a3b4c5d", "cust-c", "default", "my-image", 0,
-     {"algorithm": {"source": "container", "image": "busybox"}}, "", "Failed", "exit 1", None),
+    (
+        "xgb-a-0a1b2c3d",
+        "xgb-a",
+        "default",
+        "xgboost",
+        500,
+        {"jobName": "xgb-a", "algorithm": {"source": "builtin", "algorithmName": "xgboost"}},
+        '["member1"]',
+        "Succeeded",
+        "done",
+        None,
+    ),
+    (
+        "torch-b-1a2b3c4d",
+        "torch-b",
+        "team-a",
+        "pytorch",
+        100,
+        {"jobName": "torch-b"},
+        "member1,member2",
+        "Running",
+        "",
+        None,
+    ),
+    (
+        "cust-c-2a3b4c5d",
+        "cust-c",
+        "default",
+        "my-image",
+        0,
+        {"algorithm": {"source": "container", "image": "busybox"}},
+        "",
+        "Failed",
+        "exit 1",
+        None,
+    ),
     ("odd-d-3a4b5c6d", "odd-d", None, "tensorflow", 0, None, None, "Unknown", None, None),
     ("gone-e-4a5b6c7d", "gone-e", "default", "xgboost", 0, {}, "", "Succeeded", "", T0),
 ]
@@ -63,10 +92,20 @@ def test_target_clusters_text_is_json_or_comma_separated() -> None:
 
 
 def test_row_mapping_derives_kind_and_object_name_and_skips_soft_deleted() -> None:
-    row = {"id": "1st-job-0a1b2c3d", "job_name": "1st-job", "namespace": None,
-           "algorithm": "pytorch", "priority": None, "request_payload": '{"a": 1}',
-           "target_clusters": "m1", "status": "Running", "message": None,
-           "created_at": datetime(2025, 1, 1), "updated_at": None, "deleted_at": None}
+    row = {
+        "id": "1st-job-0a1b2c3d",
+        "job_name": "1st-job",
+        "namespace": None,
+        "algorithm": "pytorch",
+        "priority": None,
+        "request_payload": '{"a": 1}',
+        "target_clusters": "m1",
+        "status": "Running",
+        "message": None,
+        "created_at": datetime(2025, 1, 1),
+        "updated_at": None,
+        "deleted_at": None,
+    }
     adopted = adopt_legacy_row(row, T0)
     assert adopted is not None
     v = adopted.values
@@ -86,7 +125,11 @@ async def _create_legacy_database(url: str) -> None:
         for r in LEGACY_ROWS:
             await conn.execute(
                 "INSERT INTO training_jobs VALUES ($1,$2,$3,$4,$5,$6::jsonb,$7,$8,$9,$10,$10,$11)",
-                *r[:5], None if r[5] is None else json.dumps(r[5]), *r[6:9], T0, r[9],
+                *r[:5],
+                None if r[5] is None else json.dumps(r[5]),
+                *r[6:9],
+                T0,
+                r[9],
             )
     finally:
         await conn.close()
@@ -111,11 +154,16 @@ async def test_migrate_adopts_the_gorm_table_without_losing_rows(pg_url: str) ->
     assert json.loads(xgb["request_payload"])["jobName"] == "xgb-a"
     assert (xgb["priority"], xgb["message"], xgb["created_at"]) == (500, "done", T0)
     torch = jobs["torch-b-1a2b3c4d"]
-    assert (torch["status"], torch["namespace"], torch["kind"]) == ("RUNNING", "team-a",
-                                                                     "PyTorchJob")
+    assert (torch["status"], torch["namespace"], torch["kind"]) == (
+        "RUNNING",
+        "team-a",
+        "PyTorchJob",
+    )
     assert jobs["cust-c-2a3b4c5d"]["kind"] == "Job"
     assert (jobs["odd-d-3a4b5c6d"]["status"], jobs["odd-d-3a4b5c6d"]["namespace"]) == (
-        "PENDING", "default")
+        "PENDING",
+        "default",
+    )
     events = await _fetch(pg_url, "SELECT * FROM job_events ORDER BY job_id")
     assert [(e["job_id"], e["sequence"], e["actor"]) for e in events] == sorted(
         (j, 1, "legacy-import") for j in jobs

@@ -27,8 +27,14 @@ def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
     watched = ("uvicorn", "uvicorn.error", "uvicorn.access")
-    saved_named = {n: (list(logging.getLogger(n).handlers), logging.getLogger(n).propagate,
-                       logging.getLogger(n).disabled) for n in watched}
+    saved_named = {
+        n: (
+            list(logging.getLogger(n).handlers),
+            logging.getLogger(n).propagate,
+            logging.getLogger(n).disabled,
+        )
+        for n in watched
+    }
     try:
         yield
     finally:
@@ -110,7 +116,8 @@ def test_secrets_never_reach_the_output(
     log.info("connecting to %s", "postgres://ml:hunter2@db:5432/ml")
     log.info("header Authorization: Bearer abc.def.ghi", extra={"password": "hunter3"})
     structlog.get_logger("tests").info(
-        "creating secret", body={"accessKey": "AKIA123", "nested": {"secretKey": "s3cr3t"}},
+        "creating secret",
+        body={"accessKey": "AKIA123", "nested": {"secretKey": "s3cr3t"}},
         token="tok-123",
     )
     out = capsys.readouterr().err

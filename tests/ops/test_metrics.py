@@ -86,8 +86,12 @@ def test_unmatched_paths_share_one_route_label(platform: Platform) -> None:
         assert client.get("/no/such/path-1234").status_code == 404
     text = _scrape(platform)
     assert "path-1234" not in text
-    assert sample(text, "mlplatform_http_request_duration_seconds_count",
-                  route="unmatched", status="404") >= 1
+    assert (
+        sample(
+            text, "mlplatform_http_request_duration_seconds_count", route="unmatched", status="404"
+        )
+        >= 1
+    )
 
 
 def test_graphql_operations_counted_by_name_and_outcome(platform: Platform) -> None:

@@ -33,12 +33,20 @@ def test_serve_writes_json_lines_with_request_ids_and_no_secrets(
     pg_url: str, sim_kubeconfig: Path
 ) -> None:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": _with_password(pg_url),
-           "KARMADA_KUBECONFIG": str(sim_kubeconfig), "LOG_FORMAT": "json",
-           "ML_PLATFORM_INSTANCE": f"ops-serve-{port}"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _with_password(pg_url),
+        "KARMADA_KUBECONFIG": str(sim_kubeconfig),
+        "LOG_FORMAT": "json",
+        "ML_PLATFORM_INSTANCE": f"ops-serve-{port}",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)], cwd=REPO, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -64,8 +72,10 @@ def test_serve_writes_json_lines_with_request_ids_and_no_secrets(
     lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]
     assert lines, "no log output"
     request_lines = [e for e in lines if e.get("request_id") == "ops-serve-1"]
-    assert any(e["logger"] == "mlplatform.request" and e["status"] == 200
-               and e["route"] == "/api/v1/jobs" for e in request_lines), request_lines
+    assert any(
+        e["logger"] == "mlplatform.request" and e["status"] == 200 and e["route"] == "/api/v1/jobs"
+        for e in request_lines
+    ), request_lines
     assert any(e["logger"].startswith("uvicorn") for e in lines)
     assert PASSWORD not in stdout + stderr
     assert not any("color_message" in e for e in lines)

@@ -58,9 +58,15 @@ async def test_subscriber_gets_1012_reconnects_and_receives_current_state_first(
         created = await client.post("/api/v1/jobs", json=FRONTEND_BODY)
     job_id = created.json()["id"]
     process = await asyncio.create_subprocess_exec(
-        node, str(RECONNECT_SCRIPT), str(NODE_DIR / "node_modules"), ws_url, QUERY,
-        json.dumps({"id": job_id}), stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, limit=1 << 20,
+        node,
+        str(RECONNECT_SCRIPT),
+        str(NODE_DIR / "node_modules"),
+        ws_url,
+        QUERY,
+        json.dumps({"id": job_id}),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        limit=1 << 20,
     )
     lines = Lines(process)
     try:
@@ -100,21 +106,34 @@ def test_shutdown_stops_accepting_and_finishes_in_flight_requests(
     sim_headers = {"Authorization": f"Bearer {platform_sim.simulator.config.token}"}
     with httpx.Client(base_url=platform_sim.url, headers=sim_headers) as sim:
         # Karmada answers this one GET slowly, so the GraphQL request is in flight for a while.
-        fault = sim.post("/_sim/faults", json={
-            "pathRegex": "/clusters/member1$", "methods": ["GET"], "latencyMs": 2500,
-            "durationSeconds": 20,
-        }).json()
+        fault = sim.post(
+            "/_sim/faults",
+            json={
+                "pathRegex": "/clusters/member1$",
+                "methods": ["GET"],
+                "latencyMs": 2500,
+                "durationSeconds": 20,
+            },
+        ).json()
         try:
             outcome: dict[str, httpx.Response] = {}
-            slow = threading.Thread(target=lambda: outcome.update(answer=httpx.post(
-                f"{server.base_url}/graphql", timeout=30,
-                json={"query": '{ cluster(name: "member1") { name } }'})))
+            slow = threading.Thread(
+                target=lambda: outcome.update(
+                    answer=httpx.post(
+                        f"{server.base_url}/graphql",
+                        timeout=30,
+                        json={"query": '{ cluster(name: "member1") { name } }'},
+                    )
+                )
+            )
             slow.start()
 
             def in_flight() -> bool:
                 counts = sim.get("/_sim/requests").json()["counts"]
-                return any(k.startswith("get cluster.karmada.io") and "clusters" in k
-                           and v > 0 for k, v in counts.items())
+                return any(
+                    k.startswith("get cluster.karmada.io") and "clusters" in k and v > 0
+                    for k, v in counts.items()
+                )
 
             sim.post("/_sim/requests/reset")
             deadline = time.monotonic() + 10
