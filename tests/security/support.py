@@ -182,11 +182,13 @@ class SigningKey:
     )
 
     def jwk(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private.public_key()))
+        public = self.private.public_key()
+        data: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(public))
         return {**data, "kid": self.kid, "use": "sig", "alg": "RS256"}
 
     def sign(self, claims: dict[str, Any], **header: Any) -> str:
-        return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": self.kid, **header})
+        headers = {"kid": self.kid, **header}
+        return jwt.encode(claims, self.private, algorithm="RS256", headers=headers)
 
 
 class JwksServer:
@@ -230,7 +232,9 @@ ISSUER = "https://issuer.test"
 AUDIENCE = "ml-platform"
 
 
-def claims(user: str = "carol", groups: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
+def claims(
+    user: str = "carol", groups: list[str] | None = None, **overrides: Any
+) -> dict[str, Any]:
     now = int(time.time())
     base: dict[str, Any] = {
         "iss": ISSUER, "aud": AUDIENCE, "sub": f"id-{user}", "preferred_username": user,

@@ -83,7 +83,9 @@ async def test_identity_headers_from_an_untrusted_peer_are_ignored() -> None:
         await proxy_authenticator().authenticate(headers, "192.168.1.5")
 
 
-async def test_token_mode_ignores_proxy_headers_and_garbage(caplog: pytest.LogCaptureFixture) -> None:
+async def test_token_mode_ignores_proxy_headers_and_garbage(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     auth = Authenticator(AuthSettings(auth_mode="token", auth_trusted_proxies=["127.0.0.1/32"]))
     with pytest.raises(AuthenticationFailed):
         await auth.authenticate({"x-forwarded-user": "admin"}, "127.0.0.1")

@@ -28,7 +28,7 @@ SCHEMA = build_schema()
 
 
 def root_fields(type_name: str) -> list[str]:
-    graphql_type = SCHEMA._schema.get_type(type_name)  # noqa: SLF001 (graphql-core schema)
+    graphql_type = SCHEMA._schema.get_type(type_name)
     assert graphql_type is not None
     return sorted(graphql_type.fields)  # type: ignore[attr-defined]
 
@@ -105,7 +105,8 @@ DELETE = """mutation($id: ID!) { deleteJob(id: $id) {
   __typename ... on JobNotFoundError { message } ... on DeleteJobSuccess { message } } }"""
 STOP = "mutation($id: ID!) { stopJob(id: $id) { __typename } }"
 CREATE = """mutation($input: CreateJobInput!) { createJob(input: $input) {
-  __typename ... on InvalidInputError { field message } ... on CreateJobSuccess { job { id } } } }"""
+  __typename ... on InvalidInputError { field message }
+  ... on CreateJobSuccess { job { id } } } }"""
 
 
 def create_input(name: str, namespace: str) -> dict[str, Any]:

@@ -62,9 +62,11 @@ def test_oversized_bodies_are_413_and_write_nothing(hardened: SecurePlatform) ->
 
 def test_websocket_origins_come_from_the_allowlist(hardened: SecurePlatform) -> None:
     url = hardened.platform.ws_url
-    with pytest.raises(InvalidStatus) as refused:
-        with ws_connection(url, origin="https://evil.test"):  # type: ignore[arg-type]
-            pass
+    with (
+        pytest.raises(InvalidStatus) as refused,
+        ws_connection(url, origin="https://evil.test"),  # type: ignore[arg-type]
+    ):
+        pass
     assert refused.value.response.status_code == 403
     with ws_connection(url, origin=FRONTEND_ORIGIN) as ws:  # type: ignore[arg-type]
         ws.send(json.dumps({"type": "connection_init"}))
@@ -73,9 +75,8 @@ def test_websocket_origins_come_from_the_allowlist(hardened: SecurePlatform) -> 
 
 def test_connection_init_has_a_deadline(hardened: SecurePlatform) -> None:
     started = time.monotonic()
-    with ws_connection(hardened.platform.ws_url) as ws:
-        with pytest.raises(ConnectionClosed) as closed:
-            ws.recv(timeout=10)
+    with ws_connection(hardened.platform.ws_url) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=10)
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
     assert time.monotonic() - started < 5
 

@@ -65,13 +65,14 @@ async def test_token_without_exp_is_rejected(jwks_server: JwksServer) -> None:
 
 async def test_forged_signature_with_a_known_kid_is_rejected(jwks_server: JwksServer) -> None:
     forger = SigningKey("k1")  # same kid, different private key
-    with pytest.raises(TokenRejected, match="[Ss]ignature"):
+    with pytest.raises(TokenRejected, match=r"[Ss]ignature"):
         await verifier(jwks_server).verify(forger.sign(claims()))
 
 
 async def test_symmetric_and_none_algorithms_are_refused(jwks_server: JwksServer) -> None:
     # Classic confusion attack: HS256 keyed with something public.
-    hs = jwt.encode(claims(), "public-bytes-of-the-rsa-key-0123456789", algorithm="HS256", headers={"kid": "k1"})
+    secret = "public-bytes-of-the-rsa-key-0123456789"
+    hs = jwt.encode(claims(), secret, algorithm="HS256", headers={"kid": "k1"})
     unsigned = jwt.encode(claims(), None, algorithm="none", headers={"kid": "k1"})
     for token in (hs, unsigned, "not.a.jwt", ""):
         with pytest.raises(TokenRejected):

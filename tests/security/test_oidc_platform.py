@@ -56,7 +56,9 @@ def test_a_valid_jwt_is_accepted_and_its_groups_scope_the_caller(
         pytest.param({"iss": "https://other-issuer.test"}, id="wrong-issuer"),
     ],
 )
-def test_bad_claims_are_401(oidc_platform: SecurePlatform, key: SigningKey, bad: dict[str, Any]) -> None:
+def test_bad_claims_are_401(
+    oidc_platform: SecurePlatform, key: SigningKey, bad: dict[str, Any]
+) -> None:
     status, body = get_jobs(oidc_platform, bearer(key.sign(claims(**bad))))
     assert (status, body) == (401, {"error": "Unauthorized"})
 

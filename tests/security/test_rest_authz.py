@@ -58,7 +58,8 @@ def test_every_route_needs_credentials(
     token_platform: SecurePlatform, method: str, path: str
 ) -> None:
     with token_platform.platform.http() as client:
-        for headers in ({}, bearer("mlp_0123456789abcdef_" + "x" * 43), {"Authorization": "Basic x"}):
+        unknown = bearer("mlp_0123456789abcdef_" + "x" * 43)
+        for headers in ({}, unknown, {"Authorization": "Basic x"}):
             answer = client.request(method, concrete(path), headers=headers, json={})
             assert answer.status_code == 401, (headers, answer.text)
             assert answer.json() == {"error": "Unauthorized"}
