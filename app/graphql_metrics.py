@@ -36,20 +36,30 @@ def job_id_of(variables: dict[str, Any] | None) -> str | None:
 
 
 class GraphQLMetricsExtension(SchemaExtension):
-    """Counts each operation once it has finished (``mlplatform_graphql_operations_total``)."""
+    """Counts each operation once it has finished (``mlplatform_graphql_operations_total``);
+    subscriptions are counted when they end."""
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context
         job_id = job_id_of(ctx.variables)
-        bound = {"job_id": job_id} if job_id is not None else {}
-        with structlog.contextvars.bound_contextvars(**bound):
-            yield
+        if job_id is not None:
+            # Each HTTP request and each websocket operation runs in a task of its own, so
+            # the binding ends with the operation (no reset: a subscription may be finalised
+            # from another context, where resetting a contextvar token raises).
+            structlog.contextvars.bind_contextvars(job_id=job_id)
         try:
-            op_type = ctx.operation_type.value
-        except Exception:  # no parsable document: the type is unknown
-            op_type = "unknown"
-        metrics.GRAPHQL_OPERATIONS.labels(
-            type=op_type,
-            name=metrics.operation_label(ctx.operation_name),
-            outcome=operation_outcome(ctx.pre_execution_errors, ctx.result),
-        ).inc()
+            yield
+        finally:
+            # In ``finally``: a subscription the client stops ends with a cancellation here.
+            metrics.GRAPHQL_OPERATIONS.labels(
+                type=_operation_type(ctx),
+                name=metrics.operation_label(ctx.operation_name),
+                outcome=operation_outcome(ctx.pre_execution_errors, ctx.result),
+            ).inc()
+
+
+def _operation_type(ctx: Any) -> str:
+    try:
+        return str(ctx.operation_type.value)
+    except Exception:  # no parsable document: the type is unknown
+        return "unknown"

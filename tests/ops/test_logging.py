@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry
 import structlog
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -16,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.graphql_metrics import GraphQLMetricsExtension
 from app.logging_setup import REDACTED, configure_logging, job_context, redact_text
 from app.request_logging import RequestObservabilityMiddleware
 
@@ -131,3 +134,32 @@ def test_redact_text_keeps_harmless_text() -> None:
     assert redact_text("job xgb-0a1b2c3d is Running") == "job xgb-0a1b2c3d is Running"
     assert redact_text("password=abc") == "password=" + REDACTED
     assert redact_text('"secretKey": "x1"') == '"secretKey": "' + REDACTED + '"'
+
+
+@strawberry.type
+class _Query:
+    @strawberry.field
+    def job(self, id: strawberry.ID) -> str:
+        log.info("resolving job")
+        return str(id)
+
+
+async def test_graphql_job_operations_log_their_job_id(
+    restore_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure_logging("json", "INFO")
+    schema = strawberry.Schema(query=_Query, extensions=[GraphQLMetricsExtension])
+
+    async def run() -> None:  # its own task, as every HTTP request and websocket operation
+        result = await schema.execute(
+            "query J($id: ID!) { job(id: $id) }", variable_values={"id": "xgb-0a1b2c3d"}
+        )
+        assert result.errors is None
+
+    await asyncio.create_task(run())
+    log.info("after the operation")
+    lines = _json_lines(capsys.readouterr().err)
+    [inside] = [e for e in lines if e["event"] == "resolving job"]
+    [outside] = [e for e in lines if e["event"] == "after the operation"]
+    assert inside["job_id"] == "xgb-0a1b2c3d"
+    assert "job_id" not in outside

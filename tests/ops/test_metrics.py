@@ -137,6 +137,11 @@ async def test_websocket_and_subscription_gauges_follow_a_live_subscriber(
         )
 
     await asyncio.to_thread(wait_for, gauges_back, timeout=10, what="gauges to drop back")
+    ops = "mlplatform_graphql_operations_total"
+    after = await asyncio.to_thread(_scrape, platform)
+    assert sum_samples(after, ops, type="subscription") > sum_samples(
+        idle, ops, type="subscription"
+    )
 
 
 async def test_karmada_errors_are_counted_by_kind(sim_kubeconfig: Path) -> None:
