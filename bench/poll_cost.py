@@ -222,7 +222,9 @@ async def measure(
     try:
         sources: dict[str, Any] = {
             "list": ListStatusSource(client, selector, 500),
-            "watch": WatchStatusSource(client, selector, page_size=500, relist_seconds=3600),
+            "watch": WatchStatusSource(
+                client, selector, page_size=500, relist_seconds=3600, sync_timeout_seconds=900
+            ),
         }
         for mode in ("old", "list", "watch"):
             source = sources.get(mode)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from app.simulator.runtime import EmbeddedSimulator
-from tests.live.conftest import sim_control
+from tests.live.conftest import eventually, sim_control
 from tests.support.platform import (
     Platform,
     fast_simulator_config,
@@ -189,3 +189,52 @@ def test_karmada_errors_and_timeouts_change_no_phase(
         )
         for job_id in ids:
             assert_complete_history(platform, job_id)
+
+
+JOB_EVENTS = "subscription($id: ID!) { jobEvents(id: $id) { sequence fromPhase toPhase reason } }"
+
+
+async def test_job_updates_over_legacy_graphql_ws_and_job_events(platform: Platform) -> None:
+    import asyncio
+
+    import httpx
+
+    from tests.live.gql_ws import JOB_UPDATES, subscribe
+
+    prefix = f"upd{uuid.uuid4().hex[:6]}"
+    sim_control(
+        platform.sim,
+        "POST",
+        "/_sim/scenarios",
+        json={"match": {"nameContains": prefix}, "scenario": {"runSeconds": 1}},
+    )
+    finished: list[dict[str, Any]] = []
+
+    async def list_view() -> None:
+        # Legacy protocol; only SUCCEEDED transitions in the default namespace.
+        variables = {"f": {"namespace": "default", "phases": ["SUCCEEDED"]}}
+        async for data in subscribe(platform.ws_url, JOB_UPDATES, variables, protocol="graphql-ws"):
+            update = data["jobUpdates"]
+            if update["jobId"].startswith(prefix):
+                finished.append(update)
+                if len(finished) == 2:
+                    return
+
+    hub = platform.app.state.services.hub
+    before = hub.subscriber_count
+    view = asyncio.create_task(list_view())
+    # jobUpdates sends nothing first: wait until the hub counts the subscription.
+    await eventually(lambda: hub.subscriber_count > before, what="jobUpdates subscribed")
+    async with httpx.AsyncClient(base_url=platform.base_url, timeout=30) as http:
+        ids = []
+        for i in range(2):
+            answer = await http.post("/api/v1/jobs", json={**BODY, "jobName": f"{prefix}-{i}"})
+            assert answer.status_code == 201, answer.text
+            ids.append(answer.json()["id"])
+    await asyncio.wait_for(view, 60)
+    assert sorted(u["jobId"] for u in finished) == sorted(ids)
+    assert {u["phase"] for u in finished} == {"SUCCEEDED"}  # the phase filter held
+
+    events = [d["jobEvents"] async for d in subscribe(platform.ws_url, JOB_EVENTS, {"id": ids[0]})]
+    assert [e["sequence"] for e in events] == list(range(1, len(events) + 1))
+    assert events[-1]["toPhase"] == "SUCCEEDED"  # history replayed, then completed
