@@ -44,19 +44,27 @@ class ActiveJobs:
             fresh.update(self.jobs)
         else:
             assert self._watermark is not None
-            rows = await TrainingJob.filter(updated_at__gte=self._watermark - self.margin).all()
-            for row in rows:
-                known = self.jobs.get(row.id)
-                if row.status not in ACTIVE_VALUES:
-                    self.jobs.pop(row.id, None)
-                    continue
-                if known is None or (known.last_sequence, known.updated_at, known.status) != (
-                    row.last_sequence,
-                    row.updated_at,
-                    row.status,
+            # Cheap tuples first: most rows touched recently are the poller's own writes,
+            # already in memory; only rows that differ are loaded as full objects.
+            recent = await TrainingJob.filter(
+                updated_at__gte=self._watermark - self.margin
+            ).values_list("id", "status", "last_sequence", "updated_at")
+            load: list[str] = []
+            for job_id, status, sequence, updated_at in recent:
+                known = self.jobs.get(job_id)
+                if status not in ACTIVE_VALUES:
+                    self.jobs.pop(job_id, None)
+                elif known is None or (known.last_sequence, known.updated_at, known.status) != (
+                    sequence,
+                    updated_at,
+                    status,
                 ):
-                    self.jobs[row.id] = row
-                    fresh.add(row.id)
+                    load.append(job_id)
+            if load:
+                for row in await TrainingJob.filter(id__in=load):
+                    if row.status in ACTIVE_VALUES:
+                        self.jobs[row.id] = row
+                        fresh.add(row.id)
         self._watermark = now
         return fresh
 
