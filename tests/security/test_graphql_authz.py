@@ -90,6 +90,17 @@ def test_a_good_token_in_connection_init_is_acknowledged(
     assert close_code_after_init(url, {}, additional_headers=bearer(token)) is None
 
 
+def test_legacy_graphql_ws_protocol_accepts_a_token_in_connection_init(
+    token_platform: SecurePlatform, teams: dict[str, Any]
+) -> None:
+    token = teams["tokens"]["a_viewer"]
+    with connect(token_platform.platform.ws_url, subprotocols=["graphql-ws"],  # type: ignore[list-item]
+                 open_timeout=10) as ws:
+        ws.send(json.dumps({"type": "connection_init",
+                            "payload": {"Authorization": f"Bearer {token}"}}))
+        assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
+
+
 def test_legacy_graphql_ws_protocol_is_rejected_too(token_platform: SecurePlatform) -> None:
     with connect(token_platform.platform.ws_url, subprotocols=["graphql-ws"],  # type: ignore[list-item]
                  open_timeout=10) as ws:
