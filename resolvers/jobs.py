@@ -6,11 +6,11 @@ import base64
 import binascii
 import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -115,6 +115,7 @@ async def create_job(
         )
     else:
         change = await services.submitter.submit(job, request, clusters)
+    change.forced = True  # the creating request's own outcome
     services.hub.publish(await apply_changes([change]))
     return job
 
@@ -370,6 +371,40 @@ async def delete_job(ctx: Context, job_id: str) -> None:
     DELETING until Karmada confirms; if that does not happen now (Karmada unreachable,
     finalizers), the poller finishes it. Repeating the call is harmless.
     """
+    job = await _retrying_races(lambda: _mark_deleting(ctx, job_id))
+    hub = ctx.services.hub
+    crash_point("delete:after-mark")
+    try:
+        gone = await ctx.services.submitter.delete_objects(job)
+    except KarmadaError:
+        return
+    if gone:
+        crash_point("delete:after-objects")
+        await job.delete()
+        hub.publish([update_of(job, deleted=True)])
+
+
+T = TypeVar("T")
+
+#: How often a user's write is retried when the poller recorded the same job meanwhile.
+WRITE_ATTEMPTS = 5
+
+
+async def _retrying_races(write: Callable[[], Awaitable[T]]) -> T:
+    """Run ``write``; again (re-reading the job) if the poller took the event sequence.
+
+    The poller and a user request may record a transition of one job at the same moment;
+    the unique (job, sequence) key makes the later one fail as a whole, nothing written.
+    """
+    for _ in range(WRITE_ATTEMPTS - 1):
+        try:
+            return await write()
+        except IntegrityError:
+            continue
+    return await write()
+
+
+async def _mark_deleting(ctx: Context, job_id: str) -> TrainingJob:
     job = await get_job(ctx, job_id)
     authz.require_mutate(ctx, job.namespace)
     hub = ctx.services.hub
@@ -391,19 +426,12 @@ async def delete_job(ctx: Context, job_id: str) -> None:
                         message,
                         actor=ctx.actor,
                         fields={"deleted_by": ctx.actor},
+                        forced=True,
                     )
                 ]
             )
         )
-    crash_point("delete:after-mark")
-    try:
-        gone = await ctx.services.submitter.delete_objects(job)
-    except KarmadaError:
-        return
-    if gone:
-        crash_point("delete:after-objects")
-        await job.delete()
-        hub.publish([update_of(job, deleted=True)])
+    return job
 
 
 NOT_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
@@ -415,6 +443,10 @@ async def stop_job(ctx: Context, job_id: str) -> TrainingJob:
     Raises JobNotFound, InvalidState for a job that already ended (or is being deleted),
     and Unavailable when Karmada cannot be told (nothing is changed then).
     """
+    return await _retrying_races(lambda: _stop_once(ctx, job_id))
+
+
+async def _stop_once(ctx: Context, job_id: str) -> TrainingJob:
     job = await get_job(ctx, job_id)
     authz.require_mutate(ctx, job.namespace)
     phase = Phase(job.status)
@@ -432,6 +464,7 @@ async def stop_job(ctx: Context, job_id: str) -> TrainingJob:
             f"Stopped by {who} before it was submitted",
             actor=ctx.actor,
             fields={"stopped_by": ctx.actor, "completion_time": utcnow()},
+            forced=True,
         )
     else:
         try:
@@ -446,6 +479,7 @@ async def stop_job(ctx: Context, job_id: str) -> TrainingJob:
             f"Stop requested by {who}; workload {how}",
             actor=ctx.actor,
             fields={"stopped_by": ctx.actor},
+            forced=True,
         )
     ctx.services.hub.publish(await apply_changes([change]))
     crash_point("stop:after-mark")
