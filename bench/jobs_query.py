@@ -110,8 +110,10 @@ def baseline_app(dsn: str) -> Any:
         return JSONResponse(
             {
                 "totalCount": total,
-                "pageInfo": {"hasNextPage": len(rows) > 50,
-                             "endCursor": edges[-1]["cursor"] if edges else None},
+                "pageInfo": {
+                    "hasNextPage": len(rows) > 50,
+                    "endCursor": edges[-1]["cursor"] if edges else None,
+                },
                 "edges": edges,
             }
         )
@@ -140,9 +142,7 @@ def wait_up(url: str, deadline_seconds: float = 60) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-async def drive(
-    send: Any, seconds: float, concurrency: int
-) -> tuple[int, list[float]]:
+async def drive(send: Any, seconds: float, concurrency: int) -> tuple[int, list[float]]:
     """Run ``send(i)`` from ``concurrency`` workers for ``seconds``; (count, latencies ms)."""
     latencies: list[float] = []
     stop_at = time.monotonic() + seconds
@@ -167,8 +167,9 @@ async def measure(base: str, kind: str, seconds: float, concurrency: int) -> dic
 
         async def product(i: int) -> None:
             gql_filter = FILTERS[i % len(FILTERS)][0]
-            answer = await client.post("/graphql", json={"query": QUERY,
-                                                         "variables": {"filter": gql_filter}})
+            answer = await client.post(
+                "/graphql", json={"query": QUERY, "variables": {"filter": gql_filter}}
+            )
             body = answer.json()
             assert "errors" not in body and len(body["data"]["jobs"]["edges"]) == 50, body
 
@@ -214,29 +215,58 @@ def main() -> int:
         # its member loops would share the product's interpreter.
         sim_port = free_port()
         kubeconfig = Path(f"/tmp/{dbname}.kubeconfig")
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "simulate", "--port", str(sim_port),
-             "--kubeconfig", str(kubeconfig)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "app.cli",
+                    "simulate",
+                    "--port",
+                    str(sim_port),
+                    "--kubeconfig",
+                    str(kubeconfig),
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         wait_up(f"http://127.0.0.1:{sim_port}/_sim/healthz")
-        env = {**os.environ, "DATABASE_URL": dsn, "LOG_LEVEL": "WARNING",
-               "POLL_INTERVAL_SECONDS": "1.0", "KARMADA_KUBECONFIG": str(kubeconfig)}
+        env = {
+            **os.environ,
+            "DATABASE_URL": dsn,
+            "LOG_LEVEL": "WARNING",
+            "POLL_INTERVAL_SECONDS": "1.0",
+            "KARMADA_KUBECONFIG": str(kubeconfig),
+        }
         product_port, baseline_port = free_port(), free_port()
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(product_port)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-        ))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "app.cli", "serve", "--port", str(product_port)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+        )
         product_url = f"http://127.0.0.1:{product_port}"
         wait_up(f"{product_url}/health")  # migrations applied: the table exists
         started = time.perf_counter()
         asyncio.run(seed_jobs(dsn, make_rows(args.jobs)))
         seeded = time.perf_counter() - started
-        procs.append(subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--serve-baseline",
-             str(baseline_port), dsn],
-            cwd=ROOT, env=env,
-        ))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--serve-baseline",
+                    str(baseline_port),
+                    dsn,
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+        )
         baseline_url = f"http://127.0.0.1:{baseline_port}"
         wait_up(f"{baseline_url}/jobs")
         base = asyncio.run(measure(baseline_url, "baseline", args.seconds, args.concurrency))
@@ -249,16 +279,19 @@ def main() -> int:
         server.drop_database(dbname)
         if throwaway is not None:
             throwaway.stop()
-    print(f"jobs(first: 50, filter) with {args.jobs} jobs in PostgreSQL (seeded in "
-          f"{seeded:.1f} s); {args.concurrency} concurrent clients, {args.seconds:.0f} s each, "
-          f"{len(FILTERS)} filters in rotation\n")
+    print(
+        f"jobs(first: 50, filter) with {args.jobs} jobs in PostgreSQL (seeded in "
+        f"{seeded:.1f} s); {args.concurrency} concurrent clients, {args.seconds:.0f} s each, "
+        f"{len(FILTERS)} filters in rotation\n"
+    )
     print("| server | requests/s | p50 ms | p95 ms | vs baseline |")
     print("|---|---|---|---|---|")
-    for name, row in (("baseline: Starlette + asyncpg, same SQL", base),
-                      ("product: GraphQL jobs(first: 50, filter)", prod)):
+    for name, row in (
+        ("baseline: Starlette + asyncpg, same SQL", base),
+        ("product: GraphQL jobs(first: 50, filter)", prod),
+    ):
         ratio = row["rps"] / base["rps"]
-        print(f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p95']:.1f} | "
-              f"{ratio:.2f}x |")
+        print(f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p95']:.1f} | {ratio:.2f}x |")
     verdict = "meets" if prod["rps"] >= 0.5 * base["rps"] else "MISSES"
     print(f"\nproduct/baseline = {prod['rps'] / base['rps']:.2f}x ({verdict} the 0.5x target)")
     return 0
