@@ -55,8 +55,14 @@ def _state_of_update(update: JobUpdate) -> JobState:
     )
 
 
-async def job_status_stream(ctx: Context, job_id: str) -> AsyncIterator[JobState]:
-    """Yield the job's current state, then each transition; end after a final state."""
+async def job_status_stream(
+    ctx: Context, job_id: str, after_sequence: int | None = None
+) -> AsyncIterator[JobState]:
+    """Yield the job's current state, then each transition; end after a final state.
+
+    With ``after_sequence`` (a client resuming, or one that wants the whole history), the
+    recorded transitions after that sequence come first instead of the current state.
+    """
     hub = ctx.hub
     authz.require_authenticated(ctx)
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
@@ -66,7 +72,20 @@ async def job_status_stream(ctx: Context, job_id: str) -> AsyncIterator[JobState
         if job is None or not authz.can_read(ctx, job.namespace):
             raise JobNotFound(job_id)
         last = _state_of_row(job)
-        yield last
+        history = []
+        if after_sequence is not None:
+            history = await JobEvent.filter(job_id=job_id, sequence__gt=after_sequence).order_by(
+                "sequence"
+            )
+        for event in history:
+            state = _state_of_event(event, job_id)
+            yield state
+            if state.is_final:
+                return
+        if history:
+            last = _state_of_event(history[-1], job_id)
+        else:
+            yield last
         if last.is_final:
             return
         while True:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -43,11 +44,21 @@ class Subscription:
         "terminal phase or deletion."
     )
     async def job_status(
-        self, info: strawberry.Info[Context], id: strawberry.ID
+        self,
+        info: strawberry.Info[Context],
+        id: strawberry.ID,
+        after_sequence: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Replay the recorded transitions after this sequence first (0: "
+                "the whole history) instead of the current state; for clients resuming."
+            ),
+        ] = None,
     ) -> AsyncGenerator[JobStatusUpdate, None]:
         ctx = info.context
         interval = ctx.services.settings.poller.poll_interval_seconds
-        async for state in guard_stream(ctx, job_status_stream(ctx, str(id)), interval):
+        stream = job_status_stream(ctx, str(id), after_sequence)
+        async for state in guard_stream(ctx, stream, interval):
             yield JobStatusUpdate.from_state(state)
 
     @strawberry.subscription(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.exceptions import DoesNotExist
 from tortoise.transactions import in_transaction
 
 from app.db.models import JobEvent, TrainingJob
@@ -29,6 +30,9 @@ class Change:
     cluster: str | None = None
     actor: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    #: A user's action (or the creating request): applied even if the row moved meanwhile.
+    #: Observations (poller, reconciler) are not forced and are dropped when stale.
+    forced: bool = False
 
     @property
     def is_transition(self) -> bool:
@@ -51,38 +55,62 @@ def update_of(job: TrainingJob, *, deleted: bool = False) -> JobUpdate:
 async def apply_changes(changes: Iterable[Change]) -> list[JobUpdate]:
     """Write every change (row + event when phase or reason moved) in one transaction.
 
-    Returns the updates to publish, after the commit.
+    Each write is a compare-and-set on the row's ``last_sequence``: a change decided from a
+    stale view of the job (someone else recorded a transition meanwhile) is dropped, unless
+    it is ``forced`` (a user's action), which is then re-applied to the fresh row. So two
+    writers never both take the same sequence number, and an observer (the poller) never
+    overwrites a newer decision. Returns the updates to publish, after the commit.
     """
     updates: list[JobUpdate] = []
     now = utcnow()
     async with in_transaction():
         for change in changes:
-            job = change.job
-            transition = change.is_transition
-            previous = job.status
-            for name, value in change.fields.items():
-                setattr(job, name, value)
-            job.status = change.phase.value
-            job.reason = change.reason.value
-            job.message = change.message
-            job.updated_at = now
-            if transition:
-                job.last_sequence += 1
-                await JobEvent.create(
-                    job_id=job.id,
-                    sequence=job.last_sequence,
-                    at=now,
-                    from_status=previous or None,
-                    to_status=job.status,
-                    reason=job.reason,
-                    message=job.message,
-                    cluster=change.cluster,
-                    actor=change.actor,
-                )
-            await job.save()
-            if transition:
-                updates.append(update_of(job))
+            update = await _apply_one(change, now)
+            if update is not None:
+                updates.append(update)
     return updates
+
+
+async def _apply_one(change: Change, now: datetime) -> JobUpdate | None:
+    job = change.job
+    for _attempt in range(3):
+        transition = change.is_transition
+        previous_status = job.status
+        observed = job.last_sequence
+        sequence = observed + 1 if transition else observed
+        values: dict[str, Any] = {
+            **change.fields,
+            "status": change.phase.value,
+            "reason": change.reason.value,
+            "message": change.message,
+            "updated_at": now,
+            "last_sequence": sequence,
+        }
+        written = await TrainingJob.filter(id=job.id, last_sequence=observed).update(**values)
+        if written:
+            for name, value in values.items():
+                setattr(job, name, value)
+            if not transition:
+                return None
+            await JobEvent.create(
+                job_id=job.id,
+                sequence=sequence,
+                at=now,
+                from_status=previous_status or None,
+                to_status=job.status,
+                reason=job.reason,
+                message=job.message,
+                cluster=change.cluster,
+                actor=change.actor,
+            )
+            return update_of(job)
+        if not change.forced:
+            return None  # decided on a stale view; the next observation decides again
+        try:
+            await job.refresh_from_db()
+        except DoesNotExist:
+            return None
+    raise RuntimeError(f"job {job.id}: could not record a transition (concurrent writers)")
 
 
 async def create_job_row(job: TrainingJob, *, actor: str | None) -> JobUpdate:

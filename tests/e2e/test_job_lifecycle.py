@@ -29,8 +29,12 @@ mutation Delete($id: ID!) {
   deleteJob(id: $id) { __typename ... on DeleteJobSuccess { message } }
 }
 """
+# afterSequence: 0 replays the whole history first, so the client sees PENDING however
+# quickly the job moved on before it subscribed.
 SUBSCRIBE = """
-subscription Status($id: ID!) { jobStatus(id: $id) { jobId phase reason sequence deleted } }
+subscription Status($id: ID!) {
+  jobStatus(id: $id, afterSequence: 0) { jobId phase reason sequence deleted }
+}
 """
 
 XGBOOST_INPUT: dict[str, Any] = {
@@ -70,7 +74,7 @@ def phases_of(updates: list[dict[str, Any]]) -> list[str]:
 
 def assert_complete_history(updates: list[dict[str, Any]]) -> None:
     sequences = [u["sequence"] for u in updates]
-    assert sequences == list(range(sequences[0], sequences[0] + len(sequences))), sequences
+    assert sequences == list(range(1, len(sequences) + 1)), sequences
     assert phases_of(updates) == ["PENDING", "RUNNING", "SUCCEEDED"]
 
 
