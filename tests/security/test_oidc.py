@@ -39,19 +39,26 @@ async def test_admin_group_covers_everything(jwks_server: JwksServer) -> None:
     assert (await verifier(jwks_server).verify(token)).is_admin
 
 
+# Times are offsets from *now*, taken when the test runs (not when pytest collects it: in a
+# long suite an absolute "+600 s" taken at collection is already in the past).
 @pytest.mark.parametrize(
     ("overrides", "why"),
     [
-        ({"exp": int(time.time()) - 120}, "expired"),
+        ({"exp": -120}, "expired"),
         ({"aud": "someone-else"}, "audience"),
         ({"iss": "https://evil.test"}, "issuer"),
-        ({"nbf": int(time.time()) + 600}, "not yet valid"),
+        ({"nbf": 600}, "not yet valid"),
     ],
 )
 async def test_claim_failures_are_rejected(
     jwks_server: JwksServer, overrides: dict[str, object], why: str
 ) -> None:
-    token = jwks_server.keys[0].sign(claims(**overrides))  # type: ignore[arg-type]
+    now = int(time.time())
+    resolved = {
+        key: now + value if key in ("exp", "nbf") and isinstance(value, int) else value
+        for key, value in overrides.items()
+    }
+    token = jwks_server.keys[0].sign(claims(**resolved))  # type: ignore[arg-type]
     with pytest.raises(TokenRejected):
         await verifier(jwks_server).verify(token)
 
