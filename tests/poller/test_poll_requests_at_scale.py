@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,12 +81,19 @@ def test_a_tick_sends_kinds_plus_one_lists_per_page_and_every_job_advances(
     wait_for(all_running, timeout=180, interval=0.5, what="all 500 jobs to be Running")
 
     assert platform.sim_request("POST", "/_sim/requests/reset").status_code < 300
+    window_started = time.monotonic()
 
     def counts_after_ticks() -> dict[str, int] | None:
         counts: dict[str, int] = platform.sim_request("GET", "/_sim/requests").json()["counts"]
         return counts if counts.get("list ray.io/v1/rayjobs", 0) >= 3 * 2 else None
 
     counts = wait_for(counts_after_ticks, timeout=30, what="three poller ticks")
+    window = time.monotonic() - window_started
+    # Member health (for StatusStale) is one LIST of Clusters per health-check period, not
+    # per tick and not per job.
+    cluster_lists = counts.pop("list cluster.karmada.io/v1alpha1/clusters", 0)
+    health_period = platform.settings.poller.cluster_health_check_seconds
+    assert cluster_lists <= window / health_period + 1
     pages = math.ceil(JOBS / PAGE)
     rayjob_lists = counts.pop("list ray.io/v1/rayjobs")
     binding_lists = counts.pop("list work.karmada.io/v1alpha2/resourcebindings", 0)
