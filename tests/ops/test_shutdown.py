@@ -53,9 +53,19 @@ async def test_subscriber_gets_1012_reconnects_and_receives_current_state_first(
     port = free_port()
     ws_url = f"ws://127.0.0.1:{port}/graphql"
 
+    # Long enough that the job is still running when the server shuts down, however slow
+    # the machine (the simulator's scenario rule matches the job's object name).
+    async with httpx.AsyncClient(base_url=platform_sim.url) as sim:
+        rule = await sim.post(
+            "/_sim/scenarios",
+            json={"match": {"nameContains": "shutdown-slow"}, "scenario": {"runSeconds": 10}},
+        )
+        assert rule.status_code == 201, rule.text
     first = await asyncio.to_thread(ServerThread(settings, port).start)
     async with httpx.AsyncClient(base_url=first.base_url) as client:
-        created = await client.post("/api/v1/jobs", json=FRONTEND_BODY)
+        created = await client.post(
+            "/api/v1/jobs", json={**FRONTEND_BODY, "jobName": "shutdown-slow"}
+        )
     job_id = created.json()["id"]
     process = await asyncio.create_subprocess_exec(
         node,
