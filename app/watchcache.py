@@ -114,6 +114,7 @@ class ResourceWatcher:
         self.lists = 0
         self.watches = 0
         self._failures = 0
+        self._broken = 0
 
     @property
     def failing(self) -> bool:
@@ -131,19 +132,33 @@ class ResourceWatcher:
         while True:
             try:
                 await self._list()
-                self._failures = 0
-                relist_at = loop.time() + self.relist_seconds
+            except (KarmadaError, WatchExpired) as exc:
+                # Only a failed LIST makes the cache untrusted: the poller then backs off
+                # instead of judging jobs on data it cannot refresh.
+                self._failures += 1
+                self.synced.clear()
+                delay = min(30.0, 0.1 * 2 ** min(self._failures, 8)) * random.uniform(0.8, 1.2)
+                log.warning("list %s failed (%s); retry in %.1fs", self.name, exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            self._failures = 0
+            relist_at = loop.time() + self.relist_seconds
+            try:
                 while loop.time() < relist_at:
                     remaining = max(1, int(relist_at - loop.time()))
                     await self._watch(min(remaining, self.watch_timeout_seconds))
             except WatchExpired as exc:
                 log.info("watch %s expired (%s); re-listing", self.name, exc)
             except KarmadaError as exc:
-                self._failures += 1
-                self.synced.clear()
-                delay = min(30.0, 0.1 * 2 ** min(self._failures, 8)) * random.uniform(0.8, 1.2)
-                log.warning("watch %s failed (%s); re-list in %.1fs", self.name, exc, delay)
+                # A broken stream: what the cache holds was true up to its resourceVersion,
+                # so it stays in use while the re-LIST below catches up. Streams that keep
+                # breaking at once (e.g. watch refused) must not turn into a LIST loop.
+                self._broken += 1
+                delay = min(5.0, 0.05 * 2 ** min(self._broken, 7)) if self._broken > 1 else 0
+                log.info("watch %s broke (%s); re-list in %.2fs", self.name, exc, delay)
                 await asyncio.sleep(delay)
+                continue
+            self._broken = 0
 
     async def _list(self) -> None:
         items: list[dict[str, Any]] = []
@@ -178,6 +193,7 @@ class ResourceWatcher:
         )
         try:
             async for event in events:
+                self._broken = 0  # the stream works; a later break is not "at once"
                 self.cache.apply(event)
                 if event.get("type") != "BOOKMARK":
                     self.changed.set()
