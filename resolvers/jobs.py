@@ -6,11 +6,11 @@ import base64
 import binascii
 import contextlib
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -371,7 +371,8 @@ async def delete_job(ctx: Context, job_id: str) -> None:
     DELETING until Karmada confirms; if that does not happen now (Karmada unreachable,
     finalizers), the poller finishes it. Repeating the call is harmless.
     """
-    job = await _retrying_races(lambda: _mark_deleting(ctx, job_id))
+    # The DELETING transition is forced: it is re-applied if the poller wrote meanwhile.
+    job = await _mark_deleting(ctx, job_id)
     hub = ctx.services.hub
     crash_point("delete:after-mark")
     try:
@@ -382,26 +383,6 @@ async def delete_job(ctx: Context, job_id: str) -> None:
         crash_point("delete:after-objects")
         await job.delete()
         hub.publish([update_of(job, deleted=True)])
-
-
-T = TypeVar("T")
-
-#: How often a user's write is retried when the poller recorded the same job meanwhile.
-WRITE_ATTEMPTS = 5
-
-
-async def _retrying_races(write: Callable[[], Awaitable[T]]) -> T:
-    """Run ``write``; again (re-reading the job) if the poller took the event sequence.
-
-    The poller and a user request may record a transition of one job at the same moment;
-    the unique (job, sequence) key makes the later one fail as a whole, nothing written.
-    """
-    for _ in range(WRITE_ATTEMPTS - 1):
-        try:
-            return await write()
-        except IntegrityError:
-            continue
-    return await write()
 
 
 async def _mark_deleting(ctx: Context, job_id: str) -> TrainingJob:
@@ -443,7 +424,7 @@ async def stop_job(ctx: Context, job_id: str) -> TrainingJob:
     Raises JobNotFound, InvalidState for a job that already ended (or is being deleted),
     and Unavailable when Karmada cannot be told (nothing is changed then).
     """
-    return await _retrying_races(lambda: _stop_once(ctx, job_id))
+    return await _stop_once(ctx, job_id)
 
 
 async def _stop_once(ctx: Context, job_id: str) -> TrainingJob:
