@@ -21,6 +21,7 @@ from graphql.language import StringValueNode
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -102,10 +103,15 @@ def graphql_extensions(
     Factories, not instances: Strawberry builds fresh extensions for every operation.
     """
     g = settings.graphql
+    # The limiters build their validation-rule classes in __init__. Build them once and give
+    # every operation the same classes: the rules are part of the ValidationCache key, so
+    # fresh classes per operation would make every validation a cache miss.
+    depth_rules = QueryDepthLimiter(max_depth=g.graphql_max_depth).validation_rules
+    alias_rules = MaxAliasesLimiter(max_alias_count=g.graphql_max_aliases).validation_rules
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=g.graphql_max_depth),
+        lambda: AddValidationRules(depth_rules),
         lambda: MaxTokensLimiter(max_token_count=g.graphql_max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=g.graphql_max_aliases),
+        lambda: AddValidationRules(alias_rules),
         lambda: MaskUnexpectedErrors(public=public_errors),
         RejectNulCharacters,
     ]
