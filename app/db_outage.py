@@ -12,8 +12,6 @@ from typing import Any
 
 import asyncpg
 from graphql import GraphQLError
-from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import MaskErrors
 from tortoise.exceptions import DBConnectionError
 
@@ -52,39 +50,6 @@ def is_database_outage(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
-
-
-class DatabaseOutageMiddleware:
-    """HTTP requests that fail because PostgreSQL is down answer 503 with Retry-After."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            if started or not is_database_outage(exc):
-                raise
-            log.warning("database unavailable on %s %s: %r", scope.get("method"),
-                        scope.get("path"), exc)
-            response = JSONResponse(
-                {"error": OUTAGE_MESSAGE},
-                status_code=503,
-                headers={"Retry-After": RETRY_AFTER_SECONDS},
-            )
-            await response(scope, receive, send)
 
 
 class DatabaseOutageMaskErrors(MaskErrors):

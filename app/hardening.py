@@ -29,7 +29,12 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from app.db_outage import DatabaseOutageMaskErrors, is_database_outage
+from app.db_outage import (
+    OUTAGE_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    DatabaseOutageMaskErrors,
+    is_database_outage,
+)
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -275,3 +280,46 @@ class _NulInBody(Exception):
 async def _nul_rejected(scope: Scope, receive: Receive, send: Send) -> None:
     body = {"error": "Invalid request payload", "details": "NUL characters are not allowed"}
     await JSONResponse(body, status_code=400)(scope, receive, send)
+
+
+class ErrorMaskingMiddleware:
+    """HTTP: an exception no route handled becomes a bare JSON answer, never a traceback.
+
+    PostgreSQL being down is 503 with ``Retry-After`` (clients retry; the pool recovers on
+    its own); anything else is 500 carrying only the request id, with the details logged.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            method, path = scope.get("method"), scope.get("path")
+            if is_database_outage(exc):
+                log.warning("database unavailable on %s %s: %r", method, path, exc)
+                response = JSONResponse(
+                    {"error": OUTAGE_MESSAGE},
+                    status_code=503,
+                    headers={"Retry-After": RETRY_AFTER_SECONDS},
+                )
+            else:
+                log.exception("unhandled error on %s %s", method, path)
+                response = JSONResponse(
+                    {"error": "Internal server error", "requestId": current_request_id()},
+                    status_code=500,
+                )
+            if not started:
+                await response(scope, receive, send)

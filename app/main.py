@@ -17,7 +17,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import ParserCache, ValidationCache
@@ -27,12 +26,11 @@ from app.archive import LogArchiver
 from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
 from app.auth.middleware import AuthenticationMiddleware
 from app.db.session import database
-from app.db_outage import DatabaseOutageMiddleware
 from app.graphql_metrics import GraphQLMetricsExtension
 from app.hardening import (
     BodySizeLimitMiddleware,
+    ErrorMaskingMiddleware,
     NulCharacterMiddleware,
-    current_request_id,
     graphql_extensions,
 )
 from app.jobspec import RequestLimits
@@ -107,36 +105,6 @@ class PreflightCORSMiddleware(CORSMiddleware):
             headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
             return Response(status_code=204, headers=headers)
         return response
-
-
-class ErrorMaskingMiddleware:
-    """Unexpected exceptions become a bare 500 JSON; details go to the log only."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Any) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if not started:
-                response = JSONResponse(
-                    {"error": "Internal server error", "requestId": current_request_id()},
-                    status_code=500,
-                )
-                await response(scope, receive, send)
 
 
 async def access_denied_response(request: Request, exc: Exception) -> Response:
@@ -298,7 +266,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Outermost: its access line and duration include everything below, 500s too.
         Middleware(RequestObservabilityMiddleware),
         Middleware(ErrorMaskingMiddleware),
-        Middleware(DatabaseOutageMiddleware),
         Middleware(
             PreflightCORSMiddleware,
             allow_origins=settings.cors_origins,
