@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.simulator.karmada.status_sync import job_status_rejected
 from app.simulator.karmada.native_job import (
     aggregate_job_status,
     job_replicas,
     reflect_job_status,
     revise_job_replicas,
 )
+from app.simulator.karmada.status_sync import job_status_rejected
 
 NOW = "2026-01-01T00:00:00Z"
 TEMPLATE = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", "namespace": "d"},

@@ -123,7 +123,7 @@ class NodeSubscription:
             )
         return event
 
-    async def wait_connected(self, timeout: float = 30) -> None:  # noqa: ASYNC109
+    async def wait_connected(self, timeout: float = 30) -> None:
         """Wait for the server's connection_ack."""
         if self._connected:
             return
@@ -133,7 +133,7 @@ class NodeSubscription:
             raise NodeSubscriptionError(f"expected the connected line first, got {event!r}")
         self._connected = True
 
-    async def next_payload(self, timeout: float = 30) -> dict[str, Any] | None:  # noqa: ASYNC109
+    async def next_payload(self, timeout: float = 30) -> dict[str, Any] | None:
         """The next `next` payload ({"data": ...}), or None once the subscription completed."""
         if self._completed:
             return None
@@ -146,7 +146,7 @@ class NodeSubscription:
             return None
         return event
 
-    async def collect(self, timeout: float = 30) -> list[dict[str, Any]]:  # noqa: ASYNC109
+    async def collect(self, timeout: float = 30) -> list[dict[str, Any]]:
         """All remaining payloads until completion, within one overall deadline."""
         payloads: list[dict[str, Any]] = []
         async with asyncio.timeout(timeout):
@@ -206,7 +206,7 @@ async def run_node_subscription(
     query: str,
     variables: dict[str, Any] | None = None,
     connection_params: dict[str, Any] | None = None,
-    timeout: float = 30,  # noqa: ASYNC109
+    timeout: float = 30,
 ) -> list[dict[str, Any]]:
     """Subscribe with the npm graphql-ws client and return every `next` payload once the
     server completes the subscription. Raises NodeSubscriptionError (with Node's stderr) on
