@@ -127,9 +127,7 @@ def test_graphiql_runs_a_query_with_no_internet(server: str) -> None:
     assert "/graphiql-assets/react@18.2.0/umd/react.production.min.js" in report["requested"]
 
 
-def test_without_local_assets_the_page_needs_the_cdn(
-    tmp_path: Path, browser_ready: None
-) -> None:
+def test_without_local_assets_the_page_needs_the_cdn(tmp_path: Path, browser_ready: None) -> None:
     # The control: the same page without assets asks unpkg.com, which the test blocks, so
     # the blocking above is real and the page really fell back to the CDN.
     with serve_in_thread(build_app(tmp_path / "no-assets")) as base_url:
@@ -137,3 +135,35 @@ def test_without_local_assets_the_page_needs_the_cdn(
         report = open_graphiql(base_url, "{ greeting }", timeout_ms=5_000)
     assert not report["ok"]
     assert any(url.startswith("https://unpkg.com/graphiql@") for url in report["blocked"])
+
+
+def test_the_real_server_serves_graphiql_offline(
+    asset_dir: Path,
+    browser_ready: None,
+    monkeypatch: pytest.MonkeyPatch,
+    pg_url: str,
+    platform_sim: Any,
+    sim_kubeconfig: Path,
+) -> None:
+    # app.main's GraphQL app and asset mount read ASSET_DIR when the app is built.
+    monkeypatch.setattr(ga, "ASSET_DIR", asset_dir)
+    from tests.support.platform import platform_settings, run_platform
+
+    with run_platform(platform_settings(pg_url, sim_kubeconfig), platform_sim) as platform:
+        page_url = f"{platform.base_url}/graphql?q={urllib.parse.quote('{ clusters { name } }')}"
+        node = shutil.which("node")
+        assert node, "node is needed for the browser test"
+        result = subprocess.run(
+            [node, str(SCRIPT), page_url, "member2", CHROMIUM, "30000"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    lines = result.stdout.strip().splitlines()
+    assert lines, f"graphiql.mjs printed nothing; stderr:\n{result.stderr}"
+    report = json.loads(lines[-1])
+    assert report["ok"], report
+    assert "member2" in report["resultText"]
+    assert report["blocked"] == []
+    assert "/graphiql-assets/graphiql@3.8.3/graphiql.min.js" in report["requested"]
