@@ -72,6 +72,9 @@ def idle_platform(pg_url: str, tmp_path: Path) -> Iterator[Platform]:
         kubeconfig = sim.write_kubeconfig(tmp_path / "kubeconfig")
         settings = platform_settings(pg_url, kubeconfig, poll_interval_seconds=0.2)
         assert settings.poller.poll_source == "watch"
+        # Member health (StatusStale) is one Cluster LIST every few seconds from within a
+        # tick; it is not status reading, which is what this test counts.
+        settings.poller.cluster_health_check_seconds = 3600.0
         with run_platform(settings, sim) as platform:
             yield platform
 
