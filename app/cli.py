@@ -37,7 +37,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.server.port,
         ws_ping_interval=settings.graphql.ws_ping_interval_seconds,
         ws_ping_timeout=settings.graphql.ws_ping_timeout_seconds,
-        timeout_graceful_shutdown=20,
+        timeout_graceful_shutdown=int(settings.server.graceful_shutdown_seconds),
         log_level=settings.server.log_level.lower(),
         # Our logging setup stays in force (no uvicorn dictConfig); one line per request
         # comes from app.request_logging instead of uvicorn's access log.

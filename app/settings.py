@@ -55,6 +55,9 @@ class ServerSettings(BaseSettings):
     cors_allow_origins: list[str] | None = None
     #: Largest accepted request body, bytes (413 beyond it).
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: On SIGTERM, how long in-flight requests may finish before connections are closed
+    #: (keep it below the pod's terminationGracePeriodSeconds).
+    graceful_shutdown_seconds: float = Field(default=20.0, gt=0)
     #: ``console`` (readable) or ``json`` (one JSON object per line).
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"

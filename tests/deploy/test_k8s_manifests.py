@@ -27,7 +27,7 @@ BACKEND = "ml-platform-backend"
 ALL_RENDERS = (*OVERLAYS, "jobs")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "Job"}
 CLUSTER_SCOPED = {"Namespace"}
-UVICORN_GRACEFUL_SHUTDOWN_SECONDS = 20  # app.cli: --timeout-graceful-shutdown 20
+UVICORN_GRACEFUL_SHUTDOWN_SECONDS = 20  # GRACEFUL_SHUTDOWN_SECONDS in the ConfigMap (app.cli)
 
 
 def workloads(objs: list[Obj]) -> list[Obj]:
