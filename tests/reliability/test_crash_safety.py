@@ -128,7 +128,13 @@ def test_crash_during_delete_job(harness: Harness, step: str) -> None:
         wait_for(lambda: _status(server, job_id) == ("Succeeded", "Completed"), timeout=60,
                  what="the job to finish")
         _expect_crash(server, "DELETE", f"/api/v1/jobs/{job_id}")
-    assert [(r["id"], r["status"]) for r in harness.rows()] == [(job_id, "DELETING")]
+    left = [(r["id"], r["status"]) for r in harness.rows()]
+    # The crash came after the row said DELETING. The same process's poller may have
+    # finished that deletion just before the request thread reached the crash point; then
+    # nothing may be left behind on Karmada either.
+    assert left in ([(job_id, "DELETING")], []), left
+    if not left:
+        assert all(not ids for ids in harness.objects().values()), harness.objects()
     with harness.server() as server:
         def finished() -> bool:
             return not harness.rows() and all(not ids for ids in harness.objects().values())
