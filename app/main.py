@@ -36,6 +36,7 @@ from app.hardening import (
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
 from app.leader import LeaderElection, lock_key
+from app.live_fanout import SharedStatusFanout
 from app.logs import PodLogReader
 from app.monitor import StatusPoller
 from app.operations_worker import OperationsWorker
@@ -47,6 +48,7 @@ from app.settings import Settings
 from app.submission import JobSubmitter
 from app.workloads import WorkloadSettings
 from app.workloads.config import DEFAULT_ENTRYPOINTS, DEFAULT_IMAGES
+from app.ws_transport import LegacyWSHandler, TransportWSHandler, job_status_renderer
 from resolvers.authz import AccessDenied, Unauthenticated
 from resolvers.context import Context, Services
 from resolvers.errors import ResolverError
@@ -56,7 +58,10 @@ log = logging.getLogger(__name__)
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our per-connection context."""
+    """Strawberry's ASGI app with our per-connection context and shared live delivery."""
+
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         # HTTP: the AuthenticationMiddleware already identified the caller. Websockets:
@@ -189,7 +194,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 settings.poller.submission_retry_initial_seconds,
                 settings.poller.submission_retry_max_seconds,
             )
-            services = Services(settings, karmada, hub, submitter, RequestLimits())
+            fanout = (
+                SharedStatusFanout(
+                    hub,
+                    job_status_renderer(graphql.schema),
+                    settings.graphql.subscriber_queue_size,
+                )
+                if settings.graphql.graphql_shared_fanout
+                else None
+            )
+            services = Services(settings, karmada, hub, submitter, RequestLimits(), fanout)
             app.state.services = services
             poller = StatusPoller(
                 karmada, submitter, hub, settings.poller, settings.karmada.ml_platform_instance

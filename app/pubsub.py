@@ -62,6 +62,10 @@ class Subscription:
     async def get(self) -> JobUpdate:
         return await self.queue.get()
 
+    def is_idle(self) -> bool:
+        """Nothing queued and nothing dropped: the consumer is up to date."""
+        return self.queue.empty() and not self.overflowed
+
     def take_overflow(self) -> bool:
         """True once after updates were dropped for this subscriber."""
         flag, self.overflowed = self.overflowed, False

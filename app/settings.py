@@ -147,6 +147,9 @@ class GraphQLSettings(BaseSettings):
     graphql_max_subscriptions_per_connection: int = Field(default=100, ge=1)
     #: Bounded per-subscriber queue; overflow is back-filled from job_events.
     subscriber_queue_size: int = Field(default=64, ge=1)
+    #: Render each live jobStatus update once per (document, variables) and send it to every
+    #: websocket subscriber of that job (app.live_fanout); off: once per subscriber.
+    graphql_shared_fanout: bool = True
     #: Websocket ping interval (uvicorn), seconds: dead subscribers are found and reaped.
     ws_ping_interval_seconds: float = Field(default=20.0, gt=0)
     #: Seconds without a pong before uvicorn closes the websocket.

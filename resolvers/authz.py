@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from app.auth.principal import Principal
 from resolvers.context import Context
+from resolvers.credential_watch import CredentialWatch
 from resolvers.errors import ResolverError
 
 T = TypeVar("T")
@@ -78,28 +78,37 @@ def require_authenticated(ctx: Context) -> Principal:
 async def guard_stream(
     ctx: Context, stream: AsyncIterator[T], interval_seconds: float
 ) -> AsyncIterator[T]:
-    """Pass ``stream`` through, re-checking the credentials every ``interval_seconds``.
+    """Pass ``stream`` through, ending it with Unauthenticated once the credentials fail.
 
-    A revoked token or an expired JWT ends an open subscription with Unauthenticated
-    within one interval, even while the stream is idle.
+    The connection's credentials (revocation, expiry) are re-checked every
+    ``interval_seconds`` by one watch per connection (resolvers.credential_watch), so a
+    revoked token or an expired JWT ends an open subscription within one interval, even
+    while the stream is idle. Without a check (AUTH_MODE=none) the stream passes as is.
     """
     principal_of(ctx)
-    check = ctx.credentials_valid
     iterator = aiter(stream)
-    pending: asyncio.Task[T] | None = None
-    checked_at = time.monotonic()
+    check = ctx.credentials_valid
+    if check is None:
+        try:
+            async for item in iterator:
+                yield item
+        finally:
+            await _close(iterator)
+        return
+    if ctx.credential_watch is None:
+        ctx.credential_watch = CredentialWatch(check, interval_seconds)
+    watch = ctx.credential_watch
+    revoked = watch.attach()
+    pending: asyncio.Future[T] | None = None
     try:
         while True:
-            if pending is None:
-                pending = asyncio.ensure_future(anext(iterator))
-            wait = max(0.0, checked_at + interval_seconds - time.monotonic())
-            done, _ = await asyncio.wait({pending}, timeout=wait)
-            if check is not None and time.monotonic() - checked_at >= interval_seconds:
-                checked_at = time.monotonic()
-                if not await check():
-                    raise Unauthenticated("credentials revoked or expired")
-            if not done:
-                continue
+            if revoked.done():
+                raise Unauthenticated("credentials revoked or expired")
+            pending = asyncio.ensure_future(anext(iterator))
+            waiting: set[asyncio.Future[Any]] = {pending, revoked}
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if revoked.done():
+                raise Unauthenticated("credentials revoked or expired")
             try:
                 item = pending.result()
             except StopAsyncIteration:
@@ -107,11 +116,16 @@ async def guard_stream(
             pending = None
             yield item
     finally:
+        watch.detach()
         if pending is not None and not pending.done():
             pending.cancel()
             with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
                 await pending
-        close = getattr(iterator, "aclose", None)
-        if close is not None:
-            with contextlib.suppress(Exception):
-                await close()
+        await _close(iterator)
+
+
+async def _close(iterator: AsyncIterator[T]) -> None:
+    close = getattr(iterator, "aclose", None)
+    if close is not None:
+        with contextlib.suppress(Exception):
+            await close()

@@ -9,9 +9,11 @@ from typing import Any
 from app.auth.principal import Principal
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
+from app.live_fanout import SharedStatusFanout
 from app.pubsub import StatusHub
 from app.settings import Settings
 from app.submission import JobSubmitter
+from resolvers.credential_watch import CredentialWatch
 
 
 @dataclass
@@ -23,6 +25,8 @@ class Services:
     hub: StatusHub
     submitter: JobSubmitter
     limits: RequestLimits
+    #: Shared delivery of live jobStatus updates (None: every subscriber renders its own).
+    fanout: SharedStatusFanout | None = None
 
 
 @dataclass
@@ -35,6 +39,8 @@ class Context:
     principal: Principal | None = None
     #: Re-checks the caller's credentials (revocation, expiry) on long-lived streams.
     credentials_valid: Callable[[], Awaitable[bool]] | None = None
+    #: One credential re-check per connection for all its streams (resolvers.authz).
+    credential_watch: CredentialWatch | None = None
     #: The websocket connection_init payload (Strawberry sets it).
     connection_params: Any = None
 

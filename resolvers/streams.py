@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from app.db.history import utcnow
 from app.db.models import JobEvent, TrainingJob
+from app.live_fanout import current_operation
 from app.phases import Phase
 from app.pubsub import JobUpdate
 from resolvers import authz
@@ -43,7 +44,8 @@ def _state_of_event(event: JobEvent, job_id: str) -> JobState:
     )
 
 
-def _state_of_update(update: JobUpdate) -> JobState:
+def state_of_update(update: JobUpdate) -> JobState:
+    """The state a published update carries (the shared fan-out renders it too)."""
     return JobState(
         update.job_id,
         Phase(update.phase),
@@ -56,15 +58,22 @@ def _state_of_update(update: JobUpdate) -> JobState:
 
 
 async def job_status_stream(
-    ctx: Context, job_id: str, after_sequence: int | None = None
+    ctx: Context, job_id: str, after_sequence: int | None = None, *, shared: bool = False
 ) -> AsyncIterator[JobState]:
     """Yield the job's current state, then each transition; end after a final state.
 
     With ``after_sequence`` (a client resuming, or one that wants the whole history), the
     recorded transitions after that sequence come first instead of the current state.
+
+    With ``shared`` (the ``jobStatus`` field over a websocket), live transitions are handed
+    to the shared fan-out (app.live_fanout), which renders each once for every subscriber of
+    the same document; this stream gets control back, and back-fills from the history, only
+    when the fan-out could not deliver the next transition itself.
     """
     hub = ctx.hub
     authz.require_authenticated(ctx)
+    fanout = ctx.services.fanout if shared else None
+    operation = current_operation() if fanout is not None else None
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
     subscription = hub.subscribe(job_ids=[job_id])
     try:
@@ -89,9 +98,24 @@ async def job_status_stream(
         if last.is_final:
             return
         while True:
-            update = await subscription.get()
-            if subscription.take_overflow() or update.sequence > last.sequence + 1:
-                # Updates were coalesced or dropped: the history has every transition.
+            backfill = False
+            if fanout is not None and operation is not None and subscription.is_idle():
+                # Nothing pending of our own: the group takes over (joining happens before
+                # follow() first awaits, so no update falls between the two subscriptions).
+                hub.unsubscribe(subscription)
+                outcome = await fanout.follow(operation, job_id, last.sequence)
+                subscription = hub.subscribe(job_ids=[job_id])
+                if outcome.last is not None:
+                    last = state_of_update(outcome.last)
+                if outcome.final:
+                    return
+                backfill = True
+            update: JobUpdate | None = None
+            if not backfill:
+                update = await subscription.get()
+                backfill = subscription.take_overflow() or update.sequence > last.sequence + 1
+            if backfill:
+                # Updates were coalesced, dropped or not ours to see: the history has them.
                 events = await JobEvent.filter(job_id=job_id, sequence__gt=last.sequence).order_by(
                     "sequence"
                 )
@@ -106,12 +130,14 @@ async def job_status_stream(
                         job_id, last.phase, "", "", last.sequence, utcnow(), deleted=True
                     )
                     return
+            if update is None:
+                continue  # the back-fill was all there was
             if update.deleted:
-                yield _state_of_update(update)
+                yield state_of_update(update)
                 return
             if update.sequence <= last.sequence:
                 continue  # already delivered (from the history or the first state)
-            last = _state_of_update(update)
+            last = state_of_update(update)
             yield last
             if last.is_final:
                 return
@@ -171,7 +197,7 @@ async def job_updates_stream(ctx: Context, flt: UpdatesFilter) -> AsyncIterator[
                         yield state
             if update.is_resync:
                 continue
-            state = _state_of_update(update)
+            state = state_of_update(update)
             if not update.deleted and update.sequence <= seen.get(update.job_id, 0):
                 continue
             seen[update.job_id] = update.sequence

@@ -57,7 +57,7 @@ class Subscription:
     ) -> AsyncGenerator[JobStatusUpdate, None]:
         ctx = info.context
         interval = ctx.services.settings.poller.poll_interval_seconds
-        stream = job_status_stream(ctx, str(id), after_sequence)
+        stream = job_status_stream(ctx, str(id), after_sequence, shared=True)
         async for state in guard_stream(ctx, stream, interval):
             yield JobStatusUpdate.from_state(state)
 

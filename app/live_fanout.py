@@ -1,0 +1,260 @@
+"""Shared delivery of live ``jobStatus`` updates: each update is executed once per document.
+
+Strawberry executes a subscription's selection set once per subscriber per event, then runs
+its extension hooks and encodes the message: a few hundred microseconds of CPU per delivery,
+so one change of a job followed by 10,000 subscribers took seconds. Here live subscribers of
+the same job that sent the same document with the same variables form a *group*: the group
+renders each update once (through the schema, so extensions and error masking still apply)
+and queues the same encoded payload, wrapped in each member's own operation id, on a
+:class:`ConnectionWriter` per websocket.
+
+A member's stream (``resolvers.streams.job_status_stream``) joins once it has delivered the
+job's state up to a sequence number, and gets control back — to take the ordinary
+per-subscriber path, which back-fills from ``job_events`` — whenever the group cannot prove
+it delivered the very next transition: a gap in the sequence, a coalesced hub queue (or a
+listener resync), a full writer, or a failed render. Before a member gets control back,
+every frame queued for it has been written, so Strawberry's own later messages
+(``complete``, errors) never overtake it.
+
+The render is viewer-independent because ``JobStatusUpdate`` has only plain fields (no
+resolvers reading the context); ``tests/live/test_live_fanout.py`` keeps it that way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import json
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.phases import Phase
+from app.pubsub import JobUpdate, StatusHub
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OperationKey:
+    """What decides a rendered payload: the document, its variables and operation name."""
+
+    query: str
+    #: Canonical JSON of the variables (hashable); the dict itself is in ``variable_values``.
+    variables: str
+    operation_name: str | None
+    variable_values: dict[str, Any] | None = field(compare=False, hash=False)
+
+    @classmethod
+    def of(
+        cls, query: str, variables: dict[str, Any] | None, operation_name: str | None
+    ) -> OperationKey:
+        canonical = json.dumps(variables or {}, sort_keys=True, separators=(",", ":"))
+        return cls(query, canonical, operation_name, variables)
+
+
+#: Renders one update for one document: the encoded ``payload`` of a next/data message.
+Renderer = Callable[[OperationKey, Any, JobUpdate], Awaitable[str]]
+SendText = Callable[[str], Awaitable[None]]
+
+
+class ConnectionWriter:
+    """Writes queued text frames to one websocket, in order, off the publisher's path.
+
+    A task runs only while frames are queued. A failed send marks the writer broken and
+    drops the rest: the connection is gone, and Strawberry cancels its operations.
+    """
+
+    def __init__(self, send_text: SendText) -> None:
+        self._send = send_text
+        self._frames: deque[tuple[Member, str]] = deque()
+        self._task: asyncio.Task[None] | None = None
+        self.broken = False
+
+    def push(self, member: Member, frame: str) -> None:
+        self._frames.append((member, frame))
+        member.pending += 1
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self._frames:
+                member, frame = self._frames.popleft()
+                try:
+                    if not self.broken:
+                        await self._send(frame)
+                except Exception:
+                    self.broken = True
+                member.frame_written()
+        finally:
+            self._task = None
+            if self._frames:  # cancelled mid-way (shutdown): release whoever waits
+                for member, _ in self._frames:
+                    member.frame_written()
+                self._frames.clear()
+
+
+@dataclass(frozen=True)
+class LiveOperation:
+    """One websocket operation, as the shared delivery needs it (set by the transport)."""
+
+    key: OperationKey
+    #: The message up to its payload, e.g. ``{"id":"7","type":"next","payload":``.
+    frame_prefix: str
+    writer: ConnectionWriter
+    #: The connection's context (the render runs with it).
+    context: Any
+
+
+_current: contextvars.ContextVar[LiveOperation | None] = contextvars.ContextVar(
+    "live_operation", default=None
+)
+
+
+def current_operation() -> LiveOperation | None:
+    """The websocket operation running in this task, if the transport registered one."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def operation_scope(operation: LiveOperation) -> Iterator[None]:
+    token = _current.set(operation)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@dataclass(frozen=True)
+class FollowOutcome:
+    """How a member's time in its group ended."""
+
+    #: The last update the group delivered to this member (None: none).
+    last: JobUpdate | None
+    #: The delivered update was final (terminal phase or deletion): the stream is over.
+    final: bool
+    #: Why control came back when not final: "gap", "overflow", "resync", "render".
+    reason: str = ""
+
+
+@dataclass(eq=False)
+class Member:
+    operation: LiveOperation
+    last_sequence: int
+    outcome: asyncio.Future[FollowOutcome]
+    last: JobUpdate | None = None
+    pending: int = 0
+    _flushed: asyncio.Future[None] | None = None
+
+    def frame_written(self) -> None:
+        self.pending -= 1
+        if self.pending == 0 and self._flushed is not None and not self._flushed.done():
+            self._flushed.set_result(None)
+
+    async def flushed(self) -> None:
+        if self.pending > 0:
+            self._flushed = asyncio.get_running_loop().create_future()
+            await self._flushed
+
+    def finish(self, final: bool, reason: str = "") -> None:
+        if not self.outcome.done():
+            self.outcome.set_result(FollowOutcome(self.last, final, reason))
+
+
+class _Group:
+    """The live members of one (job, document) pair and the task feeding them."""
+
+    def __init__(self, fanout: SharedStatusFanout, job_id: str, key: OperationKey) -> None:
+        self.fanout, self.job_id, self.key = fanout, job_id, key
+        self.members: set[Member] = set()
+        self.subscription = fanout.hub.subscribe(job_ids=[job_id])
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def close(self) -> None:
+        self.fanout.hub.unsubscribe(self.subscription)
+        self.task.cancel()
+
+    def release_all(self, reason: str) -> None:
+        for member in self.members:
+            member.finish(False, reason)
+
+    async def _run(self) -> None:
+        while True:
+            update = await self.subscription.get()
+            if self.subscription.take_overflow() or update.is_resync:
+                # Coalesced, or the listener was down: the history has what was missed.
+                self.release_all("resync" if update.is_resync else "overflow")
+                continue
+            live = [m for m in self.members if not m.outcome.done()]
+            if not live:
+                continue
+            context = live[0].operation.context
+            try:
+                payload = await self.fanout.render(self.key, context, update)
+            except Exception:
+                log.exception("job %s: rendering a status update failed", self.job_id)
+                self.release_all("render")
+                continue
+            self.deliver(update, payload)
+
+    def deliver(self, update: JobUpdate, payload: str) -> None:
+        final = update.deleted or Phase(update.phase).is_terminal
+        limit = self.fanout.member_queue_size
+        for member in self.members:
+            if member.outcome.done():
+                continue
+            if not update.deleted and update.sequence <= member.last_sequence:
+                continue  # delivered before it joined
+            if not update.deleted and update.sequence != member.last_sequence + 1:
+                member.finish(False, "gap")
+                continue
+            if member.pending >= limit:
+                member.finish(False, "overflow")  # a slow reader: back-fill it later
+                continue
+            op = member.operation
+            op.writer.push(member, op.frame_prefix + payload + "}")
+            member.last, member.last_sequence = update, update.sequence
+            if final:
+                member.finish(True)
+
+
+class SharedStatusFanout:
+    """Groups live ``jobStatus`` subscribers and delivers each update once per group."""
+
+    def __init__(self, hub: StatusHub, render: Renderer, member_queue_size: int = 64) -> None:
+        self.hub = hub
+        self.render = render
+        self.member_queue_size = member_queue_size
+        self._groups: dict[tuple[str, OperationKey], _Group] = {}
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(g.members) for g in self._groups.values())
+
+    async def follow(
+        self, operation: LiveOperation, job_id: str, last_sequence: int
+    ) -> FollowOutcome:
+        """Deliver the job's transitions after ``last_sequence`` until the group gives up.
+
+        Joining happens before the first ``await``: the caller drops its own hub
+        subscription right before calling, and no update can be published in between.
+        """
+        key = (job_id, operation.key)
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = _Group(self, job_id, operation.key)
+        member = Member(operation, last_sequence, asyncio.get_running_loop().create_future())
+        group.members.add(member)
+        try:
+            outcome = await member.outcome
+        finally:
+            group.members.discard(member)
+            if not group.members and self._groups.get(key) is group:
+                del self._groups[key]
+                group.close()
+        await member.flushed()
+        return outcome

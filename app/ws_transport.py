@@ -1,0 +1,109 @@
+"""Strawberry's websocket protocol handlers, registering each operation for shared delivery.
+
+Both protocols (graphql-transport-ws and the legacy graphql-ws) run each operation in its
+own task; the handlers below bind a :class:`~app.live_fanout.LiveOperation` to that task, so
+``jobStatus`` streams can hand their live updates to the shared fan-out, which writes
+``next`` (or legacy ``data``) frames through one :class:`~app.live_fanout.ConnectionWriter`
+per connection. Everything else about the protocols is Strawberry's.
+
+This module sits with ``app.main`` in the composition layer: the renderer needs the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from strawberry.schema import BaseSchema
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.types.graphql import OperationType
+
+from app.live_fanout import ConnectionWriter, LiveOperation, OperationKey, Renderer, operation_scope
+from app.pubsub import JobUpdate
+from resolvers.context import Context
+from resolvers.streams import state_of_update
+from schema.types import JobStatusUpdate
+
+
+def job_status_renderer(schema: BaseSchema) -> Renderer:
+    """Execute a ``jobStatus`` document for one update, as Strawberry would per subscriber.
+
+    ``Schema.execute`` with the update as root value runs the subscription's selection set
+    on it (the spec's ExecuteSubscriptionEvent), with every schema extension.
+    """
+
+    async def render(key: OperationKey, context: Any, update: JobUpdate) -> str:
+        result = await schema.execute(
+            key.query,
+            variable_values=key.variable_values,
+            context_value=context,
+            root_value=JobStatusUpdate.from_state(state_of_update(update)),
+            operation_name=key.operation_name,
+            allowed_operation_types=(OperationType.SUBSCRIPTION,),
+        )
+        payload: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            payload["errors"] = [error.formatted for error in result.errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        return json.dumps(payload, separators=(",", ":"))
+
+    return render
+
+
+def _writer_for(websocket: Any) -> ConnectionWriter | None:
+    socket = getattr(websocket, "ws", None)  # Strawberry's ASGI adapter wraps Starlette's
+    send_text = getattr(socket, "send_text", None)
+    return ConnectionWriter(send_text) if send_text is not None else None
+
+
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws: ``next`` frames."""
+
+    _live_writer: ConnectionWriter | None = None
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        if self._live_writer is None:
+            self._live_writer = _writer_for(self.websocket)
+        if self._live_writer is None:
+            await super().run_operation(operation)
+            return
+        live = LiveOperation(
+            OperationKey.of(operation.query, operation.variables, operation.operation_name),
+            '{"id":' + json.dumps(operation.id) + ',"type":"next","payload":',
+            self._live_writer,
+            self.context,
+        )
+        with operation_scope(live):
+            await super().run_operation(operation)
+
+
+class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
+    """Legacy graphql-ws (subscriptions-transport-ws): ``data`` frames."""
+
+    _live_writer: ConnectionWriter | None = None
+
+    async def handle_async_results(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        if self._live_writer is None:
+            self._live_writer = _writer_for(self.websocket)
+        if self._live_writer is None:
+            await super().handle_async_results(operation_id, query, operation_name, variables)
+            return
+        live = LiveOperation(
+            OperationKey.of(query, variables, operation_name),
+            '{"type":"data","id":' + json.dumps(operation_id) + ',"payload":',
+            self._live_writer,
+            self.context,
+        )
+        with operation_scope(live):
+            await super().handle_async_results(operation_id, query, operation_name, variables)
