@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from app import metrics
 from app.phases import Phase
 from app.pubsub import JobUpdate, StatusHub
 
@@ -163,6 +164,8 @@ class Member:
     def finish(self, final: bool, reason: str = "") -> None:
         if not self.outcome.done():
             self.outcome.set_result(FollowOutcome(self.last, final, reason))
+            if not final:
+                metrics.SHARED_RELEASES.labels(reason=reason).inc()
 
 
 class _Group:
@@ -199,11 +202,13 @@ class _Group:
                 log.exception("job %s: rendering a status update failed", self.job_id)
                 self.release_all("render")
                 continue
+            metrics.SHARED_RENDERS.inc()
             self.deliver(update, payload)
 
     def deliver(self, update: JobUpdate, payload: str) -> None:
         final = update.deleted or Phase(update.phase).is_terminal
         limit = self.fanout.member_queue_size
+        frames = 0
         for member in self.members:
             if member.outcome.done():
                 continue
@@ -217,9 +222,11 @@ class _Group:
                 continue
             op = member.operation
             op.writer.push(member, op.frame_prefix + payload + "}")
+            frames += 1
             member.last, member.last_sequence = update, update.sequence
             if final:
                 member.finish(True)
+        metrics.SHARED_FRAMES.inc(frames)
 
 
 class SharedStatusFanout:

@@ -93,6 +93,22 @@ GRAPHQL_OPERATIONS = Counter(
     ["type", "name", "outcome"],
     registry=REGISTRY,
 )
+SHARED_RENDERS = Counter(
+    "mlplatform_shared_fanout_renders_total",
+    "Live jobStatus updates rendered by the shared fan-out (one per group and update).",
+    registry=REGISTRY,
+)
+SHARED_FRAMES = Counter(
+    "mlplatform_shared_fanout_frames_total",
+    "Messages the shared fan-out queued for subscribers (one per member and update).",
+    registry=REGISTRY,
+)
+SHARED_RELEASES = Counter(
+    "mlplatform_shared_fanout_releases_total",
+    "Subscribers handed back to their own stream to back-fill, by reason.",
+    ["reason"],
+    registry=REGISTRY,
+)
 HTTP_REQUEST_SECONDS = Histogram(
     "mlplatform_http_request_duration_seconds",
     "HTTP request duration by method, route template and status code.",

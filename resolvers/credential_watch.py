@@ -26,6 +26,15 @@ class CredentialWatch:
         self._task: asyncio.Task[None] | None = None
         self._revoked: asyncio.Future[None] | None = None
 
+    @property
+    def running(self) -> bool:
+        """Whether a re-check task is scheduled (only while streams are attached)."""
+        return self._task is not None and not self._task.done()
+
+    @property
+    def attached(self) -> int:
+        return self._attached
+
     def attach(self) -> asyncio.Future[None]:
         """Count a stream in; the future resolves when the credentials stop being valid."""
         loop = asyncio.get_running_loop()

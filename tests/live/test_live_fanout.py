@@ -1,0 +1,242 @@
+"""The shared fan-out (app.live_fanout) with a real hub, a counting renderer and fake sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from app.live_fanout import (
+    ConnectionWriter,
+    FollowOutcome,
+    LiveOperation,
+    OperationKey,
+    SharedStatusFanout,
+)
+from app.pubsub import JobUpdate, StatusHub
+from schema.types import JobStatusUpdate
+from tests.live.conftest import eventually
+
+QUERY = "subscription($id: ID!) { jobStatus(id: $id) { phase sequence } }"
+
+
+def _update(seq: int, phase: str = "RUNNING", *, deleted: bool = False) -> JobUpdate:
+    return JobUpdate("job-a", "default", seq, phase, "Running", "", datetime.now(UTC), deleted)
+
+
+class Renderer:
+    """Counts renders; the payload names the update so frames can be checked."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[tuple[OperationKey, int]] = []
+        self.fail = fail
+
+    async def __call__(self, key: OperationKey, context: Any, update: JobUpdate) -> str:
+        self.calls.append((key, update.sequence))
+        await asyncio.sleep(0)  # a render yields to the loop, as Schema.execute may
+        if self.fail:
+            raise RuntimeError("render failed")
+        return json.dumps(
+            {"data": {"jobStatus": {"phase": update.phase, "sequence": update.sequence}}}
+        )
+
+
+class Socket:
+    """A websocket's send side: records frames; can be held to play a slow reader."""
+
+    def __init__(self) -> None:
+        self.frames: list[dict[str, Any]] = []
+        self.open = asyncio.Event()
+        self.open.set()
+
+    async def send_text(self, text: str) -> None:
+        await self.open.wait()
+        self.frames.append(json.loads(text))
+
+
+def _operation(
+    writer: ConnectionWriter, op_id: str, variables: dict[str, Any] | None = None
+) -> LiveOperation:
+    key = OperationKey.of(QUERY, variables or {"id": "job-a"}, None)
+    return LiveOperation(
+        key, '{"id":' + json.dumps(op_id) + ',"type":"next","payload":', writer, None
+    )
+
+
+async def test_one_render_per_update_however_many_members() -> None:
+    hub, render = StatusHub(), Renderer()
+    fanout = SharedStatusFanout(hub, render)
+    sockets = [Socket() for _ in range(4)]
+    writers = [ConnectionWriter(s.send_text) for s in sockets]
+    follows = [
+        asyncio.create_task(fanout.follow(_operation(writers[n % 4], f"op{n}"), "job-a", 1))
+        for n in range(40)
+    ]
+    await eventually(lambda: fanout.member_count == 40, timeout=5, what="all joined")
+    assert hub.subscriber_count == 1  # the group's one subscription, not one per member
+    hub.deliver([_update(2), _update(3, "SUCCEEDED")])
+    outcomes: list[FollowOutcome] = await asyncio.gather(*follows)
+    assert [seq for _, seq in render.calls] == [2, 3]
+    assert all(o.final and o.last is not None and o.last.sequence == 3 for o in outcomes)
+    for n, socket in enumerate(sockets):
+        by_id: dict[str, list[int]] = {}
+        for frame in socket.frames:
+            assert frame["type"] == "next"
+            by_id.setdefault(frame["id"], []).append(
+                frame["payload"]["data"]["jobStatus"]["sequence"]
+            )
+        assert by_id == {f"op{m}": [2, 3] for m in range(n, 40, 4)}
+    assert fanout.member_count == 0 and hub.subscriber_count == 0  # the group closed
+
+
+async def test_different_variables_are_different_groups() -> None:
+    hub, render = StatusHub(), Renderer()
+    fanout = SharedStatusFanout(hub, render)
+    writer = ConnectionWriter(Socket().send_text)
+    a = asyncio.create_task(fanout.follow(_operation(writer, "a"), "job-a", 1))
+    b = asyncio.create_task(
+        fanout.follow(_operation(writer, "b", {"id": "job-a", "afterSequence": 0}), "job-a", 1)
+    )
+    await eventually(lambda: fanout.member_count == 2, timeout=5, what="both joined")
+    hub.deliver([_update(2, "FAILED")])
+    await asyncio.gather(a, b)
+    assert sorted(key.variables for key, _ in render.calls) == sorted(
+        ['{"id":"job-a"}', '{"afterSequence":0,"id":"job-a"}']
+    )
+
+
+async def test_a_gap_hands_the_member_back_without_a_frame() -> None:
+    hub, render = StatusHub(), Renderer()
+    fanout = SharedStatusFanout(hub, render)
+    socket = Socket()
+    follow = asyncio.create_task(
+        fanout.follow(_operation(ConnectionWriter(socket.send_text), "x"), "job-a", 1)
+    )
+    await eventually(lambda: fanout.member_count == 1, timeout=5, what="joined")
+    hub.deliver([_update(3)])  # sequence 2 never reached the group
+    outcome = await follow
+    assert outcome == FollowOutcome(None, False, "gap")
+    assert socket.frames == []
+
+
+async def test_updates_already_delivered_are_skipped() -> None:
+    hub, render = StatusHub(), Renderer()
+    fanout = SharedStatusFanout(hub, render)
+    socket = Socket()
+    follow = asyncio.create_task(
+        fanout.follow(_operation(ConnectionWriter(socket.send_text), "x"), "job-a", 5)
+    )
+    await eventually(lambda: fanout.member_count == 1, timeout=5, what="joined")
+    hub.deliver([_update(4), _update(5), _update(6, "STOPPED")])
+    outcome = await follow
+    assert outcome.final and [
+        f["payload"]["data"]["jobStatus"]["sequence"] for f in socket.frames
+    ] == [6]
+
+
+async def test_a_deletion_is_final_whatever_its_sequence() -> None:
+    hub = StatusHub()
+    fanout = SharedStatusFanout(hub, Renderer())
+    socket = Socket()
+    follow = asyncio.create_task(
+        fanout.follow(_operation(ConnectionWriter(socket.send_text), "x"), "job-a", 3)
+    )
+    await eventually(lambda: fanout.member_count == 1, timeout=5, what="joined")
+    hub.deliver([_update(3, "DELETING", deleted=True)])
+    outcome = await follow
+    assert outcome.final and outcome.last is not None and outcome.last.deleted
+    assert len(socket.frames) == 1
+
+
+async def test_a_slow_reader_is_handed_back_and_its_frames_are_written_first() -> None:
+    hub = StatusHub()
+    fanout = SharedStatusFanout(hub, Renderer(), member_queue_size=2)
+    slow, fast = Socket(), Socket()
+    slow.open.clear()  # its socket does not drain
+    slow_follow = asyncio.create_task(
+        fanout.follow(_operation(ConnectionWriter(slow.send_text), "slow"), "job-a", 1)
+    )
+    fast_follow = asyncio.create_task(
+        fanout.follow(_operation(ConnectionWriter(fast.send_text), "fast"), "job-a", 1)
+    )
+    await eventually(lambda: fanout.member_count == 2, timeout=5, what="joined")
+    hub.deliver([_update(2), _update(3), _update(4), _update(5, "SUCCEEDED")])
+    assert (await fast_follow).final
+    await eventually(
+        lambda: slow_follow.done() is False and fanout.member_count == 0, timeout=5, what="released"
+    )
+    # Handed back ("overflow") only once what was queued for it is on the wire.
+    assert not slow_follow.done()
+    slow.open.set()
+    outcome = await slow_follow
+    assert outcome == FollowOutcome(outcome.last, False, "overflow")
+    assert outcome.last is not None and outcome.last.sequence == 3
+    assert [f["payload"]["data"]["jobStatus"]["sequence"] for f in slow.frames] == [2, 3]
+    assert [f["payload"]["data"]["jobStatus"]["sequence"] for f in fast.frames] == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("poke", ["resync", "overflow"])
+async def test_a_coalesced_or_resynced_group_hands_everyone_back(poke: str) -> None:
+    hub = StatusHub(queue_size=1)
+    fanout = SharedStatusFanout(hub, Renderer())
+    writer = ConnectionWriter(Socket().send_text)
+    follows = [
+        asyncio.create_task(fanout.follow(_operation(writer, str(n)), "job-a", 1)) for n in range(3)
+    ]
+    await eventually(lambda: fanout.member_count == 3, timeout=5, what="joined")
+    if poke == "resync":
+        hub.resync()
+    else:
+        hub.deliver([_update(2), _update(3)])  # the group's one-slot queue overflows
+    outcomes = await asyncio.gather(*follows)
+    assert {o.reason for o in outcomes} == {poke}
+    assert not any(o.final for o in outcomes)
+
+
+async def test_a_failed_render_hands_everyone_back() -> None:
+    hub = StatusHub()
+    fanout = SharedStatusFanout(hub, Renderer(fail=True))
+    socket = Socket()
+    follow = asyncio.create_task(
+        fanout.follow(_operation(ConnectionWriter(socket.send_text), "x"), "job-a", 1)
+    )
+    await eventually(lambda: fanout.member_count == 1, timeout=5, what="joined")
+    hub.deliver([_update(2)])
+    assert (await follow).reason == "render" and socket.frames == []
+
+
+async def test_a_cancelled_follower_leaves_and_the_group_closes() -> None:
+    hub = StatusHub()
+    fanout = SharedStatusFanout(hub, Renderer())
+    follow = asyncio.create_task(
+        fanout.follow(_operation(ConnectionWriter(Socket().send_text), "x"), "job-a", 1)
+    )
+    await eventually(lambda: fanout.member_count == 1, timeout=5, what="joined")
+    follow.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await follow
+    assert fanout.member_count == 0 and hub.subscriber_count == 0
+
+
+async def test_a_broken_socket_drops_its_frames_without_stalling_the_member() -> None:
+    async def closed(_text: str) -> None:
+        raise RuntimeError("websocket is closed")
+
+    hub = StatusHub()
+    fanout = SharedStatusFanout(hub, Renderer())
+    writer = ConnectionWriter(closed)
+    follow = asyncio.create_task(fanout.follow(_operation(writer, "x"), "job-a", 1))
+    await eventually(lambda: fanout.member_count == 1, timeout=5, what="joined")
+    hub.deliver([_update(2, "SUCCEEDED")])
+    assert (await follow).final and writer.broken
+
+
+def test_the_shared_render_cannot_depend_on_the_viewer() -> None:
+    # The group renders with one member's context for all: JobStatusUpdate must stay plain
+    # data. A field with a resolver (which could read info.context) would break that.
+    definition = JobStatusUpdate.__strawberry_definition__  # type: ignore[attr-defined]
+    with_resolvers = [f.python_name for f in definition.fields if f.base_resolver is not None]
+    assert with_resolvers == []
