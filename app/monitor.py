@@ -17,7 +17,8 @@ import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
 from app import metrics
 from app.active_jobs import ACTIVE_PHASES, ActiveJobs
@@ -29,10 +30,17 @@ from app.pubsub import JobUpdate, StatusHub
 from app.settings import PollerSettings
 from app.staleness import StalenessTracker
 from app.status_source import ListStatusSource, StatusSource, WatchStatusSource
-from app.submission import JobSubmitter
-from app.workloads import InterpretedStatus, instance_selector, interpret_status, kind_by_name
+from app.submission import JobSubmitter, capabilities_of
+from app.workloads import (
+    ClusterCapabilities,
+    InterpretedStatus,
+    instance_selector,
+    interpret_status,
+    kind_by_name,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 __all__ = ["ACTIVE_PHASES", "StatusPoller", "TickResult", "make_status_source"]
 
@@ -226,18 +234,26 @@ class StatusPoller:
         ]
 
     async def _resubmit(self, rows: Sequence[TrainingJob], now: datetime) -> list[Change]:
-        changes = []
-        for row in rows:
-            # A row still "Submitting" is normally being submitted by its request right now;
-            # only one left behind (a crash) is taken over.
-            if row.reason == Reason.SUBMITTING.value and now - row.updated_at < timedelta(
-                seconds=self.settings.workload_lost_grace_seconds
-            ):
-                continue
-            change = await self.submitter.submit(row)
-            if change.is_transition:
-                changes.append(change)
-        return changes
+        # A row still "Submitting" is normally being submitted by its request right now;
+        # only one left behind (a crash) is taken over.
+        grace = timedelta(seconds=self.settings.workload_lost_grace_seconds)
+        due = [
+            row
+            for row in rows
+            if not (row.reason == Reason.SUBMITTING.value and now - row.updated_at < grace)
+        ]
+        if not due:
+            return []
+        # One cluster LIST for the whole burst (each submit would otherwise list them), and
+        # the submissions concurrently (bounded): a burst of retries one after the other
+        # would hold the tick, and with it every other job's status, for seconds.
+        clusters: list[ClusterCapabilities] | None = None
+        with contextlib.suppress(KarmadaUnavailable):  # each submit then meets it itself
+            clusters = capabilities_of(await self.karmada.list_clusters())
+        changes = await _bounded_gather(
+            [partial(self.submitter.submit, row, None, clusters) for row in due]
+        )
+        return [change for change in changes if change.is_transition]
 
     def _observe(self, row: TrainingJob, now: datetime) -> Change | None:
         key = (row.kind, row.namespace, row.object_name)
@@ -269,19 +285,43 @@ class StatusPoller:
         return change
 
     async def _finish_deletions(self, rows: Sequence[TrainingJob]) -> list[JobUpdate]:
-        updates = []
-        for row in rows:
+        async def finish(row: TrainingJob) -> JobUpdate | None:
             try:
                 gone = await self.submitter.delete_objects(row)
             except KarmadaError as exc:
                 log.warning("job %s: deletion not finished yet: %s", row.id, exc)
-                continue
-            if gone:
-                await row.delete()
-                self.active.forget(row.id)
-                log.info("job %s: deleted", row.id)
-                updates.append(update_of(row, deleted=True))
-        return updates
+                return None
+            if not gone:
+                return None
+            await row.delete()
+            self.active.forget(row.id)
+            log.info("job %s: deleted", row.id)
+            return update_of(row, deleted=True)
+
+        finished = await _bounded_gather([partial(finish, row) for row in rows])
+        return [update for update in finished if update is not None]
+
+
+#: Karmada requests one tick keeps in flight for submissions and deletions.
+KARMADA_CONCURRENCY = 16
+
+
+async def _bounded_gather(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
+    """Run the calls with at most KARMADA_CONCURRENCY at a time; results in order.
+
+    Every call runs to its end even when one fails; then the first failure is raised.
+    """
+    gate = asyncio.Semaphore(KARMADA_CONCURRENCY)
+
+    async def run(call: Callable[[], Awaitable[T]]) -> T:
+        async with gate:
+            return await call()
+
+    results = await asyncio.gather(*(run(call) for call in calls), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return cast(list[T], results)
 
 
 _COMPARED_FIELDS = (
