@@ -63,7 +63,7 @@ class Query:
         page = await job_resolvers.page_jobs(
             info.context, _filter(filter), first, after, _order(order_by)
         )
-        nodes = [Job.from_row(r) for r in page.jobs]
+        nodes = [Job.view_of(r) for r in page.jobs]
         edges = [
             JobEdge(cursor=job_resolvers.cursor_of(r, page.order), node=n)
             for r, n in zip(page.jobs, nodes, strict=True)

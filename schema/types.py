@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -97,33 +98,62 @@ class Job:
 
     @classmethod
     def from_row(cls, row: TrainingJob) -> Job:
-        return cls(
-            id=strawberry.ID(row.id),
-            job_name=row.job_name,
-            namespace=row.namespace,
-            algorithm=row.algorithm,
-            priority=row.priority,
-            phase=JobPhase(row.status),
-            reason=row.reason,
-            message=row.message,
-            kind=row.kind,
-            object_name=row.object_name,
-            target_clusters=list(row.target_clusters),
-            clusters=list(row.placement),
-            request=cast(JSON, row.request_payload),
-            active=row.active,
-            succeeded=row.succeeded,
-            failed=row.failed,
-            start_time=row.start_time,
-            completion_time=row.completion_time,
-            status_confirmed_at=row.status_confirmed_at,
-            created_by=row.created_by,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            stopped_by=row.stopped_by,
-            logs_archived_at=row.logs_archived_at,
-            workload_deleted_at=row.workload_deleted_at,
-        )
+        return cls(**{name: read(row) for name, read in _JOB_FIELDS.items()})
+
+    @classmethod
+    def view_of(cls, row: TrainingJob) -> Job:
+        """The row as a Job whose fields are read when GraphQL selects them.
+
+        For pages: ``from_row`` converts all 24 fields of every job, JSON documents too,
+        while a list selects a handful (bench/jobs_query.py).
+        """
+        return cast(Job, _JobView(row))
+
+
+#: How each Job field is read from a job row (a TrainingJob, or a page's row record).
+_JOB_FIELDS: dict[str, Callable[[TrainingJob], Any]] = {
+    "id": lambda row: strawberry.ID(row.id),
+    "job_name": lambda row: row.job_name,
+    "namespace": lambda row: row.namespace,
+    "algorithm": lambda row: row.algorithm,
+    "priority": lambda row: row.priority,
+    "phase": lambda row: JobPhase(row.status),
+    "reason": lambda row: row.reason,
+    "message": lambda row: row.message,
+    "kind": lambda row: row.kind,
+    "object_name": lambda row: row.object_name,
+    "target_clusters": lambda row: list(row.target_clusters),
+    "clusters": lambda row: list(row.placement),
+    "request": lambda row: row.request_payload,
+    "active": lambda row: row.active,
+    "succeeded": lambda row: row.succeeded,
+    "failed": lambda row: row.failed,
+    "start_time": lambda row: row.start_time,
+    "completion_time": lambda row: row.completion_time,
+    "status_confirmed_at": lambda row: row.status_confirmed_at,
+    "created_by": lambda row: row.created_by,
+    "created_at": lambda row: row.created_at,
+    "updated_at": lambda row: row.updated_at,
+    "stopped_by": lambda row: row.stopped_by,
+    "logs_archived_at": lambda row: row.logs_archived_at,
+    "workload_deleted_at": lambda row: row.workload_deleted_at,
+}
+
+
+class _JobView:
+    """Job.view_of: each field computed from the row when read (resolvers read attributes)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: TrainingJob) -> None:
+        self._row = row
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            read = _JOB_FIELDS[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        return read(self._row)
 
 
 @strawberry.type

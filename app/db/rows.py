@@ -1,0 +1,75 @@
+"""Reading a ``.values()`` query's rows as the driver returns them, converted on demand.
+
+Tortoise's ``ValuesQuery`` converts every column of every row when it is awaited (JSON
+documents parsed, datetimes re-zoned). A list view reads a few columns of each row, so a
+page of jobs spent more time converting columns nobody read than running its SQL
+(bench/jobs_query.py). These helpers run the very same SQL and leave the conversion to the
+caller, column by column, with the converters ``ValuesQuery`` would have used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
+from tortoise.queryset import ValuesQuery
+
+#: Per database client (one per Tortoise.init): table -> its column names, in attnum order.
+_table_columns: WeakKeyDictionary[BaseDBAsyncClient, dict[str, tuple[str, ...]]] = (
+    WeakKeyDictionary()
+)
+
+#: Column name -> the function turning its raw value into the Python value (None: as is).
+Converters = Mapping[str, Callable[[Any], Any] | None]
+
+
+async def fetch_raw(query: ValuesQuery[Any]) -> Sequence[Mapping[str, Any]]:
+    """The rows of ``query`` (a ``.values()`` query), keyed by column, not converted."""
+    # What ValuesQuery.__await__ does, minus its per-cell conversion loop. Tortoise has no
+    # public "SQL and parameters" accessor (``.sql()`` drops the parameters).
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    sql, params = query.query.get_parameterized_sql()
+    _, rows = await query._db.execute_query(sql, params)
+    return rows
+
+
+def converters(model: type[Model]) -> Converters:
+    """How ``ValuesQuery`` converts each of ``model``'s plain columns for this database."""
+    meta = model._meta
+    native = {native_field[1] for native_field in meta.db_native_fields}  # final as read
+    return {
+        name: None if name in native else meta.fields_map[name].to_python_value
+        for name in meta.fields_db_projection  # the keys of a values() row
+    }
+
+
+async def fields_in_table_order(model: type[Model]) -> list[str]:
+    """``model``'s columns (as field names) in the order of its table's columns.
+
+    On PostgreSQL a select list that is exactly the table's columns in order lets the scan
+    hand its rows on as they are; any other order (the model's, once a migration appended
+    columns) makes it build a new row for every row it reads, before sorting and LIMIT. For
+    the jobs page that tripled PostgreSQL's time per query against ``SELECT *``
+    (bench/jobs_query.py). The catalog is read once per process; other databases get the
+    model's order.
+    """
+    meta = model._meta
+    db = meta.db
+    by_column = {column: name for name, column in meta.fields_db_projection.items()}
+    if db.capabilities.dialect != "postgres":
+        return list(by_column.values())
+    known = _table_columns.setdefault(db, {})
+    columns = known.get(meta.db_table)
+    if columns is None:
+        _, rows = await db.execute_query(
+            "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass"
+            " AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            [meta.db_table],
+        )
+        columns = known[meta.db_table] = tuple(row["attname"] for row in rows)
+    in_table = [by_column[c] for c in columns if c in by_column]
+    return in_table + [name for name in by_column.values() if name not in in_table]
