@@ -26,6 +26,7 @@ from app.archive import LogArchiver
 from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
 from app.auth.middleware import AuthenticationMiddleware
 from app.db.session import database
+from app.graphql_execution import LeafFastExecutor
 from app.graphql_metrics import GraphQLMetricsExtension
 from app.hardening import (
     BodySizeLimitMiddleware,
@@ -256,7 +257,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 # dashboards send the same few documents over and over (bench/jobs_query.py).
                 lambda: ParserCache(maxsize=256),
                 lambda: ValidationCache(maxsize=256),
-            ]
+            ],
+            execution_context_class=LeafFastExecutor,
         ),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
         connection_init_wait_timeout=_seconds(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import strawberry
 
@@ -13,12 +14,15 @@ from schema.subscription import Subscription
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
-def build_schema(extensions: list[object] | None = None) -> strawberry.Schema:
+def build_schema(
+    extensions: list[object] | None = None, execution_context_class: type[Any] | None = None
+) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions or [],  # type: ignore[arg-type]
+        execution_context_class=execution_context_class,
     )
 
 
