@@ -105,3 +105,54 @@ def test_mask_extension_is_fresh_per_operation() -> None:
     factories = graphql_extensions(Settings(), (ResolverError,))
     masks = [f() for f in factories if isinstance(f(), MaskUnexpectedErrors)]
     assert len(masks) == 1 and masks[0] is not factories[3]()
+
+
+@strawberry.type
+class EchoQuery:
+    @strawberry.field
+    def echo(self, text: str = "", texts: list[str] | None = None) -> str:
+        return text + "".join(texts or [])
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{ echo(text: "a\\u0000b") }',  # the classic escape
+        '{ echo(text: "\\u{0}") }',  # the braced escape (graphql-core 3.3)
+        '{ echo(texts: ["ok", "\\u0000"]) }',  # inside a list
+        'query Q { ...F } fragment F on EchoQuery { echo(text: "\\u0000") }',  # in a fragment
+    ],
+)
+def test_nul_in_a_string_literal_is_refused(document: str) -> None:
+    schema = strawberry.Schema(
+        query=EchoQuery, extensions=graphql_extensions(Settings(), (ResolverError,))
+    )
+    result = schema.execute_sync(document)
+    assert result.errors and result.errors[0].message == "NUL characters are not allowed in input"
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT"}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{ echo(text: "plain") }',
+        '{ echo(text: "\\u00e9 and \\u{1F600}") }',  # escapes, none of them NUL
+        '{ echo(text: "back\\\\u0000slash") }',  # an escaped backslash, then "u0000"
+    ],
+)
+def test_other_literals_pass(document: str) -> None:
+    schema = strawberry.Schema(
+        query=EchoQuery, extensions=graphql_extensions(Settings(), (ResolverError,))
+    )
+    result = schema.execute_sync(document)
+    assert not result.errors, result.errors
+
+
+def test_nul_in_a_variable_is_refused() -> None:
+    schema = strawberry.Schema(
+        query=EchoQuery, extensions=graphql_extensions(Settings(), (ResolverError,))
+    )
+    result = schema.execute_sync(
+        "query($t: [String!]) { echo(texts: $t) }", variable_values={"t": ["a\x00"]}
+    )
+    assert result.errors and result.errors[0].extensions == {"code": "BAD_USER_INPUT"}
