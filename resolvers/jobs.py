@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 
 from app.db.history import Change, apply_changes, create_job_row, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
-from app.db.rows import Converters, converters, fetch_raw, fields_in_table_order
+from app.db.rows import Converters, converters, count_and_fetch_raw, fields_in_table_order
 from app.faultpoints import crash_point
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.karmada import KarmadaError, KarmadaUnavailable
@@ -273,15 +273,16 @@ async def page_jobs(
     if not 1 <= first <= 500:
         raise InvalidInput("first", "must be between 1 and 500")
     query = _visible(ctx, _filtered(job_filter))
-    total = await query.count()
+    count = query.count()
     if after is not None:
         value, job_id = _decode_cursor(after, order)
         query = query.filter(_after(order, value, job_id))
     direction = "-" if order.descending else ""
-    raw = await fetch_raw(
+    total, raw = await count_and_fetch_raw(
+        count,
         query.order_by(f"{direction}{order.field.value}", f"{direction}id")
         .limit(first + 1)
-        .values(*await fields_in_table_order(TrainingJob))
+        .values(*await fields_in_table_order(TrainingJob)),
     )
     has_next = len(raw) > first
     convert = converters(TrainingJob)

@@ -13,9 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
-from tortoise.queryset import ValuesQuery
+from tortoise.queryset import AwaitableQuery, CountQuery, ValuesQuery
 
 #: Per database client (one per Tortoise.init): table -> its column names, in attnum order.
 _table_columns: WeakKeyDictionary[BaseDBAsyncClient, dict[str, tuple[str, ...]]] = (
@@ -26,15 +27,46 @@ _table_columns: WeakKeyDictionary[BaseDBAsyncClient, dict[str, tuple[str, ...]]]
 Converters = Mapping[str, Callable[[Any], Any] | None]
 
 
-async def fetch_raw(query: ValuesQuery[Any]) -> Sequence[Mapping[str, Any]]:
-    """The rows of ``query`` (a ``.values()`` query), keyed by column, not converted."""
-    # What ValuesQuery.__await__ does, minus its per-cell conversion loop. Tortoise has no
-    # public "SQL and parameters" accessor (``.sql()`` drops the parameters).
+async def count_and_fetch_raw(
+    count: CountQuery, page: ValuesQuery[Any]
+) -> tuple[int, Sequence[Mapping[str, Any]]]:
+    """``count``'s number and the rows of ``page`` (a ``.values()`` query), not converted.
+
+    On asyncpg both run on one pooled connection: a connection going back to the pool is
+    reset with a round trip of its own, so one acquire instead of two saves a round trip
+    (and PostgreSQL's work for it) per page. Elsewhere each query runs on its own.
+    """
+    count_sql, count_params = _sql_of(count)
+    page_sql, page_params = _sql_of(page)
+    db = page._db
+    if isinstance(db, AsyncpgDBClient) and count._db is db:
+        async with db.acquire_connection() as connection:
+            counted = await connection.fetch(count_sql, *count_params)
+            rows = await connection.fetch(page_sql, *page_params)
+    else:
+        _, counted = await count._db.execute_query(count_sql, count_params)
+        _, rows = await db.execute_query(page_sql, page_params)
+    return _counted(count, counted), rows
+
+
+def _sql_of(query: AwaitableQuery[Any]) -> tuple[str, list[Any]]:
+    """The SQL and parameters ``query`` would run (what its ``__await__`` does first).
+
+    Tortoise has no public accessor for both (``.sql()`` drops the parameters).
+    """
     query._choose_db_if_not_chosen()
     query._make_query()
     sql, params = query.query.get_parameterized_sql()
-    _, rows = await query._db.execute_query(sql, params)
-    return rows
+    return sql, list(params)
+
+
+def _counted(count: CountQuery, rows: Sequence[Mapping[str, Any]]) -> int:
+    """What CountQuery makes of its rows (offset and limit apply after COUNT(*))."""
+    if not rows:
+        return 0
+    number = max(0, next(iter(dict(rows[0]).values())) - count._offset)
+    limit = count._limit
+    return limit if limit is not None and number > limit else int(number)
 
 
 def converters(model: type[Model]) -> Converters:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from app.auth.principal import ALL_NAMESPACES, Principal, Role
 from app.db.models import TrainingJob
-from app.db.rows import converters, fields_in_table_order
+from app.db.rows import converters, count_and_fetch_raw, fields_in_table_order
 from app.db.session import database
 from resolvers.context import Context, Services
 from resolvers.jobs import (
@@ -149,6 +149,23 @@ async def test_on_postgresql_the_page_selects_the_table_columns_in_their_order(
         assert fields == columns
         assert fields != list(converters(TrainingJob))
         await check_page_matches_the_orm(first=50)
+        await check_count_and_rows_as_the_orm(total=120)
+
+        # Count and page share one pooled connection: one reset round trip, not two.
+        db = TrainingJob._meta.db
+        acquired: list[object] = []
+        original = db.acquire_connection
+
+        def counting_acquire() -> Any:
+            acquired.append(None)
+            return original()
+
+        db.acquire_connection = counting_acquire  # type: ignore[method-assign]
+        try:
+            await page_jobs(admin_context(), None, 10, None)
+        finally:
+            db.acquire_connection = original  # type: ignore[method-assign]
+        assert len(acquired) == 1
 
 
 async def test_on_sqlite_pages_convert_text_columns_as_the_orm_does(tmp_path: Any) -> None:
@@ -157,6 +174,20 @@ async def test_on_sqlite_pages_convert_text_columns_as_the_orm_does(tmp_path: An
         await row.save()
         assert set(await fields_in_table_order(TrainingJob)) == set(converters(TrainingJob))
         await check_page_matches_the_orm(first=5)
+        await check_count_and_rows_as_the_orm(total=1)
+
+
+async def check_count_and_rows_as_the_orm(total: int) -> None:
+    """count_and_fetch_raw gives CountQuery's number (offset/limit included) and the rows."""
+    for offset, limit in [(0, None), (3, None), (0, 2), (total + 5, None), (1, 1)]:
+        query = TrainingJob.all().offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        number, rows = await count_and_fetch_raw(
+            query.count(), TrainingJob.all().order_by("id").values("id")
+        )
+        assert number == await query.count(), (offset, limit)
+        assert [r["id"] for r in rows] == [j.id for j in await TrainingJob.all().order_by("id")]
 
 
 async def check_page_matches_the_orm(first: int) -> None:
