@@ -21,8 +21,13 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-#: How to read a plain leaf field: (read, attribute name, leaf type, non-null).
-LeafPlan = tuple[Any, str, GraphQLLeafType, bool]
+#: How to read a plain field: (read, attribute name, its leaf or object type, non-null).
+#: An object plan is only made for object types without ``is_type_of`` (nothing to check).
+LeafPlan = tuple[Any, str, GraphQLLeafType | GraphQLObjectType, bool]
+
+# Values whose type alone says they are not awaitable (what Strawberry's is_awaitable checks
+# first, spelled out here to save a call per field).
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
@@ -36,14 +41,14 @@ def leaf_plan(field_def: GraphQLField) -> LeafPlan | None:
         return None
     field_type = field_def.type
     non_null = isinstance(field_type, GraphQLNonNull)
-    leaf = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-    if not is_leaf_type(leaf):
-        return None
-    return field.default_resolver, field.python_name, leaf, non_null
+    named = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    if is_leaf_type(named) or (isinstance(named, GraphQLObjectType) and not named.is_type_of):
+        return field.default_resolver, field.python_name, named, non_null
+    return None
 
 
 class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, completing plain leaf fields without the general machinery."""
+    """Strawberry's executor, completing plain fields without the general machinery."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,6 +65,8 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> AwaitableOrValue[dict[str, Any]]:
+        """graphql-core's execute_fields; a planned field is read and completed inline,
+        as execute_field + complete_value would, with their checks and messages."""
         middleware = self.middleware_manager
         if middleware is not None and middleware.middlewares:
             # Middleware (a schema extension's ``resolve``) must see every field.
@@ -69,11 +76,12 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         is_awaitable = self.is_awaitable
+        complete_leaf = self.complete_leaf_value
         try:
             for response_name, details, field_def, plan in self._fields(
                 parent_type, grouped_field_set
             ):
-                if plan is None:
+                if plan is None or field_def is None:
                     result = self.execute_field(
                         parent_type,
                         source_value,
@@ -83,14 +91,49 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
                     )
                     if result is Undefined:
                         continue
-                else:
-                    result = self._complete_plain_leaf(
-                        parent_type, source_value, response_name, details, field_def, plan,
-                        path, position_context,
-                    )
-                results[response_name] = result
-                if is_awaitable(result):
-                    awaitable_fields.append(response_name)
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+                    continue
+                read, name, named_type, non_null = plan
+                try:
+                    value = read(source_value, name)
+                    if type(value) not in _PLAIN_TYPES and is_awaitable(value):
+                        results[response_name] = self._complete_awaited(
+                            parent_type, field_def, details, path, response_name, value,
+                            position_context,
+                        )
+                        awaitable_fields.append(response_name)
+                        continue
+                    if isinstance(value, Exception):
+                        raise value
+                    if value is None or value is Undefined:
+                        if non_null:
+                            raise TypeError(
+                                "Cannot return null for non-nullable field"
+                                f" {parent_type.name}.{details[0].node.name.value}."
+                            )
+                        results[response_name] = None
+                    elif isinstance(named_type, GraphQLObjectType):
+                        completed = self.collect_and_execute_subfields(
+                            named_type,
+                            details,
+                            Path(path, response_name, parent_type.name),
+                            value,
+                            position_context,
+                        )
+                        if is_awaitable(completed):
+                            completed = self._await_completed(
+                                completed, field_def, details, path, response_name, parent_type
+                            )
+                            awaitable_fields.append(response_name)
+                        results[response_name] = completed
+                    else:
+                        results[response_name] = complete_leaf(named_type, value)
+                except Exception as raw_error:
+                    field_path = Path(path, response_name, parent_type.name)
+                    self.handle_field_error(raw_error, field_def.type, details, field_path)
+                    results[response_name] = None
         except Exception:
             if awaitable_fields:
                 # As graphql-core: settle what other fields started, they may fail too.
@@ -128,45 +171,42 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
             self._compiled[key] = entry
         return entry[1]
 
-    def _complete_plain_leaf(
+    def _complete_awaited(
         self,
         parent_type: GraphQLObjectType,
-        source: Any,
-        response_name: str,
+        field_def: GraphQLField,
         details: FieldDetailsList,
-        field_def: GraphQLField | None,
-        plan: LeafPlan,
         path: Path | None,
+        response_name: str,
+        value: Any,
         position_context: Any,
     ) -> Any:
-        """What execute_field + complete_value do for a plain leaf, with their messages."""
-        assert field_def is not None  # a plan exists
-        read, name, leaf, non_null = plan
+        """An awaitable attribute: graphql-core's own path awaits and completes it."""
+        field_path = Path(path, response_name, parent_type.name)
+        info = self.build_resolve_info(
+            field_def, [d.node for d in details], parent_type, field_path
+        )
+        return self.complete_awaitable_value(
+            field_def.type, details, info, field_path, value, position_context
+        )
+
+    async def _await_completed(
+        self,
+        completed: Any,
+        field_def: GraphQLField,
+        details: FieldDetailsList,
+        path: Path | None,
+        response_name: str,
+        parent_type: GraphQLObjectType,
+    ) -> Any:
+        """As execute_field's await_completed: an error of the sub-selection is this field's."""
         try:
-            value = read(source, name)
-            if self.is_awaitable(value):  # an awaitable attribute: the general path awaits it
-                field_path = Path(path, response_name, parent_type.name)
-                info = self.build_resolve_info(
-                    field_def, [d.node for d in details], parent_type, field_path
-                )
-                return self.complete_awaitable_value(
-                    field_def.type, details, info, field_path, value, position_context
-                )
-            if isinstance(value, Exception):
-                raise value
-            if value is None or value is Undefined:
-                if non_null:
-                    raise TypeError(
-                        "Cannot return null for non-nullable field"
-                        f" {parent_type.name}.{details[0].node.name.value}."
-                    )
-                return None
-            return self.complete_leaf_value(leaf, value)
+            return await completed
         except Exception as raw_error:
             field_path = Path(path, response_name, parent_type.name)
             self.handle_field_error(raw_error, field_def.type, details, field_path)
             return None
 
 
-#: (response name, its field details, its definition, its leaf plan or None).
+#: (response name, its field details, its definition, its plan or None).
 _Field = tuple[str, FieldDetailsList, GraphQLField | None, LeafPlan | None]
