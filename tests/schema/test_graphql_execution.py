@@ -92,10 +92,29 @@ def items() -> list[Item]:
 
 
 @strawberry.type
+class Edge:
+    """Like JobEdge: plain fields only, one of them an object (the short path for objects)."""
+
+    cursor: str
+    node: Item
+    maybe: Item | None = None
+
+
+@strawberry.type
 class Query:
     @strawberry.field
     def items(self) -> list[Item]:
         return items() * 5
+
+    @strawberry.field
+    def edges(self) -> list[Edge | None]:
+        good = [Edge(cursor=f"c{i.id}", node=i, maybe=i if i.count else None) for i in items()]
+        return [
+            *good,
+            Edge(cursor="broken", node=cast(Item, Broken()), maybe=cast(Item, Broken())),
+            Edge(cursor="null", node=cast(Item, None)),
+            Edge(cursor="lazy", node=cast(Item, Lazy())),
+        ]
 
     @strawberry.field
     def broken(self) -> list[Item | None]:
@@ -159,6 +178,26 @@ def test_same_answer_as_graphql_core_for_values_errors_and_nesting() -> None:
     assert expected["data"]["miscolored"] == [None, {"color": "BLUE"}]
 
 
+def test_plain_object_fields_complete_as_graphql_core_does() -> None:
+    document = """{
+      edges { cursor node { id name color } maybe { id ratio note } }
+      other: edges { node { count } }
+    }"""
+    expected = run(document, fast=False)
+    assert run(document, fast=True) == expected
+    edges = expected["data"]["edges"]
+    assert edges[1] == {
+        "cursor": "ci1", "node": {"id": "i1", "name": "item-1", "color": "RED"},
+        "maybe": {"id": "i1", "ratio": 1 / 3, "note": "é\x01"},
+    }
+    assert edges[0]["maybe"] is None  # a nullable object field left null
+    assert edges[4] is None and edges[5] is None  # non-null node: Broken's name, then null
+    assert edges[6]["node"] == {"id": "z", "name": "lazy", "color": "BLUE"}
+    assert {tuple(e["path"]) for e in expected["errors"]} >= {
+        ("edges", 4, "node", "name"), ("edges", 5, "node"), ("other", 4, "node", "count"),
+    }
+
+
 def test_a_non_null_error_propagates_to_the_nearest_nullable_parent() -> None:
     document = "{ strict { id name } items { id } }"
     expected = run(document, fast=False)
@@ -220,3 +259,5 @@ def test_only_plain_leaves_take_the_short_path(item_fields: dict[str, Any]) -> N
     assert read is getattr  # Strawberry's default resolver
     assert (attribute, non_null) == ("name", True)
     assert leaf_plan(item_fields["note"])[3] is False  # type: ignore[index]
+    edge_fields = strawberry.Schema(query=Query)._schema.type_map["Edge"].fields  # type: ignore[attr-defined]
+    assert all(leaf_plan(field) is not None for field in edge_fields.values())  # node too
