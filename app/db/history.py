@@ -62,16 +62,20 @@ async def apply_changes(changes: Iterable[Change]) -> list[JobUpdate]:
     overwrites a newer decision. Returns the updates to publish, after the commit.
     """
     updates: list[JobUpdate] = []
+    events: list[JobEvent] = []
     now = utcnow()
     async with in_transaction():
         for change in changes:
-            update = await _apply_one(change, now)
+            update = await _apply_one(change, now, events)
             if update is not None:
                 updates.append(update)
+        if events:
+            # One INSERT for the tick's events (a tick may record hundreds of transitions).
+            await JobEvent.bulk_create(events)
     return updates
 
 
-async def _apply_one(change: Change, now: datetime) -> JobUpdate | None:
+async def _apply_one(change: Change, now: datetime, events: list[JobEvent]) -> JobUpdate | None:
     job = change.job
     for _attempt in range(3):
         transition = change.is_transition
@@ -92,16 +96,18 @@ async def _apply_one(change: Change, now: datetime) -> JobUpdate | None:
                 setattr(job, name, value)
             if not transition:
                 return None
-            await JobEvent.create(
-                job_id=job.id,
-                sequence=sequence,
-                at=now,
-                from_status=previous_status or None,
-                to_status=job.status,
-                reason=job.reason,
-                message=job.message,
-                cluster=change.cluster,
-                actor=change.actor,
+            events.append(
+                JobEvent(
+                    job_id=job.id,
+                    sequence=sequence,
+                    at=now,
+                    from_status=previous_status or None,
+                    to_status=job.status,
+                    reason=job.reason,
+                    message=job.message,
+                    cluster=change.cluster,
+                    actor=change.actor,
+                )
             )
             return update_of(job)
         if not change.forced:
