@@ -7,9 +7,10 @@ import binascii
 import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
@@ -244,6 +245,8 @@ class JobPage:
     has_next_page: bool
     end_cursor: str | None
     order: JobOrder = NEWEST_FIRST
+    #: One per job, in order.
+    cursors: list[str] = field(default_factory=list)
 
 
 async def list_jobs(
@@ -287,15 +290,16 @@ async def page_jobs(
     has_next = len(raw) > first
     convert = converters(TrainingJob)
     rows = [cast(TrainingJob, JobRecord(r, convert)) for r in raw[:first]]
-    end = cursor_of(rows[-1], order) if rows else None
-    return JobPage(rows, total, has_next, end, order)
+    cursors = cursors_of(rows, order)
+    return JobPage(rows, total, has_next, cursors[-1] if cursors else None, order, cursors)
 
 
 class JobRecord:
     """A job row read as its raw column values, with the model's attribute names (read-only).
 
     A column is converted (as ``.values()`` would) only when read: a list view reads a few
-    columns of each row, not its JSON documents (bench/jobs_query.py).
+    columns of each row, not its JSON documents (bench/jobs_query.py). Each column is a
+    property (set below), so a read costs no failed lookup.
     """
 
     __slots__ = ("_convert", "_raw")
@@ -304,13 +308,21 @@ class JobRecord:
         self._raw = raw
         self._convert = convert
 
-    def __getattr__(self, name: str) -> Any:
+
+def _column(name: str) -> property:
+    def read(record: JobRecord) -> Any:
         try:
-            convert = self._convert[name]
+            value = record._raw[name]
+            convert = record._convert[name]
         except KeyError:
-            raise AttributeError(name) from None
-        value = self._raw[name]
+            raise AttributeError(name) from None  # a row without that column
         return value if convert is None else convert(value)
+
+    return property(read)
+
+
+for _name in TrainingJob._meta.fields_db_projection:
+    setattr(JobRecord, _name, _column(_name))
 
 
 def _after(order: JobOrder, value: object, job_id: str) -> Q:
@@ -350,24 +362,36 @@ def _filtered(job_filter: JobFilter | None):  # type: ignore[no-untyped-def]
 
 
 def cursor_of(job: TrainingJob, order: JobOrder = NEWEST_FIRST) -> str:
-    """base64url of ``json.dumps([field name, descending, value, id])``, byte for byte.
+    return cursors_of([job], order)[0]
 
-    Spelled out rather than calling json.dumps: a page encodes one cursor per edge, and the
-    generic encoder cost more than the rest of the edge (bench/jobs_query.py).
+
+def cursors_of(jobs: Sequence[TrainingJob], order: JobOrder = NEWEST_FIRST) -> list[str]:
+    """Each job's cursor: base64url of ``json.dumps([field name, descending, value, id])``.
+
+    Spelled out, byte for byte, rather than calling json.dumps and base64 per job: a page
+    encodes one cursor per edge, and the generic calls cost more than the rest of the edge
+    (bench/jobs_query.py).
     """
-    value = getattr(job, order.field.value)
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    if isinstance(value, str):
-        encoded = _json_string(value)
-    elif type(value) is int:
-        encoded = int.__repr__(value)  # what json.dumps writes for an int
-    else:
-        encoded = json.dumps(value)
-    raw = f"{_CURSOR_HEADS[order]}{encoded}, {_json_string(job.id)}]"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    head = _CURSOR_HEADS[order]
+    read = attrgetter(order.field.value)
+    cursors = []
+    for job in jobs:
+        value = read(job)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        if isinstance(value, str):
+            encoded = _json_string(value)
+        elif type(value) is int:
+            encoded = int.__repr__(value)  # what json.dumps writes for an int
+        else:
+            encoded = json.dumps(value)
+        raw = f"{head}{encoded}, {_json_string(job.id)}]".encode()
+        # base64.urlsafe_b64encode, without its two wrapper calls.
+        cursors.append(binascii.b2a_base64(raw, newline=False).translate(_URL_SAFE).decode())
+    return cursors
 
 
+_URL_SAFE = bytes.maketrans(b"+/", b"-_")
 #: json.dumps's own string encoder (ASCII-only output, as with ensure_ascii=True).
 _json_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
 #: ``[field name, descending, `` as json.dumps writes them, for every order.

@@ -65,8 +65,8 @@ class Query:
         )
         nodes = [Job.view_of(r) for r in page.jobs]
         edges = [
-            JobEdge(cursor=job_resolvers.cursor_of(r, page.order), node=n)
-            for r, n in zip(page.jobs, nodes, strict=True)
+            JobEdge(cursor=cursor, node=node)
+            for cursor, node in zip(page.cursors, nodes, strict=True)
         ]
         return JobConnection(
             edges=edges,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
+from operator import attrgetter
 from typing import Annotated, Any, cast
 
 import strawberry
@@ -110,50 +111,64 @@ class Job:
         return cast(Job, _JobView(row))
 
 
-#: How each Job field is read from a job row (a TrainingJob, or a page's row record).
-_JOB_FIELDS: dict[str, Callable[[TrainingJob], Any]] = {
-    "id": lambda row: strawberry.ID(row.id),
-    "job_name": lambda row: row.job_name,
-    "namespace": lambda row: row.namespace,
-    "algorithm": lambda row: row.algorithm,
-    "priority": lambda row: row.priority,
+#: Job fields that are a row attribute as it is (strawberry.ID is the str itself)...
+_JOB_COLUMNS: dict[str, str] = {
+    "id": "id",
+    "job_name": "job_name",
+    "namespace": "namespace",
+    "algorithm": "algorithm",
+    "priority": "priority",
+    "reason": "reason",
+    "message": "message",
+    "kind": "kind",
+    "object_name": "object_name",
+    "request": "request_payload",
+    "active": "active",
+    "succeeded": "succeeded",
+    "failed": "failed",
+    "start_time": "start_time",
+    "completion_time": "completion_time",
+    "status_confirmed_at": "status_confirmed_at",
+    "created_by": "created_by",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "stopped_by": "stopped_by",
+    "logs_archived_at": "logs_archived_at",
+    "workload_deleted_at": "workload_deleted_at",
+}
+#: ...and those computed from the row (a TrainingJob, or a page's row record).
+_JOB_COMPUTED: dict[str, Callable[[TrainingJob], Any]] = {
     "phase": lambda row: JobPhase(row.status),
-    "reason": lambda row: row.reason,
-    "message": lambda row: row.message,
-    "kind": lambda row: row.kind,
-    "object_name": lambda row: row.object_name,
     "target_clusters": lambda row: list(row.target_clusters),
     "clusters": lambda row: list(row.placement),
-    "request": lambda row: row.request_payload,
-    "active": lambda row: row.active,
-    "succeeded": lambda row: row.succeeded,
-    "failed": lambda row: row.failed,
-    "start_time": lambda row: row.start_time,
-    "completion_time": lambda row: row.completion_time,
-    "status_confirmed_at": lambda row: row.status_confirmed_at,
-    "created_by": lambda row: row.created_by,
-    "created_at": lambda row: row.created_at,
-    "updated_at": lambda row: row.updated_at,
-    "stopped_by": lambda row: row.stopped_by,
-    "logs_archived_at": lambda row: row.logs_archived_at,
-    "workload_deleted_at": lambda row: row.workload_deleted_at,
+}
+_JOB_FIELDS: dict[str, Callable[[TrainingJob], Any]] = {
+    **{name: attrgetter(column) for name, column in _JOB_COLUMNS.items()},
+    **_JOB_COMPUTED,
 }
 
 
 class _JobView:
-    """Job.view_of: each field computed from the row when read (resolvers read attributes)."""
+    """Job.view_of: each field read from the row when GraphQL reads it.
+
+    Properties, built below from the tables above: an attribute read is one C-level
+    attrgetter (or one small function), never a failed lookup and ``__getattr__``.
+    """
 
     __slots__ = ("_row",)
 
     def __init__(self, row: TrainingJob) -> None:
         self._row = row
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            read = _JOB_FIELDS[name]
-        except KeyError:
-            raise AttributeError(name) from None
-        return read(self._row)
+
+def _computed(read: Callable[[TrainingJob], Any]) -> property:
+    return property(lambda view: read(view._row))
+
+
+for _name, _column in _JOB_COLUMNS.items():
+    setattr(_JobView, _name, property(attrgetter(f"_row.{_column}")))
+for _name, _read in _JOB_COMPUTED.items():
+    setattr(_JobView, _name, _computed(_read))
 
 
 @strawberry.type
