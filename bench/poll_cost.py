@@ -10,8 +10,11 @@ Modes, all in the same run against the same simulated Karmada:
 
 * ``old``: the old service's way, two GETs per job per tick (template + binding). Above
   2,000 jobs only 2,000 jobs are read and the figures scaled (marked ``*``).
-* ``list``: ``POLL_SOURCE=list``: a paged LIST of every kind in use + one of bindings, then
-  interpret every job.
+* ``list-all``: a paged LIST of full objects of every kind in use + one of bindings, then
+  interpret every job (LIST-everything-every-tick; the first session's ``POLL_SOURCE=list``).
+* ``list``: ``POLL_SOURCE=list`` now: the same LISTs as compact Table rows (names and
+  resourceVersions), GETs of the objects whose resourceVersion moved, and interpretation of
+  those jobs only.
 * ``watch``: ``POLL_SOURCE=watch`` (default): LIST+WATCH caches; the tick interprets the
   jobs whose objects changed; events arriving between ticks are counted in the tick.
 
@@ -221,12 +224,13 @@ async def measure(
 
     try:
         sources: dict[str, Any] = {
+            "list-all": ListStatusSource(client, selector, 500, compact=False),
             "list": ListStatusSource(client, selector, 500),
             "watch": WatchStatusSource(
                 client, selector, page_size=500, relist_seconds=3600, sync_timeout_seconds=900
             ),
         }
-        for mode in ("old", "list", "watch"):
+        for mode in ("old", "list-all", "list", "watch"):
             source = sources.get(mode)
             if source is not None:
                 await source_tick(source, fleet)  # warm up: first LIST, watches open

@@ -30,6 +30,8 @@ from app.karmada.resources import CLUSTERS, ApiResource
 log = logging.getLogger(__name__)
 
 MERGE_PATCH = "application/merge-patch+json"
+#: A Table of rows if the server can (kubectl's own Accept for `get`), else the plain List.
+TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
 
 
 class KarmadaClient:
@@ -219,13 +221,14 @@ class KarmadaClient:
         *,
         label_selector: str | None = None,
         page_size: int = 500,
+        accept: str = "application/json",
     ) -> AsyncIterator[dict[str, Any]]:
-        """Yield each page (a List object) of a paged LIST."""
+        """Yield each page (a List object, or a Table when asked for) of a paged LIST."""
         query: dict[str, str | int] = {"limit": page_size}
         if label_selector:
             query["labelSelector"] = label_selector
         while True:
-            page = await self.request("GET", resource.path(namespace), query=query)
+            page = await self.request("GET", resource.path(namespace), query=query, accept=accept)
             yield page
             token = (page.get("metadata") or {}).get("continue")
             if not token:
@@ -246,6 +249,36 @@ class KarmadaClient:
         ):
             items.extend(page.get("items") or [])
         return items
+
+    async def list_metadata(
+        self,
+        resource: ApiResource,
+        namespace: str | None = None,
+        *,
+        label_selector: str | None = None,
+        page_size: int = 500,
+    ) -> list[dict[str, Any]]:
+        """The ``metadata`` of every object of a paged LIST, fetched as compact Table rows.
+
+        Asks for ``meta.k8s.io/v1`` Table rows, whose ``object`` is PartialObjectMetadata
+        (the API server's default ``includeObject=Metadata``): names and resourceVersions
+        without specs and statuses. A server that answers with a plain List instead (the
+        Accept header allows it) is read the same way.
+        """
+        metas: list[dict[str, Any]] = []
+        async for page in self.list_pages(
+            resource,
+            namespace,
+            label_selector=label_selector,
+            page_size=page_size,
+            accept=TABLE_ACCEPT,
+        ):
+            if page.get("kind") == "Table":
+                objects = [row.get("object") or {} for row in page.get("rows") or []]
+            else:
+                objects = page.get("items") or []
+            metas.extend(obj.get("metadata") or {} for obj in objects)
+        return metas
 
     async def watch(
         self,
