@@ -18,7 +18,7 @@ from tortoise.expressions import Q
 
 from app.db.history import Change, apply_changes, create_job_row, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
-from app.db.rows import Converters, converters, count_and_fetch_raw, fields_in_table_order
+from app.db.rows import Converters, converters, count_and_fetch_raw
 from app.faultpoints import crash_point
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.karmada import KarmadaError, KarmadaUnavailable
@@ -283,9 +283,7 @@ async def page_jobs(
     direction = "-" if order.descending else ""
     total, raw = await count_and_fetch_raw(
         count,
-        query.order_by(f"{direction}{order.field.value}", f"{direction}id")
-        .limit(first + 1)
-        .values(*await fields_in_table_order(TrainingJob)),
+        query.order_by(f"{direction}{order.field.value}", f"{direction}id").limit(first + 1),
     )
     has_next = len(raw) > first
     convert = converters(TrainingJob)
@@ -433,8 +431,10 @@ async def delete_job(ctx: Context, job_id: str) -> None:
         gone = await ctx.services.submitter.delete_objects(job)
     except KarmadaError:
         return
+    # Reached whether or not Karmada already confirms: a crash here leaves a DELETING row
+    # (with or without objects left), which the poller finishes.
+    crash_point("delete:after-objects")
     if gone:
-        crash_point("delete:after-objects")
         await job.delete()
         hub.publish([update_of(job, deleted=True)])
 
