@@ -1,10 +1,10 @@
-"""Reading a ``.values()`` query's rows as the driver returns them, converted on demand.
+"""Reading a query's rows as the driver returns them, converted on demand.
 
-Tortoise's ``ValuesQuery`` converts every column of every row when it is awaited (JSON
-documents parsed, datetimes re-zoned). A list view reads a few columns of each row, so a
-page of jobs spent more time converting columns nobody read than running its SQL
-(bench/jobs_query.py). These helpers run the very same SQL and leave the conversion to the
-caller, column by column, with the converters ``ValuesQuery`` would have used.
+Tortoise converts every column of every row when a query is awaited (JSON documents parsed,
+datetimes re-zoned) and builds its select list term by term on every query. A list view
+reads a few columns of each row, so a page of jobs spent more time on both than on its SQL
+(bench/jobs_query.py). These helpers run the SQL Tortoise builds for the query and leave
+the conversion to the caller, column by column, with the converters Tortoise would use.
 """
 
 from __future__ import annotations
@@ -13,13 +13,19 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from pypika_tortoise.terms import Field
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
-from tortoise.queryset import AwaitableQuery, CountQuery, ValuesQuery
+from tortoise.queryset import AwaitableQuery, CountQuery, QuerySet
 
 #: Per database client (one per Tortoise.init): table -> its column names, in attnum order.
 _table_columns: WeakKeyDictionary[BaseDBAsyncClient, dict[str, tuple[str, ...]]] = (
+    WeakKeyDictionary()
+)
+
+#: Per database client: table -> the select list of all its columns (_select_list).
+_select_lists: WeakKeyDictionary[BaseDBAsyncClient, dict[str, list[Field]]] = (
     WeakKeyDictionary()
 )
 
@@ -28,16 +34,17 @@ Converters = Mapping[str, Callable[[Any], Any] | None]
 
 
 async def count_and_fetch_raw(
-    count: CountQuery, page: ValuesQuery[Any]
+    count: CountQuery, page: QuerySet[Any]
 ) -> tuple[int, Sequence[Mapping[str, Any]]]:
-    """``count``'s number and the rows of ``page`` (a ``.values()`` query), not converted.
+    """``count``'s number and the rows of ``page``: all the model's columns, in the table's
+    order, keyed by field name, not converted.
 
     On asyncpg both run on one pooled connection: a connection going back to the pool is
     reset with a round trip of its own, so one acquire instead of two saves a round trip
     (and PostgreSQL's work for it) per page. Elsewhere each query runs on its own.
     """
     count_sql, count_params = _sql_of(count)
-    page_sql, page_params = _sql_of(page)
+    page_sql, page_params = await _all_columns_sql(page)
     db = page._db
     if isinstance(db, AsyncpgDBClient) and count._db is db:
         async with db.acquire_connection() as connection:
@@ -47,6 +54,20 @@ async def count_and_fetch_raw(
         _, counted = await count._db.execute_query(count_sql, count_params)
         _, rows = await db.execute_query(page_sql, page_params)
     return _counted(count, counted), rows
+
+
+async def _all_columns_sql(query: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """``query``'s SQL with a select list of every column, in the table's order.
+
+    The query's own list (Tortoise's ``basequery_all_fields``) follows a set's order; a
+    ``.values(*fields)`` list costs ~150 µs per query to build (one copied term per field).
+    """
+    select = await _select_list(query.model)
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    query.query._selects = list(select)
+    sql, params = query.query.get_parameterized_sql()
+    return sql, list(params)
 
 
 def _sql_of(query: AwaitableQuery[Any]) -> tuple[str, list[Any]]:
@@ -70,7 +91,7 @@ def _counted(count: CountQuery, rows: Sequence[Mapping[str, Any]]) -> int:
 
 
 def converters(model: type[Model]) -> Converters:
-    """How ``ValuesQuery`` converts each of ``model``'s plain columns for this database."""
+    """How Tortoise converts each of ``model``'s columns as read from this database."""
     meta = model._meta
     native = {native_field[1] for native_field in meta.db_native_fields}  # final as read
     return {
@@ -105,3 +126,18 @@ async def fields_in_table_order(model: type[Model]) -> list[str]:
         columns = known[meta.db_table] = tuple(row["attname"] for row in rows)
     in_table = [by_column[c] for c in columns if c in by_column]
     return in_table + [name for name in by_column.values() if name not in in_table]
+
+
+async def _select_list(model: type[Model]) -> list[Field]:
+    """Terms selecting every column of ``model`` in table order, each named by its field."""
+    meta = model._meta
+    cached = _select_lists.get(meta.db)
+    if cached is not None and meta.db_table in cached:
+        return cached[meta.db_table]
+    table = meta.basetable
+    terms: list[Field] = []
+    for name in await fields_in_table_order(model):
+        column = meta.fields_db_projection[name]
+        terms.append(table[column] if column == name else table[column].as_(name))
+    _select_lists.setdefault(meta.db, {})[meta.db_table] = terms
+    return terms

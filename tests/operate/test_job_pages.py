@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from app.auth.principal import ALL_NAMESPACES, Principal, Role
 from app.db.models import TrainingJob
-from app.db.rows import converters, count_and_fetch_raw, fields_in_table_order
+from app.db.rows import (
+    _all_columns_sql,
+    converters,
+    count_and_fetch_raw,
+    fields_in_table_order,
+)
 from app.db.session import database
 from resolvers.context import Context, Services
 from resolvers.jobs import (
@@ -148,6 +153,8 @@ async def test_on_postgresql_the_page_selects_the_table_columns_in_their_order(
         # The whole table, in its own order (the model's order differs: migrations append).
         assert fields == columns
         assert fields != list(converters(TrainingJob))
+        sql, _ = await _all_columns_sql(TrainingJob.filter(status="FAILED").limit(3))
+        assert sql.startswith("SELECT " + ",".join(f'"{c}"' for c in columns) + " FROM ")
         await check_page_matches_the_orm(first=50)
         await check_count_and_rows_as_the_orm(total=120)
 
@@ -183,9 +190,7 @@ async def check_count_and_rows_as_the_orm(total: int) -> None:
         query = TrainingJob.all().offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        number, rows = await count_and_fetch_raw(
-            query.count(), TrainingJob.all().order_by("id").values("id")
-        )
+        number, rows = await count_and_fetch_raw(query.count(), TrainingJob.all().order_by("id"))
         assert number == await query.count(), (offset, limit)
         assert [r["id"] for r in rows] == [j.id for j in await TrainingJob.all().order_by("id")]
 
