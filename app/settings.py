@@ -110,7 +110,8 @@ class PollerSettings(BaseSettings):
     #: Page size of the poller's LIST requests.
     list_page_size: int = Field(default=500, ge=1, le=5000)
     #: Where the poller reads status: ``watch`` (LIST once, then WATCH; a tick costs what
-    #: changed) or ``list`` (paged LIST of everything every tick, for endpoints without watch).
+    #: changed) or ``list`` (paged LIST of compact Table rows every tick and GETs of what
+    #: changed, for endpoints without watch).
     poll_source: Literal["watch", "list"] = "watch"
     #: Watch mode: full re-LIST (and re-check of every active job) this often, to heal.
     watch_relist_seconds: float = Field(default=300.0, gt=0)
