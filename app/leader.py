@@ -48,6 +48,8 @@ class LeaderElection:
         self.is_leader = asyncio.Event()
         #: Number of terms this replica has started.
         self.terms = 0
+        #: Lock attempts that found the lock held by another replica (or PostgreSQL away).
+        self.failed_attempts = 0
         self._conn: asyncpg.Connection | None = None
 
     async def run(self, term: Term, stop: asyncio.Event) -> None:
@@ -63,6 +65,7 @@ class LeaderElection:
         while not stop.is_set():
             conn = await self._try_acquire()
             if conn is None:
+                self.failed_attempts += 1
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=self.retry_seconds)
                 continue
