@@ -10,7 +10,7 @@ from app.db.history import utcnow
 from app.db.models import JobEvent, TrainingJob
 from app.live_fanout import current_operation
 from app.phases import Phase
-from app.pubsub import JobUpdate
+from app.pubsub import JobUpdate, Subscription
 from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import JobNotFound
@@ -75,12 +75,9 @@ async def job_status_stream(
     fanout = ctx.services.fanout if shared else None
     operation = current_operation() if fanout is not None else None
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
-    subscription = hub.subscribe(job_ids=[job_id])
+    subscription: Subscription | None = hub.subscribe(job_ids=[job_id])
     try:
-        job = await TrainingJob.get_or_none(id=job_id) if is_plausible_job_id(job_id) else None
-        if job is None or not authz.can_read(ctx, job.namespace):
-            raise JobNotFound(job_id)
-        last = _state_of_row(job)
+        last = await _readable_state(ctx, job_id)
         history = []
         if after_sequence is not None:
             history = await JobEvent.filter(job_id=job_id, sequence__gt=after_sequence).order_by(
@@ -95,14 +92,17 @@ async def job_status_stream(
             last = _state_of_event(history[-1], job_id)
         else:
             yield last
+        del history  # a long-lived stream keeps only what it needs
         if last.is_final:
             return
         while True:
             backfill = False
+            assert subscription is not None
             if fanout is not None and operation is not None and subscription.is_idle():
                 # Nothing pending of our own: the group takes over (joining happens before
                 # follow() first awaits, so no update falls between the two subscriptions).
                 hub.unsubscribe(subscription)
+                subscription = None  # its queue is not kept alive while the group delivers
                 outcome = await fanout.follow(operation, job_id, last.sequence)
                 subscription = hub.subscribe(job_ids=[job_id])
                 if outcome.last is not None:
@@ -142,7 +142,16 @@ async def job_status_stream(
             if last.is_final:
                 return
     finally:
-        hub.unsubscribe(subscription)
+        if subscription is not None:
+            hub.unsubscribe(subscription)
+
+
+async def _readable_state(ctx: Context, job_id: str) -> JobState:
+    """The job's current state, if it exists and the caller may read it."""
+    job = await TrainingJob.get_or_none(id=job_id) if is_plausible_job_id(job_id) else None
+    if job is None or not authz.can_read(ctx, job.namespace):
+        raise JobNotFound(job_id)
+    return _state_of_row(job)
 
 
 @dataclass(frozen=True)
