@@ -277,13 +277,21 @@ async def page_jobs(
         raise InvalidInput("first", "must be between 1 and 500")
     query = _visible(ctx, _filtered(job_filter))
     count = query.count()
+    position = None
     if after is not None:
-        value, job_id = _decode_cursor(after, order)
-        query = query.filter(_after(order, value, job_id))
+        position = _decode_cursor(after, order)
+        query = query.filter(_after(order, *position))
     direction = "-" if order.descending else ""
+    # Everything the two queries are built from, spelled exactly (reprs keep types and
+    # time zones apart): their compiled SQL is reused for the same key.
+    namespaces = authz.visible_namespaces(ctx)
+    key = repr(
+        (sorted(namespaces) if namespaces is not None else None, job_filter, first, position, order)
+    )
     total, raw = await count_and_fetch_raw(
         count,
         query.order_by(f"{direction}{order.field.value}", f"{direction}id").limit(first + 1),
+        key,
     )
     has_next = len(raw) > first
     convert = converters(TrainingJob)

@@ -22,8 +22,10 @@ from app.db.rows import (
     fields_in_table_order,
 )
 from app.db.session import database
+from app.phases import Phase
 from resolvers.context import Context, Services
 from resolvers.jobs import (
+    JobFilter,
     JobOrder,
     JobRecord,
     OrderField,
@@ -173,6 +175,35 @@ async def test_on_postgresql_the_page_selects_the_table_columns_in_their_order(
         finally:
             db.acquire_connection = original  # type: ignore[method-assign]
         assert len(acquired) == 1
+
+
+async def test_compiled_pages_are_never_shared_across_callers_or_inputs(pg_url: str) -> None:
+    rows = make_rows(200)
+    viewer = Context(
+        services=cast(Services, None), actor="v",
+        principal=Principal(user="v", grants={"team-b": Role.VIEWER}),
+    )
+    async with database(pg_url, apply_migrations=True):
+        await seed_jobs(pg_url, rows)
+        team_b = sorted((r for r in rows if r.namespace == "team-b"),
+                        key=lambda r: (r.created_at, r.id), reverse=True)
+        for _ in range(2):  # the second round runs on compiled statements
+            everyone = await page_jobs(admin_context(), None, 30, None)
+            assert everyone.total_count == len(rows)
+            assert {r.namespace for r in everyone.jobs} == {"team-a", "team-b"}
+            mine = await page_jobs(viewer, None, 30, None)
+            assert mine.total_count == len(team_b)
+            assert [r.id for r in mine.jobs] == [r.id for r in team_b[:30]]
+            after = await page_jobs(viewer, None, 30, mine.end_cursor)
+            assert [r.id for r in after.jobs] == [r.id for r in team_b[30:60]]
+            small = await page_jobs(viewer, None, 5, None)
+            assert [r.id for r in small.jobs] == [r.id for r in team_b[:5]]
+            oldest = await page_jobs(viewer, None, 5, None, JobOrder(descending=False))
+            assert [r.id for r in oldest.jobs] == [r.id for r in team_b[::-1][:5]]
+            failed = await page_jobs(viewer, JobFilter(phases=[Phase.FAILED]), 5, None)
+            assert failed.total_count == sum(r.status == "FAILED" for r in team_b)
+            more = await page_jobs(viewer, JobFilter(phases=[Phase.FAILED]), 20, None)
+            assert len(more.jobs) == 20  # not the 5 (+1) of the same filter's smaller page
 
 
 async def test_on_sqlite_pages_convert_text_columns_as_the_orm_does(tmp_path: Any) -> None:
