@@ -1,12 +1,14 @@
-"""GraphQL execution with a short path for plain leaf fields.
+"""GraphQL execution with a short path for plain fields.
 
 A page of 50 jobs is ~450 fields, nearly all of them leaves (``id``, ``phase``,
 ``createdAt``...) that Strawberry resolves by reading an attribute. graphql-core runs its
 general machinery for each one: a resolve-info object, the resolver wrapper, completion
 through the non-null/list/leaf/object dispatch. That was the largest single cost of the
-``jobs`` query (bench/jobs_query.py). For such a field this executor reads the attribute and
-coerces it itself, with graphql-core's own checks and error messages, and leaves every
-other field (resolvers, arguments, objects, lists, middleware) to graphql-core.
+``jobs`` query (bench/jobs_query.py). For a plain field (no resolver, no arguments) of a
+leaf type, or of an object type without ``is_type_of`` (``edge.node``), this executor reads
+the attribute and completes it itself, with graphql-core's own checks and error messages,
+and leaves every other field (resolvers, arguments, lists, abstract types, middleware) to
+graphql-core.
 """
 
 from __future__ import annotations
