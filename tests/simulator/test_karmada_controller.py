@@ -13,6 +13,7 @@ import httpx
 import yaml
 from kubernetes_asyncio import client
 
+from app.simulator.karmada.controller import KarmadaController
 from app.simulator.karmada.interpreter import reference_dir
 from app.simulator.openapi_schema import ResourceSchema
 from app.simulator.runtime import EmbeddedSimulator, Simulator
@@ -408,7 +409,7 @@ async def test_batch_job_success_aggregates_complete_on_the_template(
 
 
 async def test_failed_batch_job_never_reaches_failed_on_template_karmada_7844(
-    karmada_client: client.ApiClient, karmada_ns: str
+    karmada_sim: EmbeddedSimulator, karmada_client: client.ApiClient, karmada_ns: str
 ) -> None:
     # The native aggregate appends Failed=True but drops the member's FailureTarget; the
     # Karmada apiserver (K8s >= 1.31) refuses that status, so the template stays non-terminal
@@ -434,7 +435,16 @@ async def test_failed_batch_job_never_reaches_failed_on_template_karmada_7844(
 
     item = await eventually(member_failed)
     assert [c["type"] for c in item["status"]["conditions"]] == ["FailureTarget", "Failed"]
-    await asyncio.sleep(0.3)  # several status sync periods: the template must stay non-failed
+
+    def refusals(sim: Simulator) -> int:
+        (controller,) = [c for c in sim.controllers if isinstance(c, KarmadaController)]
+        return controller.refused_status_updates[(karmada_ns, name)]
+
+    async def refused() -> bool:
+        return await asyncio.to_thread(karmada_sim.call, refusals) >= 1
+
+    # The aggregation with Failed was attempted and refused: the template stays non-failed.
+    await eventually(refused)
     template = await batch.read_namespaced_job_status(name, karmada_ns)
     assert not any(
         c.type == "Failed" for c in (template.status and template.status.conditions) or []
@@ -883,7 +893,16 @@ async def test_no_status_flows_from_an_unreachable_member(
     async with httpx.AsyncClient(base_url=karmada_sim.url) as http:
         await http.post("/_sim/clusters/member2", json={"reachable": False})
         try:
-            await asyncio.sleep(1.2)  # the job finishes on the member meanwhile
+            def member_phase(sim: Simulator) -> str | None:
+                (controller,) = [c for c in sim.controllers if isinstance(c, KarmadaController)]
+                key = ("ray.io/v1", "RayJob", karmada_ns, name)
+                workload = controller.members["member2"].workloads.get(key)
+                return None if workload is None else str(workload.run.phase)
+
+            async def finished_on_member() -> bool:
+                return await asyncio.to_thread(karmada_sim.call, member_phase) == "Succeeded"
+
+            await eventually(finished_on_member)  # the job finishes on the member meanwhile
             assert await member_state() == "Running"
             template = await get(api, RAY, karmada_ns, name)
             assert template["status"]["jobDeploymentStatus"] == "Running"

@@ -78,6 +78,7 @@ async def test_pods_wait_for_gpus_and_start_when_freed(member: MemberCluster) ->
 async def test_image_pull_backoff_and_stuck_pending(member: MemberCluster) -> None:
     member.apply(gpu_job("pull", 0), Scenario(image_pull_backoff=True))
     member.apply(gpu_job("stuck", 0), Scenario(stuck_pending=True))
+    member.apply(gpu_job("control", 0), Scenario(run_seconds=60))
 
     def waiting() -> Any:
         pod = next((p for p in member.pods.values()
@@ -87,7 +88,8 @@ async def test_image_pull_backoff_and_stuck_pending(member: MemberCluster) -> No
 
     assert await until(waiting) == "ImagePullBackOff"
     assert any(e["reason"] == "BackOff" for e in member.events)
-    await asyncio.sleep(0.3)
+    # A job applied alongside it has started: the stuck one would have too.
+    await until(lambda: phase_of(member, "control") == "Running")
     assert phase_of(member, "stuck") == "Pending"
     assert (member.get(job_key("stuck")) or {}).get("status", {})["active"] == 1
 

@@ -16,6 +16,7 @@ this controller delete the member copies; deleting only the policy leaves bindin
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -66,6 +67,8 @@ class KarmadaController(BindingSync, StatusSync, ClusterSync):
         self._applied: dict[tuple[str, str], tuple[str, str]] = {}  # binding -> (clusters, gen)
         self._template_seen: dict[tuple[str, str, str, str], str] = {}
         self._dirty_status: set[tuple[str, str]] = set()
+        #: Template status updates refused (as the API server would), by (namespace, name).
+        self.refused_status_updates: collections.Counter[tuple[str, str]] = collections.Counter()
         self._unscheduled: set[tuple[str, str]] = set()
         self._cluster_dirty = True
         self._unreachable_since: dict[str, float] = {}

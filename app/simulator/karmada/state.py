@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,6 +52,7 @@ class ControllerState:
     _scheduled: dict[BindingKey, str]
     _applied: dict[BindingKey, tuple[str, str]]
     _dirty_status: set[BindingKey]
+    refused_status_updates: collections.Counter[tuple[str, str]]
     _unscheduled: set[BindingKey]
     _cluster_dirty: bool
     _unreachable_since: dict[str, float]

@@ -147,9 +147,10 @@ class StatusSync(ControllerState):
         if (template["apiVersion"], template["kind"]) == ("batch/v1", "Job"):
             rejection = job_status_rejected(template.get("status"), new_status)
             if rejection is not None:
+                meta = template["metadata"]
                 log.info("Job %s/%s status update refused: %s",
-                         template["metadata"].get("namespace"), template["metadata"]["name"],
-                         rejection)
+                         meta.get("namespace"), meta["name"], rejection)
+                self.refused_status_updates[(meta.get("namespace", ""), meta["name"])] += 1
                 return
         rt = self.store.resource(template["apiVersion"], template["kind"])
         template["status"] = new_status
