@@ -1,11 +1,13 @@
 """The status poller: publishes job status from Karmada once per tick (DESIGN §8).
 
 Each tick: refresh the in-memory active set from the database (by delta), bring the status
-source in sync (watch caches: usually no request at all; list mode: one paged LIST per kind
-in use plus one of ResourceBindings), interpret only the jobs whose objects changed (all of
-them in list mode), write changed rows and their ``job_events`` in one transaction, then
-publish. Ticks never overlap; a slow tick delays the next one. ``observers`` are called
-with each tick's published updates (other workers hook in there).
+source in sync (watch caches: usually no request at all; list mode: one paged LIST of
+compact rows per kind in use plus one of ResourceBindings), interpret only the jobs whose
+objects changed, write changed rows and their ``job_events`` in one transaction, then
+publish. Ticks never overlap; a slow tick delays the next one. Jobs not yet on Karmada are
+(re)submitted by a burst task beside the ticks, one burst at a time, so a retry storm never
+holds status back. ``observers`` are called with each published batch of updates (other
+workers hook in there).
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ class StatusPoller:
         self.last_success: datetime | None = None
         self.ticks = 0
         self.last_tick: TickResult | None = None
+        #: The submission burst in flight (one at a time), off the tick's path.
+        self._submissions: asyncio.Task[None] | None = None
         self._failures = 0
         self._full_check_at: datetime | None = None
         self._confirmed_at: datetime | None = None
@@ -135,6 +139,13 @@ class StatusPoller:
 
     async def close(self) -> None:
         """Stop the source's watches and forget the active set (a new term starts fresh)."""
+        if self._submissions is not None:
+            # Half-done submissions are safe: objects are created by name, so the next
+            # leader's retry finds what this one made.
+            self._submissions.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._submissions
+            self._submissions = None
         await self.source.close()
         self.source = make_status_source(self.karmada, self.settings, self.instance_id)
         self.active.reset()
@@ -161,9 +172,14 @@ class StatusPoller:
         skip = {r.id for r in deleting} | {r.id for r in pending_submission}
         submitted = [r for r in rows if r.id not in skip]
 
-        changes = await self._resubmit(pending_submission, started)
+        self._start_submissions(pending_submission, started)
+        changes: list[Change] = []
+        # Jobs still waiting for submission count too: their caches are warm (LIST done,
+        # WATCH open) by the time they are submitted and start changing.
+        in_use = [*submitted, *pending_submission]
+        if in_use:
+            await self.source.sync({r.kind for r in in_use}, {r.namespace for r in in_use})
         if submitted:
-            await self.source.sync({r.kind for r in submitted}, {r.namespace for r in submitted})
             candidates = self._candidates(submitted, fresh, started)
             result.interpreted = len(candidates)
             for row in candidates:
@@ -180,12 +196,7 @@ class StatusPoller:
         self.active.settle()
         if submitted:
             await self._confirm_unchanged(started)
-        self.hub.publish(updates)
-        for observer in self.observers:
-            try:
-                await observer(updates)
-            except Exception:
-                log.exception("poller observer %r failed", observer)
+        await self._publish(updates)
         self.last_success = utcnow()
         self.ticks += 1
         result.requests = self.karmada.request_count - requests_before
@@ -232,6 +243,35 @@ class StatusPoller:
             or r.status_confirmed_at is None
             or (r.kind, r.namespace, r.object_name) in changed
         ]
+
+    async def _publish(self, updates: list[JobUpdate]) -> None:
+        self.hub.publish(updates)
+        for observer in self.observers:
+            try:
+                await observer(updates)
+            except Exception:
+                log.exception("poller observer %r failed", observer)
+
+    def _start_submissions(self, rows: Sequence[TrainingJob], now: datetime) -> None:
+        """Submit (or retry) jobs not yet on Karmada, in a task of their own.
+
+        A burst of retries (Karmada back after an outage: hundreds of jobs, several requests
+        each) would otherwise hold the tick, and every other job's status with it, for
+        seconds. One burst at a time: while one runs, its rows stay "not yet submitted" and
+        later ticks leave them to it.
+        """
+        if not rows or (self._submissions is not None and not self._submissions.done()):
+            return
+        self._submissions = asyncio.create_task(
+            self._submit_burst(list(rows), now), name="poller-submissions"
+        )
+
+    async def _submit_burst(self, rows: list[TrainingJob], now: datetime) -> None:
+        try:
+            changes = await self._resubmit(rows, now)
+            await self._publish(await apply_changes(changes))
+        except Exception:
+            log.exception("poller: submitting %d jobs failed; the next tick retries", len(rows))
 
     async def _resubmit(self, rows: Sequence[TrainingJob], now: datetime) -> list[Change]:
         # A row still "Submitting" is normally being submitted by its request right now;
