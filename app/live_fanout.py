@@ -99,7 +99,7 @@ class ConnectionWriter:
                 self._frames.clear()
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class LiveOperation:
     """One websocket operation, as the shared delivery needs it (set by the transport)."""
 
@@ -109,6 +109,16 @@ class LiveOperation:
     writer: ConnectionWriter
     #: The connection's context (the render runs with it).
     context: Any
+    #: The transport can take a member over after the stream ends (``handoff``), and later
+    #: restart the stream from ``resume_after``: the idle subscription then holds none of
+    #: Strawberry's per-operation state. Otherwise the stream waits in ``follow`` itself.
+    detachable: bool = False
+    #: Set by a stream that ended by joining its group: the transport waits on it instead.
+    handoff: Member | None = None
+    #: What the stream had delivered when it handed off: (sequence, phase).
+    handoff_state: tuple[int, str] | None = None
+    #: Set by the transport when it restarts the stream: (sequence, phase) delivered last.
+    resume_after: tuple[int, str] | None = None
 
 
 _current: contextvars.ContextVar[LiveOperation | None] = contextvars.ContextVar(
@@ -147,6 +157,7 @@ class Member:
     operation: LiveOperation
     last_sequence: int
     outcome: asyncio.Future[FollowOutcome]
+    group: _Group
     last: JobUpdate | None = None
     pending: int = 0
     _flushed: asyncio.Future[None] | None = None
@@ -242,26 +253,51 @@ class SharedStatusFanout:
     def member_count(self) -> int:
         return sum(len(g.members) for g in self._groups.values())
 
-    async def follow(
-        self, operation: LiveOperation, job_id: str, last_sequence: int
-    ) -> FollowOutcome:
-        """Deliver the job's transitions after ``last_sequence`` until the group gives up.
+    def members_of(self, job_id: str) -> int:
+        """How many subscribers of ``job_id`` the groups deliver to right now."""
+        return sum(len(g.members) for (job, _), g in self._groups.items() if job == job_id)
 
-        Joining happens before the first ``await``: the caller drops its own hub
-        subscription right before calling, and no update can be published in between.
+    def join(self, operation: LiveOperation, job_id: str, last_sequence: int) -> Member:
+        """Enrol a member that has delivered the job's state up to ``last_sequence``.
+
+        Synchronous: the caller drops its own hub subscription right before, and no update
+        can be published in between.
         """
         key = (job_id, operation.key)
         group = self._groups.get(key)
         if group is None:
             group = self._groups[key] = _Group(self, job_id, operation.key)
-        member = Member(operation, last_sequence, asyncio.get_running_loop().create_future())
+        loop = asyncio.get_running_loop()
+        member = Member(operation, last_sequence, loop.create_future(), group)
         group.members.add(member)
+        return member
+
+    async def wait(
+        self, member: Member, interrupt: asyncio.Future[Any] | None = None
+    ) -> FollowOutcome:
+        """Until the group hands ``member`` back (or ``interrupt`` resolves first: reason
+        "interrupted"). Frames queued for it are written before this returns."""
         try:
+            if interrupt is not None:
+                waiting: set[asyncio.Future[Any]] = {member.outcome, interrupt}
+                await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                member.finish(False, "interrupted")  # no-op if the group decided first
             outcome = await member.outcome
         finally:
-            group.members.discard(member)
-            if not group.members and self._groups.get(key) is group:
-                del self._groups[key]
-                group.close()
+            self._leave(member)
         await member.flushed()
         return outcome
+
+    async def follow(
+        self, operation: LiveOperation, job_id: str, last_sequence: int
+    ) -> FollowOutcome:
+        """``join`` then ``wait``: deliver the job's transitions until the group gives up."""
+        return await self.wait(self.join(operation, job_id, last_sequence))
+
+    def _leave(self, member: Member) -> None:
+        group = member.group
+        group.members.discard(member)
+        key = (group.job_id, group.key)
+        if not group.members and self._groups.get(key) is group:
+            del self._groups[key]
+            group.close()

@@ -12,6 +12,7 @@ This module sits with ``app.main`` in the composition layer: the renderer needs 
 from __future__ import annotations
 
 import json
+from contextlib import aclosing
 from typing import Any
 
 from strawberry.schema import BaseSchema
@@ -22,7 +23,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types.graphql import OperationType
 
-from app.live_fanout import ConnectionWriter, LiveOperation, OperationKey, Renderer, operation_scope
+from app.live_fanout import (
+    ConnectionWriter,
+    FollowOutcome,
+    LiveOperation,
+    Member,
+    OperationKey,
+    Renderer,
+    current_operation,
+    operation_scope,
+)
 from app.pubsub import JobUpdate
 from resolvers.context import Context
 from resolvers.streams import state_of_update
@@ -62,7 +72,13 @@ def _writer_for(websocket: Any) -> ConnectionWriter | None:
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws: ``next`` frames."""
+    """graphql-transport-ws: ``next`` frames; grouped subscriptions are taken over.
+
+    A ``jobStatus`` stream that joined its group ends (``LiveOperation.handoff``); the
+    operation's task then waits in the group with none of Strawberry's per-operation state
+    (~25 Python objects instead of ~225), and restarts the stream from what was delivered
+    if the group hands it back or the connection's credentials fail.
+    """
 
     _live_writer: ConnectionWriter | None = None
 
@@ -77,9 +93,47 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             '{"id":' + json.dumps(operation.id) + ',"type":"next","payload":',
             self._live_writer,
             self.context,
+            detachable=True,
         )
         with operation_scope(live):
             await super().run_operation(operation)
+
+    async def _send_result_stream(
+        self, operation: Operation[Context, None], result_source: Any
+    ) -> None:
+        await super()._send_result_stream(operation, result_source)
+        live = current_operation()
+        while live is not None and live.handoff is not None:
+            member, live.handoff = live.handoff, None
+            await result_source.aclose()  # Strawberry's state for the stream goes now
+            outcome = await self._wait_in_group(member)
+            if outcome.final:
+                return  # run_operation sends complete
+            last = outcome.last
+            live.resume_after = (
+                (last.sequence, last.phase) if last is not None else live.handoff_state
+            )
+            result_source = await self.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=self.context,
+                root_value=self.root_value,
+                operation_name=operation.operation_name,
+            )
+            async with aclosing(result_source):
+                await super()._send_result_stream(operation, result_source)
+
+    async def _wait_in_group(self, member: Member) -> FollowOutcome:
+        fanout = self.context.services.fanout
+        assert fanout is not None  # a handoff happens only with the fan-out on
+        # The stream's credential re-check ended with it: keep the connection's watch on.
+        watch = self.context.credential_watch
+        revoked = watch.attach() if watch is not None else None
+        try:
+            return await fanout.wait(member, revoked)
+        finally:
+            if watch is not None:
+                watch.detach()
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):

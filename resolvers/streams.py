@@ -74,10 +74,23 @@ async def job_status_stream(
     authz.require_authenticated(ctx)
     fanout = ctx.services.fanout if shared else None
     operation = current_operation() if fanout is not None else None
+    resume = None
+    if operation is not None and operation.resume_after is not None:
+        # The transport restarts a stream that had handed off: go on after what it delivered.
+        resume, operation.resume_after = operation.resume_after, None
+        after_sequence = resume[0]
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
     subscription: Subscription | None = hub.subscribe(job_ids=[job_id])
     try:
-        last = await _readable_state(ctx, job_id)
+        job = await TrainingJob.get_or_none(id=job_id) if is_plausible_job_id(job_id) else None
+        if job is None and resume is not None:
+            # Deleted while handed off, and its notification was lost with the group.
+            yield JobState(job_id, Phase(resume[1]), "", "", resume[0], utcnow(), deleted=True)
+            return
+        if job is None or not authz.can_read(ctx, job.namespace):
+            raise JobNotFound(job_id)
+        last = _state_of_row(job)
+        del job  # a long-lived stream keeps only what it needs
         history = []
         if after_sequence is not None:
             history = await JobEvent.filter(job_id=job_id, sequence__gt=after_sequence).order_by(
@@ -90,9 +103,9 @@ async def job_status_stream(
                 return
         if history:
             last = _state_of_event(history[-1], job_id)
-        else:
+        elif resume is None:
             yield last
-        del history  # a long-lived stream keeps only what it needs
+        del history
         if last.is_final:
             return
         while True:
@@ -103,6 +116,12 @@ async def job_status_stream(
                 # follow() first awaits, so no update falls between the two subscriptions).
                 hub.unsubscribe(subscription)
                 subscription = None  # its queue is not kept alive while the group delivers
+                if operation.detachable:
+                    # End this stream (and Strawberry's state for it): the transport waits
+                    # in the group, and restarts the stream if the group hands it back.
+                    operation.handoff = fanout.join(operation, job_id, last.sequence)
+                    operation.handoff_state = (last.sequence, last.phase.value)
+                    return
                 outcome = await fanout.follow(operation, job_id, last.sequence)
                 subscription = hub.subscribe(job_ids=[job_id])
                 if outcome.last is not None:
@@ -144,14 +163,6 @@ async def job_status_stream(
     finally:
         if subscription is not None:
             hub.unsubscribe(subscription)
-
-
-async def _readable_state(ctx: Context, job_id: str) -> JobState:
-    """The job's current state, if it exists and the caller may read it."""
-    job = await TrainingJob.get_or_none(id=job_id) if is_plausible_job_id(job_id) else None
-    if job is None or not authz.can_read(ctx, job.namespace):
-        raise JobNotFound(job_id)
-    return _state_of_row(job)
 
 
 @dataclass(frozen=True)

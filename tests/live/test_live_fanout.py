@@ -240,3 +240,29 @@ def test_the_shared_render_cannot_depend_on_the_viewer() -> None:
     definition = JobStatusUpdate.__strawberry_definition__  # type: ignore[attr-defined]
     with_resolvers = [f.python_name for f in definition.fields if f.base_resolver is not None]
     assert with_resolvers == []
+
+
+async def test_an_interrupt_hands_the_member_back_and_it_leaves() -> None:
+    hub = StatusHub()
+    fanout = SharedStatusFanout(hub, Renderer())
+    member = fanout.join(_operation(ConnectionWriter(Socket().send_text), "x"), "job-a", 4)
+    assert fanout.members_of("job-a") == 1 and hub.subscriber_count == 1
+    interrupt: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    waiting = asyncio.create_task(fanout.wait(member, interrupt))
+    interrupt.set_result(None)  # e.g. the connection's credentials were revoked
+    assert await waiting == FollowOutcome(None, False, "interrupted")
+    assert fanout.members_of("job-a") == 0 and hub.subscriber_count == 0
+
+
+async def test_updates_between_join_and_wait_are_not_lost() -> None:
+    # The transport joins in the stream and waits later, after Strawberry's stream closed.
+    hub = StatusHub()
+    fanout = SharedStatusFanout(hub, Renderer())
+    socket = Socket()
+    member = fanout.join(_operation(ConnectionWriter(socket.send_text), "x"), "job-a", 1)
+    hub.deliver([_update(2), _update(3, "SUCCEEDED")])
+    await asyncio.sleep(0)  # the stream closing meanwhile (any number of loop turns)
+    outcome = await fanout.wait(member)
+    assert outcome.final and [
+        f["payload"]["data"]["jobStatus"]["sequence"] for f in socket.frames
+    ] == [2, 3]

@@ -12,9 +12,11 @@ import json
 import uuid
 from typing import Any
 
+import asyncpg
 import websockets
 from websockets.typing import Subprotocol
 
+from app.pubsub_pg import asyncpg_dsn
 from tests.live.conftest import eventually, sim_control
 from tests.live.gql_ws import JOB_STATUS
 from tests.live.test_watch_poller import create_jobs, history
@@ -63,6 +65,38 @@ class Subscriptions:
                 self.received[message["id"]].append(message["payload"]["data"])
 
 
+async def _open_held_job(platform: Platform, prefix: str) -> tuple[str, dict[str, Any]]:
+    """A job held before submission (a 503 fault on RayJob creation) and the fault rule."""
+    sim_control(
+        platform.sim,
+        "POST",
+        "/_sim/scenarios",
+        json={"match": {"nameContains": prefix}, "scenario": {"runSeconds": 1}},
+    )
+    rule = sim_control(
+        platform.sim,
+        "POST",
+        "/_sim/faults",
+        json={"pathRegex": "/rayjobs", "methods": ["POST"], "status": 503},
+    )
+    job_id = (await asyncio.to_thread(create_jobs, platform, prefix, 1))[0]
+    return job_id, rule
+
+
+def _assert_every_transition_once(connections: list[Subscriptions], final: dict[str, Any]) -> int:
+    """Each subscription: contiguous sequences ending on the final one. Returns live count."""
+    live = 0
+    for c in connections:
+        for op_id, payloads in c.received.items():
+            states = [p["s"] if op_id.startswith("b") else p["jobStatus"] for p in payloads]
+            sequences = [s["sequence"] for s in states]
+            assert sequences == list(range(sequences[0], final["sequence"] + 1)), (op_id, states)
+            phase = states[-1]["p"] if op_id.startswith("b") else states[-1]["phase"]
+            assert phase == "SUCCEEDED"
+            live += len(states) - 1
+    return live
+
+
 def _counter(metrics: str, name: str) -> float:
     return sum(
         float(line.rpartition(" ")[2])
@@ -84,21 +118,7 @@ def _shared_counters(platform: Platform) -> tuple[float, float, float]:
 async def test_subscribers_of_one_job_share_each_render_across_protocols(
     platform: Platform,
 ) -> None:
-    prefix = f"shr{uuid.uuid4().hex[:6]}"
-    sim_control(
-        platform.sim,
-        "POST",
-        "/_sim/scenarios",
-        json={"match": {"nameContains": prefix}, "scenario": {"runSeconds": 1}},
-    )
-    # Hold the job before submission until every subscription has its first state.
-    rule = sim_control(
-        platform.sim,
-        "POST",
-        "/_sim/faults",
-        json={"pathRegex": "/rayjobs", "methods": ["POST"], "status": 503},
-    )
-    job_id = (await asyncio.to_thread(create_jobs, platform, prefix, 1))[0]
+    job_id, rule = await _open_held_job(platform, f"shr{uuid.uuid4().hex[:6]}")
     modern = Subscriptions(platform.ws_url, "graphql-transport-ws")
     legacy = Subscriptions(platform.ws_url, "graphql-ws")
     await modern.open(
@@ -108,7 +128,7 @@ async def test_subscribers_of_one_job_share_each_render_across_protocols(
     await legacy.open({f"l{n}": JOB_STATUS for n in range(10)}, job_id)
     readers = [asyncio.create_task(c.read()) for c in (modern, legacy)]
     fanout = platform.app.state.services.fanout
-    await eventually(lambda: fanout.member_count == 25, timeout=30, what="25 live members")
+    await eventually(lambda: fanout.members_of(job_id) == 25, timeout=30, what="25 members")
     renders, frames, releases = await asyncio.to_thread(_shared_counters, platform)
     sim_control(platform.sim, "DELETE", f"/_sim/faults/{rule['id']}")
     await asyncio.wait_for(asyncio.gather(*readers), timeout=60)
@@ -117,19 +137,8 @@ async def test_subscribers_of_one_job_share_each_render_across_protocols(
 
     final = history(platform, job_id)[-1]
     assert final["toPhase"] == "SUCCEEDED"
-    live = 0
-    for c in (modern, legacy):
-        for op_id, payloads in c.received.items():
-            states = [p["s"] if op_id.startswith("b") else p["jobStatus"] for p in payloads]
-            sequences = [s["sequence"] for s in states]
-            # Every transition, in order, once, ending on the final one.
-            assert sequences == list(range(sequences[0], final["sequence"] + 1)), (op_id, states)
-            phase = states[-1]["p"] if op_id.startswith("b") else states[-1]["phase"]
-            assert phase == "SUCCEEDED"
-            live += len(states) - 1
-    transitions = final["sequence"] - min(
-        p["jobStatus"]["sequence"] for p in modern.received["a0"][:1]
-    )
+    live = _assert_every_transition_once([modern, legacy], final)
+    transitions = final["sequence"] - modern.received["a0"][0]["jobStatus"]["sequence"]
     assert transitions >= 2 and live == 25 * transitions
 
     renders_after, frames_after, releases_after = await asyncio.to_thread(
@@ -139,3 +148,48 @@ async def test_subscribers_of_one_job_share_each_render_across_protocols(
     assert frames_after - frames == live  # every live message went out as a shared frame
     # One render per transition and document: two documents, not 25 subscribers.
     assert renders_after - renders == 2 * transitions
+
+
+async def _terminate_listener(platform: Platform) -> None:
+    """Kill the replica's LISTEN connection (its bridge reconnects and resyncs the hub)."""
+    conn = await asyncpg.connect(asyncpg_dsn(platform.settings.db.database_url))
+    try:
+        pid = await conn.fetchval(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()"
+        )
+        assert pid is not None, "no LISTEN connection"
+        assert await conn.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await conn.close()
+
+
+async def test_a_resync_hands_grouped_subscribers_back_and_they_lose_nothing(
+    platform: Platform,
+) -> None:
+    # The listener connection dies: the hub wakes everyone to re-read the database. Grouped
+    # subscribers are handed back, their streams restart from what they had delivered, back-
+    # fill, and join again; then every transition still arrives once, in order.
+    job_id, rule = await _open_held_job(platform, f"rsy{uuid.uuid4().hex[:6]}")
+    modern = Subscriptions(platform.ws_url, "graphql-transport-ws")
+    legacy = Subscriptions(platform.ws_url, "graphql-ws")
+    await modern.open({f"a{n}": JOB_STATUS for n in range(8)}, job_id)
+    await legacy.open({f"l{n}": JOB_STATUS for n in range(4)}, job_id)
+    readers = [asyncio.create_task(c.read()) for c in (modern, legacy)]
+    fanout = platform.app.state.services.fanout
+    await eventually(lambda: fanout.members_of(job_id) == 12, timeout=30, what="12 members")
+    _, _, releases = await asyncio.to_thread(_shared_counters, platform)
+    await _terminate_listener(platform)
+
+    async def handed_back() -> bool:
+        return (await asyncio.to_thread(_shared_counters, platform))[2] >= releases + 12
+
+    await eventually(handed_back, timeout=30, what="the resync to hand all 12 back")
+    await eventually(lambda: fanout.members_of(job_id) == 12, timeout=30, what="12 rejoined")
+    sim_control(platform.sim, "DELETE", f"/_sim/faults/{rule['id']}")
+    await asyncio.wait_for(asyncio.gather(*readers), timeout=60)
+    for c in (modern, legacy):
+        await c.ws.close()
+    final = history(platform, job_id)[-1]
+    assert final["toPhase"] == "SUCCEEDED"
+    _assert_every_transition_once([modern, legacy], final)

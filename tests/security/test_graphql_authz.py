@@ -228,6 +228,41 @@ def test_revoking_a_token_ends_its_open_subscription(token_platform: SecurePlatf
                                  {"Authorization": f"Bearer {token}"}) == 4403
 
 
+def test_revoking_a_token_ends_a_job_status_subscription_held_by_the_shared_fan_out(
+    token_platform: SecurePlatform, teams: dict[str, Any]
+) -> None:
+    # A live jobStatus subscriber waits in its job's group, not in its own stream: the
+    # connection's credential watch must still end it.
+    held = job_body("gql-held", "team-a")
+    held["resources"]["instanceResources"].update(cpuCores=96, memoryGiB=768)
+    held["resources"]["instanceCount"] = 128  # fits no member: stays PENDING
+    with token_platform.platform.http() as client:
+        answer = client.post("/api/v1/jobs", json=held, headers=bearer(teams["tokens"]["a_editor"]))
+    assert answer.status_code == 201, answer.text
+    job_id = answer.json()["id"]
+    token = token_platform.token("short-lived-status", "viewer", ["team-a"])
+    interval = token_platform.platform.settings.poller.poll_interval_seconds
+    fanout = token_platform.platform.app.state.services.fanout
+    with ws_connection(token_platform.platform.ws_url) as ws:
+        ws.send(json.dumps({"type": "connection_init",
+                            "payload": {"Authorization": f"Bearer {token}"}}))
+        assert recv_json(ws)["type"] == "connection_ack"
+        subscribe(ws, STATUS, {"id": job_id}, op_id="s")
+        first = recv_json(ws)
+        assert first["type"] == "next" and "errors" not in first["payload"], first
+        wait_for(lambda: fanout.members_of(job_id) == 1, timeout=10, what="the group took it")
+        token_platform.revoke(token)
+        deadline = time.monotonic() + interval * 4 + 2
+        while True:
+            reply = recv_json(ws, timeout=max(0.1, deadline - time.monotonic()))
+            assert reply["type"] == "next" and reply["id"] == "s", reply
+            if "errors" in reply["payload"]:
+                break
+        assert reply["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert recv_json(ws)["type"] == "complete"
+    assert fanout.members_of(job_id) == 0
+
+
 def test_job_status_subscription_works_for_the_owner(
     token_platform: SecurePlatform, teams: dict[str, Any]
 ) -> None:
