@@ -13,12 +13,14 @@ graphql-core.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from graphql import GraphQLField, GraphQLLeafType, GraphQLObjectType, is_leaf_type
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, gather_with_cancel
 from graphql.type import GraphQLNonNull
+from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -54,6 +56,24 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # graphql-core hands resolvers this executor's own bound methods, which makes every
+        # executor a reference cycle: it, and all the operation state it reaches, then waits
+        # for the cyclic garbage collector (whose full passes stall the process for up to a
+        # second with 10,000 subscriptions). Reaching it through a weak reference instead
+        # lets reference counting free it as soon as the operation ends.
+        this = weakref.ref(self)
+
+        def gather(*args: Any, **kwargs: Any) -> Any:
+            executor = this()
+            assert executor is not None  # alive for as long as its operation runs
+            return executor.gather_async_work(*args, **kwargs)
+
+        def track(*args: Any, **kwargs: Any) -> Any:
+            executor = this()
+            assert executor is not None
+            return executor.track_async_work(*args, **kwargs)
+
+        self.async_helpers = GraphQLResolveInfoHelpers(gather=gather, track=track)
         # (parent type, id(grouped field set)) -> (the set, its fields with their plans).
         # graphql-core memoizes a selection's grouped field set, so the 50 nodes of a page
         # share one entry; the set is kept so its id cannot be reused meanwhile.
@@ -102,7 +122,12 @@ class LeafFastExecutor(StrawberryGraphQLCoreExecutionContext):
                     value = read(source_value, name)
                     if type(value) not in _PLAIN_TYPES and is_awaitable(value):
                         results[response_name] = self._complete_awaited(
-                            parent_type, field_def, details, path, response_name, value,
+                            parent_type,
+                            field_def,
+                            details,
+                            path,
+                            response_name,
+                            value,
                             position_context,
                         )
                         awaitable_fields.append(response_name)

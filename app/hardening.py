@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import uuid
@@ -48,6 +49,13 @@ def current_request_id() -> str:
     return str(bound) if bound else uuid.uuid4().hex
 
 
+def _should_mask(public: tuple[type[BaseException], ...], error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False  # syntax/validation errors: about the document, safe to show
+    return not isinstance(original, public)
+
+
 class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
     """Mask every error that is not one of ``public`` (and not a validation error).
 
@@ -59,13 +67,11 @@ class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
 
     def __init__(self, public: tuple[type[BaseException], ...] = ()) -> None:
         self.public = public
+        # A partial, not the bound method: an extension holding a method of itself is a
+        # reference cycle, and it would keep the whole operation's state (which the
+        # extension references) waiting for the cyclic garbage collector.
+        self._should_mask = functools.partial(_should_mask, public)
         super().__init__(should_mask_error=self._should_mask, error_message=INTERNAL_ERROR_MESSAGE)
-
-    def _should_mask(self, error: GraphQLError) -> bool:
-        original = error.original_error
-        if original is None or isinstance(original, GraphQLError):
-            return False  # syntax/validation errors: about the document, safe to show
-        return not isinstance(original, self.public)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed: list[GraphQLError] = []

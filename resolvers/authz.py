@@ -107,11 +107,15 @@ async def guard_stream(
             pending = asyncio.ensure_future(anext(iterator))
             waiting: set[asyncio.Future[Any]] = {pending, revoked}
             await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            waiting.clear()
             if revoked.done():
                 raise Unauthenticated("credentials revoked or expired")
             try:
                 item = pending.result()
             except StopAsyncIteration:
+                # The finished task holds the exception, whose traceback holds this frame:
+                # drop the task so that cycle does not wait for the garbage collector.
+                pending = None
                 return
             pending = None
             yield item
