@@ -4,7 +4,10 @@ Both protocols (graphql-transport-ws and the legacy graphql-ws) run each operati
 own task; the handlers below bind a :class:`~app.live_fanout.LiveOperation` to that task, so
 ``jobStatus`` streams can hand their live updates to the shared fan-out, which writes
 ``next`` (or legacy ``data``) frames through one :class:`~app.live_fanout.ConnectionWriter`
-per connection. Everything else about the protocols is Strawberry's.
+per connection. Over graphql-transport-ws a grouped stream ends and the operation's task
+waits in the group (see ``TransportWSHandler``); this overrides Strawberry's
+``_send_result_stream``, one reason its release line is pinned. Everything else about the
+protocols is Strawberry's.
 
 This module sits with ``app.main`` in the composition layer: the renderer needs the schema.
 """
