@@ -148,7 +148,8 @@ class FollowOutcome:
     last: JobUpdate | None
     #: The delivered update was final (terminal phase or deletion): the stream is over.
     final: bool
-    #: Why control came back when not final: "gap", "overflow", "resync", "render".
+    #: Why control came back when not final: "gap", "overflow", "resync", "render",
+    #: "interrupted".
     reason: str = ""
 
 

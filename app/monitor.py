@@ -20,10 +20,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from app import metrics
 from app.active_jobs import ACTIVE_PHASES, ActiveJobs
+from app.concurrency import bounded_gather
 from app.db.history import Change, apply_changes, update_of, utcnow
 from app.db.models import TrainingJob
 from app.karmada import KarmadaClient, KarmadaError, KarmadaUnavailable
@@ -42,7 +43,6 @@ from app.workloads import (
 )
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 __all__ = ["ACTIVE_PHASES", "StatusPoller", "TickResult", "make_status_source"]
 
@@ -285,13 +285,14 @@ class StatusPoller:
         if not due:
             return []
         # One cluster LIST for the whole burst (each submit would otherwise list them), and
-        # the submissions concurrently (bounded): a burst of retries one after the other
-        # would hold the tick, and with it every other job's status, for seconds.
+        # the submissions concurrently (bounded): hundreds of retries one after the other
+        # would take minutes.
         clusters: list[ClusterCapabilities] | None = None
         with contextlib.suppress(KarmadaUnavailable):  # each submit then meets it itself
             clusters = capabilities_of(await self.karmada.list_clusters())
-        changes = await _bounded_gather(
-            [partial(self.submitter.submit, row, None, clusters) for row in due]
+        changes = await bounded_gather(
+            [partial(self.submitter.submit, row, None, clusters) for row in due],
+            KARMADA_CONCURRENCY,
         )
         return [change for change in changes if change.is_transition]
 
@@ -338,30 +339,12 @@ class StatusPoller:
             log.info("job %s: deleted", row.id)
             return update_of(row, deleted=True)
 
-        finished = await _bounded_gather([partial(finish, row) for row in rows])
+        finished = await bounded_gather([partial(finish, row) for row in rows], KARMADA_CONCURRENCY)
         return [update for update in finished if update is not None]
 
 
-#: Karmada requests one tick keeps in flight for submissions and deletions.
+#: Karmada requests kept in flight by a submission burst, and by a tick's deletions.
 KARMADA_CONCURRENCY = 16
-
-
-async def _bounded_gather(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
-    """Run the calls with at most KARMADA_CONCURRENCY at a time; results in order.
-
-    Every call runs to its end even when one fails; then the first failure is raised.
-    """
-    gate = asyncio.Semaphore(KARMADA_CONCURRENCY)
-
-    async def run(call: Callable[[], Awaitable[T]]) -> T:
-        async with gate:
-            return await call()
-
-    results = await asyncio.gather(*(run(call) for call in calls), return_exceptions=True)
-    for result in results:
-        if isinstance(result, BaseException):
-            raise result
-    return cast(list[T], results)
 
 
 _COMPARED_FIELDS = (

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 from typing import Any, Protocol
 
+from app.concurrency import bounded_gather
 from app.karmada import KarmadaClient, KarmadaUnavailable
 from app.karmada.resources import RESOURCE_BINDINGS, ApiResource
 from app.watchcache import ObjectKey, ResourceWatcher, key_of
@@ -143,13 +145,10 @@ class ListStatusSource:
                 stale.append(key)
         if len(stale) > max(COMPACT_FETCH_LIMIT, len(metas) // 4):
             return await self._read_all(resource, selector), None
-        gate = asyncio.Semaphore(COMPACT_FETCH_CONCURRENCY)
-
-        async def fetch(namespace: str, name: str) -> dict[str, Any] | None:
-            async with gate:
-                return await self.karmada.get_or_none(resource, namespace or None, name)
-
-        fetched = await asyncio.gather(*(fetch(ns, name) for ns, name in stale))
+        fetched = await bounded_gather(
+            [partial(self.karmada.get_or_none, resource, ns or None, name) for ns, name in stale],
+            COMPACT_FETCH_CONCURRENCY,
+        )
         for key, obj in zip(stale, fetched, strict=True):
             if obj is not None:  # gone between the LIST and the GET: gone
                 current[key] = obj

@@ -68,10 +68,30 @@ def job_status_renderer(schema: BaseSchema) -> Renderer:
     return render
 
 
-def _writer_for(websocket: Any) -> ConnectionWriter | None:
-    socket = getattr(websocket, "ws", None)  # Strawberry's ASGI adapter wraps Starlette's
-    send_text = getattr(socket, "send_text", None)
-    return ConnectionWriter(send_text) if send_text is not None else None
+def _live_operation(
+    handler: TransportWSHandler | LegacyWSHandler,
+    operation_id: str,
+    query: str,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+    message_type: str,
+    *,
+    detachable: bool = False,
+) -> LiveOperation | None:
+    """The operation as the shared fan-out sees it (None: the socket takes no raw text)."""
+    if handler.live_writer is None:
+        socket = getattr(handler.websocket, "ws", None)  # Strawberry's adapter wraps Starlette's
+        send_text = getattr(socket, "send_text", None)
+        if send_text is None:
+            return None
+        handler.live_writer = ConnectionWriter(send_text)
+    return LiveOperation(
+        OperationKey.of(query, variables, operation_name),
+        '{"id":' + json.dumps(operation_id) + ',"type":"' + message_type + '","payload":',
+        handler.live_writer,
+        handler.context,
+        detachable=detachable,
+    )
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -79,25 +99,26 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     A ``jobStatus`` stream that joined its group ends (``LiveOperation.handoff``); the
     operation's task then waits in the group with none of Strawberry's per-operation state
-    (~25 Python objects instead of ~225), and restarts the stream from what was delivered
+    (~48 Python objects instead of ~224), and restarts the stream from what was delivered
     if the group hands it back or the connection's credentials fail.
     """
 
-    _live_writer: ConnectionWriter | None = None
+    #: The connection's frame writer, made with its first operation.
+    live_writer: ConnectionWriter | None = None
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        if self._live_writer is None:
-            self._live_writer = _writer_for(self.websocket)
-        if self._live_writer is None:
-            await super().run_operation(operation)
-            return
-        live = LiveOperation(
-            OperationKey.of(operation.query, operation.variables, operation.operation_name),
-            '{"id":' + json.dumps(operation.id) + ',"type":"next","payload":',
-            self._live_writer,
-            self.context,
+        live = _live_operation(
+            self,
+            operation.id,
+            operation.query,
+            operation.variables,
+            operation.operation_name,
+            "next",
             detachable=True,
         )
+        if live is None:
+            await super().run_operation(operation)
+            return
         with operation_scope(live):
             await super().run_operation(operation)
 
@@ -142,7 +163,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     """Legacy graphql-ws (subscriptions-transport-ws): ``data`` frames."""
 
-    _live_writer: ConnectionWriter | None = None
+    #: The connection's frame writer, made with its first operation.
+    live_writer: ConnectionWriter | None = None
 
     async def handle_async_results(
         self,
@@ -151,16 +173,9 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
         operation_name: str | None,
         variables: dict[str, object] | None,
     ) -> None:
-        if self._live_writer is None:
-            self._live_writer = _writer_for(self.websocket)
-        if self._live_writer is None:
+        live = _live_operation(self, operation_id, query, variables, operation_name, "data")
+        if live is None:
             await super().handle_async_results(operation_id, query, operation_name, variables)
             return
-        live = LiveOperation(
-            OperationKey.of(query, variables, operation_name),
-            '{"type":"data","id":' + json.dumps(operation_id) + ',"payload":',
-            self._live_writer,
-            self.context,
-        )
         with operation_scope(live):
             await super().handle_async_results(operation_id, query, operation_name, variables)

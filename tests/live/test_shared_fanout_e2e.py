@@ -83,6 +83,23 @@ async def _open_held_job(platform: Platform, prefix: str) -> tuple[str, dict[str
     return job_id, rule
 
 
+async def _release_and_read_to_the_end(
+    platform: Platform,
+    job_id: str,
+    rule: dict[str, Any],
+    connections: list[Subscriptions],
+    readers: list[asyncio.Task[None]],
+) -> dict[str, Any]:
+    """Lift the hold; read every subscription to its completion; the job's last event."""
+    sim_control(platform.sim, "DELETE", f"/_sim/faults/{rule['id']}")
+    await asyncio.wait_for(asyncio.gather(*readers), timeout=60)
+    for c in connections:
+        await c.ws.close()
+    final: dict[str, Any] = history(platform, job_id)[-1]
+    assert final["toPhase"] == "SUCCEEDED"
+    return final
+
+
 def _assert_every_transition_once(connections: list[Subscriptions], final: dict[str, Any]) -> int:
     """Each subscription: contiguous sequences ending on the final one. Returns live count."""
     live = 0
@@ -130,13 +147,7 @@ async def test_subscribers_of_one_job_share_each_render_across_protocols(
     fanout = platform.app.state.services.fanout
     await eventually(lambda: fanout.members_of(job_id) == 25, timeout=30, what="25 members")
     renders, frames, releases = await asyncio.to_thread(_shared_counters, platform)
-    sim_control(platform.sim, "DELETE", f"/_sim/faults/{rule['id']}")
-    await asyncio.wait_for(asyncio.gather(*readers), timeout=60)
-    for c in (modern, legacy):
-        await c.ws.close()
-
-    final = history(platform, job_id)[-1]
-    assert final["toPhase"] == "SUCCEEDED"
+    final = await _release_and_read_to_the_end(platform, job_id, rule, [modern, legacy], readers)
     live = _assert_every_transition_once([modern, legacy], final)
     transitions = final["sequence"] - modern.received["a0"][0]["jobStatus"]["sequence"]
     assert transitions >= 2 and live == 25 * transitions
@@ -186,10 +197,5 @@ async def test_a_resync_hands_grouped_subscribers_back_and_they_lose_nothing(
 
     await eventually(handed_back, timeout=30, what="the resync to hand all 12 back")
     await eventually(lambda: fanout.members_of(job_id) == 12, timeout=30, what="12 rejoined")
-    sim_control(platform.sim, "DELETE", f"/_sim/faults/{rule['id']}")
-    await asyncio.wait_for(asyncio.gather(*readers), timeout=60)
-    for c in (modern, legacy):
-        await c.ws.close()
-    final = history(platform, job_id)[-1]
-    assert final["toPhase"] == "SUCCEEDED"
+    final = await _release_and_read_to_the_end(platform, job_id, rule, [modern, legacy], readers)
     _assert_every_transition_once([modern, legacy], final)

@@ -1,4 +1,4 @@
-"""The poller's bounded concurrency for a tick's Karmada calls (app.monitor._bounded_gather)."""
+"""Bounded concurrency for the poller's Karmada calls (app.concurrency.bounded_gather)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 
 from app import monitor
+from app.concurrency import bounded_gather
 
 
 async def test_results_keep_their_order_and_concurrency_stays_bounded() -> None:
@@ -24,7 +25,9 @@ async def test_results_keep_their_order_and_concurrency_stays_bounded() -> None:
         running -= 1
         return n * 10
 
-    task = asyncio.create_task(monitor._bounded_gather([partial(call, n) for n in range(40)]))
+    task = asyncio.create_task(
+        bounded_gather([partial(call, n) for n in range(40)], monitor.KARMADA_CONCURRENCY)
+    )
     await asyncio.wait_for(first_batch.wait(), timeout=5)
     release.set()
     assert await task == [n * 10 for n in range(40)]
@@ -42,5 +45,5 @@ async def test_every_call_runs_before_the_first_failure_is_raised() -> None:
         return n
 
     with pytest.raises(RuntimeError, match="boom"):
-        await monitor._bounded_gather([partial(call, n) for n in range(10)])
+        await bounded_gather([partial(call, n) for n in range(10)], monitor.KARMADA_CONCURRENCY)
     assert sorted(done) == [n for n in range(10) if n != 3]

@@ -195,6 +195,19 @@ def test_subscription_to_another_teams_job_looks_missing(
 UPDATES = "subscription { jobUpdates { jobId phase } }"
 
 
+def _expect_unauthenticated_end(ws: Any, op_id: str, interval: float) -> None:
+    """After a revocation: ordinary updates may still arrive first; the error must follow
+    within the re-check bound, and end the subscription."""
+    deadline = time.monotonic() + interval * 4 + 2
+    while True:
+        reply = recv_json(ws, timeout=max(0.1, deadline - time.monotonic()))
+        assert reply["type"] == "next" and reply["id"] == op_id, reply
+        if "errors" in reply["payload"]:
+            break
+    assert reply["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert recv_json(ws)["type"] == "complete"
+
+
 def test_revoking_a_token_ends_its_open_subscription(token_platform: SecurePlatform) -> None:
     token = token_platform.token("short-lived", "viewer", ["team-a"])
     interval = token_platform.platform.settings.poller.poll_interval_seconds
@@ -213,16 +226,7 @@ def test_revoking_a_token_ends_its_open_subscription(token_platform: SecurePlatf
                 break
             assert update["type"] == "next" and "errors" not in update["payload"], update
         token_platform.revoke(token)
-        # Updates of team-a's jobs may still arrive first; the error must follow within the
-        # re-check bound, and end the subscription.
-        deadline = time.monotonic() + interval * 4 + 2
-        while True:
-            reply = recv_json(ws, timeout=max(0.1, deadline - time.monotonic()))
-            assert reply["type"] == "next" and reply["id"] == "u", reply
-            if "errors" in reply["payload"]:
-                break
-        assert reply["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-        assert recv_json(ws)["type"] == "complete"
+        _expect_unauthenticated_end(ws, "u", interval)
     # And a new connection with it is refused.
     assert close_code_after_init(token_platform.platform.ws_url,
                                  {"Authorization": f"Bearer {token}"}) == 4403
@@ -252,14 +256,7 @@ def test_revoking_a_token_ends_a_job_status_subscription_held_by_the_shared_fan_
         assert first["type"] == "next" and "errors" not in first["payload"], first
         wait_for(lambda: fanout.members_of(job_id) == 1, timeout=10, what="the group took it")
         token_platform.revoke(token)
-        deadline = time.monotonic() + interval * 4 + 2
-        while True:
-            reply = recv_json(ws, timeout=max(0.1, deadline - time.monotonic()))
-            assert reply["type"] == "next" and reply["id"] == "s", reply
-            if "errors" in reply["payload"]:
-                break
-        assert reply["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-        assert recv_json(ws)["type"] == "complete"
+        _expect_unauthenticated_end(ws, "s", interval)
     assert fanout.members_of(job_id) == 0
 
 
