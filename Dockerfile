@@ -19,7 +19,14 @@ COPY pyproject.toml README.md* ./
 COPY app ./app
 COPY schema ./schema
 COPY resolvers ./resolvers
-RUN pip install --no-compile . && python -m compileall -q /opt/venv/lib
+COPY karmada_sim ./karmada_sim
+# The simulated Karmada is for trials and demos, not production: it is left out unless asked
+# for (--build-arg WITH_SIMULATOR=true, then `mlplatform simulate` or the embedded default).
+ARG WITH_SIMULATOR=false
+RUN if [ "$WITH_SIMULATOR" = "true" ]; then pip install --no-compile ".[simulator]"; \
+    else pip install --no-compile . \
+        && rm -rf /opt/venv/lib/python3.11/site-packages/karmada_sim; fi \
+    && python -m compileall -q /opt/venv/lib
 
 # ---- graphiql: the npm files Strawberry's GraphiQL page loads, fetched from the npm registry
 # and checked against the page's integrity hashes (never committed to the repository) ----

@@ -110,12 +110,28 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if has_failures(findings) else 0
 
 
-def _simulate(args: argparse.Namespace) -> int:
-    from app.simulator.standalone import run_standalone
+SIMULATOR_MISSING = (
+    "the simulated Karmada is not installed: pip install 'ml-platform[simulator]' "
+    "(or set KARMADA_KUBECONFIG to use a real Karmada)"
+)
 
-    gpus = [int(g) for g in args.gpus_per_cluster.split(",")] if args.gpus_per_cluster else None
-    run_standalone(args.port, args.clusters, gpus, args.kubeconfig, host=args.host)
-    return 0
+
+def _add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
+    try:
+        from karmada_sim.__main__ import add_arguments
+    except ImportError:  # installed without the [simulator] extra
+        parser.set_defaults(simulator_missing=True)
+        return
+    add_arguments(parser)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    if getattr(args, "simulator_missing", False):
+        sys.stderr.write(SIMULATOR_MISSING + "\n")
+        return 2
+    from karmada_sim.standalone import run_from_args
+
+    return run_from_args(args)
 
 
 def _export_schema(args: argparse.Namespace) -> int:
@@ -183,13 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_check)
 
     simulate = commands.add_parser("simulate", help="run the simulated Karmada standalone")
-    simulate.add_argument("--host", default="127.0.0.1")
-    simulate.add_argument("--port", type=int, default=6443)
-    simulate.add_argument("--clusters", type=int, default=2)
-    simulate.add_argument("--gpus-per-cluster", help="comma-separated GPUs per node, per cluster")
-    simulate.add_argument(
-        "--kubeconfig", default="karmada-sim.kubeconfig", help="where to write the kubeconfig"
-    )
+    _add_simulate_arguments(simulate)
     simulate.set_defaults(handler=_simulate)
 
     from app.auth.token_cli import add_token_commands

@@ -155,8 +155,8 @@ async def karmada_client(settings: Settings) -> AsyncIterator[KarmadaClient]:
         finally:
             await client.close()
         return
-    from app.simulator.config import MemberConfig, SimulatorConfig  # only in embedded mode
-    from app.simulator.runtime import EmbeddedSimulator
+    from karmada_sim.config import MemberConfig, SimulatorConfig  # only in embedded mode
+    from karmada_sim.runtime import EmbeddedSimulator
 
     defaults = SimulatorConfig()
     members = defaults.members[: settings.karmada.simulator_clusters]

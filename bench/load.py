@@ -308,8 +308,8 @@ def serve_simulator(kubeconfig: str) -> None:
     import signal
     import threading
 
-    from app.simulator.config import MemberConfig, SimulatorConfig, TimingConfig
-    from app.simulator.runtime import EmbeddedSimulator
+    from karmada_sim.config import MemberConfig, SimulatorConfig, TimingConfig
+    from karmada_sim.runtime import EmbeddedSimulator
 
     members = [
         MemberConfig(name=f"member{i}", nodes=256, cpu_per_node=64, memory_gib_per_node=512)

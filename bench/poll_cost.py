@@ -40,7 +40,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.jobspec import parse_job_request
 from app.karmada import KarmadaClient
 from app.karmada.resources import RESOURCE_BINDINGS
-from app.simulator.runtime import EmbeddedSimulator, Simulator
 from app.status_source import ListStatusSource, WatchStatusSource, resource_of_kind
 from app.workloads import (
     RAYJOB,
@@ -52,6 +51,7 @@ from app.workloads import (
     interpret_status,
     object_name_for,
 )
+from karmada_sim.runtime import EmbeddedSimulator, Simulator
 
 CHANGE_FRACTION = 0.01
 

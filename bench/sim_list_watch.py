@@ -33,10 +33,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.simulator.config import SimulatorConfig
-from app.simulator.reference import reference_dir
-from app.simulator.runtime import EmbeddedSimulator, Simulator
-from app.simulator.selectors import parse_label_selector
+from karmada_sim.config import SimulatorConfig
+from karmada_sim.reference import reference_dir
+from karmada_sim.runtime import EmbeddedSimulator, Simulator
+from karmada_sim.selectors import parse_label_selector
 
 NAMESPACE = "default"
 AUTH = {"Authorization": "Bearer sim-token"}

@@ -32,9 +32,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.simulator.config import MemberConfig, SimulatorConfig, TimingConfig  # noqa: E402
-from app.simulator.runtime import EmbeddedSimulator  # noqa: E402
 from bench.fanout import Connection, wait_up  # noqa: E402
+from karmada_sim.config import MemberConfig, SimulatorConfig, TimingConfig  # noqa: E402
+from karmada_sim.runtime import EmbeddedSimulator  # noqa: E402
 from tests.support.throwaway_postgres import find_free_port  # noqa: E402
 
 BODY = {

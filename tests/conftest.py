@@ -7,7 +7,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from app.simulator.runtime import EmbeddedSimulator  # noqa: E402
+from karmada_sim.runtime import EmbeddedSimulator  # noqa: E402
 from tests.support.platform import (  # noqa: E402
     Platform,
     fast_simulator_config,

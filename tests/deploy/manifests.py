@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from app.simulator.openapi_schema import ResourceSchema
-from app.simulator.reference import reference_dir
+from karmada_sim.openapi_schema import ResourceSchema
+from karmada_sim.reference import reference_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 K8S_DIR = REPO_ROOT / "k8s"

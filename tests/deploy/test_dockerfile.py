@@ -207,7 +207,7 @@ def test_dockerignore_keeps_the_context_small() -> None:
     ]
     assert lines[0] == "*"  # allow-list: only what the build copies
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "README.md", "app", "schema", "resolvers"}
+    assert allowed == {"pyproject.toml", "README.md", "app", "schema", "resolvers", "karmada_sim"}
     assert "app/static/" in lines  # locally fetched assets never leak into the image
     copied = {
         part.rstrip("/").removeprefix("./")
@@ -228,3 +228,14 @@ def test_python_version_matches_the_project() -> None:
     pyproject = (REPO_ROOT / "pyproject.toml").read_text()
     assert 'requires-python = ">=3.11"' in pyproject
     assert Path(DOCKERFILE).read_text().count("python:3.11-slim-bookworm") >= 1
+
+
+def test_simulator_is_left_out_unless_asked(stages: list[Stage]) -> None:
+    build = stages[0]
+    assert "WITH_SIMULATOR=false" in build.all("ARG")
+    (install,) = [cmd for cmd in build.all("RUN") if "pip install" in cmd]
+    asked, _, default = install.partition("else")
+    assert '"$WITH_SIMULATOR" = "true"' in asked and '".[simulator]"' in asked
+    # without the argument, the package installed from the repository is removed again
+    assert ".[simulator]" not in default
+    assert "rm -rf /opt/venv/lib/python3.11/site-packages/karmada_sim" in default

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from app.karmada import KarmadaClient
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 
 
 @pytest.fixture

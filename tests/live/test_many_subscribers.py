@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.live.conftest import sim_control
 from tests.live.gql_ws import JOB_STATUS, subscribe
 from tests.live.test_watch_poller import create_jobs, history, statuses

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import asyncpg
 
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.live.conftest import sim_control
 from tests.live.replicas import StatusSubscriber, server_process
 from tests.live.test_watch_poller import assert_complete_history, create_jobs, statuses

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.live.conftest import eventually, sim_control
 from tests.support.platform import (
     Platform,

@@ -14,8 +14,8 @@ import pytest
 
 from app.karmada import KarmadaClient
 from app.karmada.resources import ApiResource
-from app.simulator.runtime import EmbeddedSimulator
 from app.watchcache import ObjectCache, ResourceWatcher, WatchExpired
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.live.conftest import eventually, sim_control
 
 CONFIGMAPS = ApiResource("", "v1", "configmaps")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.support.platform import Platform, platform_settings, run_platform
 
 

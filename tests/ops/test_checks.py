@@ -34,9 +34,9 @@ from app.settings import (
     Settings,
     WorkloadDefaultSettings,
 )
-from app.simulator.config import SimulatorConfig
-from app.simulator.runtime import EmbeddedSimulator
 from app.workloads import RAYJOB, TFJOB
+from karmada_sim.config import SimulatorConfig
+from karmada_sim.runtime import EmbeddedSimulator
 
 REPO = Path(__file__).resolve().parents[2]
 

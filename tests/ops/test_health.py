@@ -11,7 +11,7 @@ import yaml
 
 from app.db.session import migrate
 from app.health import migrations_on_disk
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.support.platform import Platform, platform_settings, run_platform, wait_for
 
 

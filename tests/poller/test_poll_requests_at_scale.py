@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.support.platform import (
     Platform,
     fast_simulator_config,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.support.platform import Platform, platform_settings, run_platform
 
 FAST_LOOPS: dict[str, Any] = {

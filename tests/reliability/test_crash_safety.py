@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from app.faultpoints import CRASH_EXIT_STATUS, ENV_VAR
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.reliability.helpers import JOB_BODY, job_ids, objects_of_instance
 from tests.reliability.server_process import ServerProcess
 from tests.support.platform import wait_for

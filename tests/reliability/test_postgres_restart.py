@@ -12,7 +12,7 @@ import httpx
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.reliability.conftest import FAST_LOOPS
 from tests.reliability.helpers import JOB_BODY
 from tests.support.platform import Platform, platform_settings, run_platform, wait_for

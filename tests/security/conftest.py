@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from app.settings import AuthSettings, ServerSettings, Settings
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.security.support import AUDIENCE, ISSUER, JwksServer, SecurePlatform, SigningKey
 from tests.support.platform import platform_settings, run_platform
 from tests.support.postgres import PostgresServer

@@ -12,7 +12,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from app.settings import AuthSettings
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.security.conftest import FRONTEND_ORIGIN, secure_platform
 from tests.security.support import SecurePlatform, job_body, recv_json, subscribe, ws_connection
 from tests.support.postgres import PostgresServer

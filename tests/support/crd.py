@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.simulator.openapi_schema import ResourceSchema
-from app.simulator.reference import reference_dir
+from karmada_sim.openapi_schema import ResourceSchema
+from karmada_sim.reference import reference_dir
 
 REF = reference_dir()
 _BUILTIN = "kubernetes/openapi-spec-v3/release-1.35"

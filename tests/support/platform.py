@@ -26,8 +26,8 @@ from app.settings import (
     Settings,
     WorkloadDefaultSettings,
 )
-from app.simulator.config import MemberConfig, SimulatorConfig, TimingConfig
-from app.simulator.runtime import EmbeddedSimulator
+from karmada_sim.config import MemberConfig, SimulatorConfig, TimingConfig
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.support.server import serve_in_thread, websocket_url
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from app.simulator.karmada.interpreter import ResourceInterpreter
+from karmada_sim.karmada.interpreter import ResourceInterpreter
 from tests.support.crd import manifest_errors
 from tests.workloads.helpers import manifests_for, request_of
 

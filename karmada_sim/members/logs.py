@@ -1,0 +1,42 @@
+"""Simulated container logs: a pure function of the run's timeline (no per-pod tasks)."""
+
+from __future__ import annotations
+
+import math
+
+from karmada_sim.members.scenario import Scenario
+
+MAX_LINES = 20_000
+
+
+def pod_log_lines(
+    pod: str,
+    role: str,
+    running_at: float | None,
+    ends_at: float | None,
+    now: float,
+    interval: float,
+    *,
+    succeeded: bool,
+    scenario: Scenario,
+) -> list[tuple[float, str]]:
+    """The lines written so far, each with the (loop-clock) time it was written."""
+    if running_at is None or now < running_at:
+        return []
+    until = min(now, ends_at) if ends_at is not None else now
+    lines: list[tuple[float, str]] = [(running_at, f"[{role}] {pod}: starting")]
+    steps = max(0, math.floor((until - running_at) / interval)) if interval > 0 else 0
+    first = max(1, steps - MAX_LINES + 1)
+    for i in range(first, steps + 1):
+        at = running_at + i * interval
+        if ends_at is not None and at >= ends_at:
+            break
+        loss = 1.0 / (1 + 0.1 * i)
+        lines.append((at, f"[{role}] step={i} loss={loss:.4f}"))
+    if ends_at is not None and now >= ends_at:
+        if succeeded:
+            lines.append((ends_at, f"[{role}] training finished successfully"))
+        else:
+            reason = scenario.failure_message or scenario.failure_reason or "simulated failure"
+            lines.append((ends_at, f"[{role}] ERROR: {reason}"))
+    return lines
