@@ -32,7 +32,7 @@ RUN if [ "$WITH_SIMULATOR" = "true" ]; then pip install --no-compile ".[simulato
 # and checked against the page's integrity hashes (never committed to the repository) ----
 FROM build AS graphiql
 ARG NPM_REGISTRY=https://registry.npmjs.org
-RUN NPM_REGISTRY="${NPM_REGISTRY}" python -m app.graphiql_assets fetch --strict /opt/graphiql
+RUN NPM_REGISTRY="${NPM_REGISTRY}" python -m app.graphql.graphiql_assets fetch --strict /opt/graphiql
 
 # ---- runtime: no compiler, no pip cache, non-root ----
 FROM ${PYTHON_IMAGE} AS runtime

@@ -1,4 +1,4 @@
-"""Configuration from the environment, grouped by concern (DESIGN §3).
+"""Configuration from the environment, grouped by concern (README, Configuration).
 
 Each group is a small pydantic-settings class whose field names are the environment
 variable names (case-insensitive), so ``DATABASE_URL`` fills ``DatabaseSettings.database_url``.
@@ -149,7 +149,7 @@ class GraphQLSettings(BaseSettings):
     #: Bounded per-subscriber queue; overflow is back-filled from job_events.
     subscriber_queue_size: int = Field(default=64, ge=1)
     #: Render each live jobStatus update once per (document, variables) and send it to every
-    #: websocket subscriber of that job (app.live_fanout); off: once per subscriber.
+    #: websocket subscriber of that job (app.graphql.fanout); off: once per subscriber.
     graphql_shared_fanout: bool = True
     #: Websocket ping interval (uvicorn), seconds: dead subscribers are found and reaped.
     ws_ping_interval_seconds: float = Field(default=20.0, gt=0)

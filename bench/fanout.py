@@ -238,7 +238,7 @@ async def product_side(total: int, per: int, tmp: Path, shared: bool) -> dict[st
         "GRAPHQL_SHARED_FANOUT": "true" if shared else "false",
     }
     proc = subprocess.Popen(  # noqa: ASYNC220  (a child server, started once)
-        [sys.executable, "-m", "app.cli", "serve"],
+        [sys.executable, "-m", "app.server.cli", "serve"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

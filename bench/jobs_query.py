@@ -220,7 +220,7 @@ def main() -> int:
                 [
                     sys.executable,
                     "-m",
-                    "app.cli",
+                    "app.server.cli",
                     "simulate",
                     "--port",
                     str(sim_port),
@@ -243,7 +243,7 @@ def main() -> int:
         product_port, baseline_port = free_port(), free_port()
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-m", "app.cli", "serve", "--port", str(product_port)],
+                [sys.executable, "-m", "app.server.cli", "serve", "--port", str(product_port)],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,

@@ -385,7 +385,7 @@ def main() -> int:
             }
             children.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "app.cli", "serve"],
+                    [sys.executable, "-m", "app.server.cli", "serve"],
                     cwd=REPO,
                     env=env,
                     stdout=log,

@@ -31,10 +31,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app import metrics
-from app.graphql_metrics import GraphQLMetricsExtension
-from app.logging_setup import configure_logging
-from app.request_logging import RequestObservabilityMiddleware
+from app.graphql.metrics import GraphQLMetricsExtension
+from app.observability import metrics
+from app.observability.logging_setup import configure_logging
+from app.server.request_logging import RequestObservabilityMiddleware
 
 
 async def _job(request: Request) -> JSONResponse:
@@ -172,7 +172,7 @@ async def main(n: int) -> None:
 
 
 async def _render() -> None:
-    metrics.render()  # in the product it runs in a worker thread (app/ops_routes.py)
+    metrics.render()  # in the product it runs in a worker thread (app/server/ops_routes.py)
 
 
 if __name__ == "__main__":

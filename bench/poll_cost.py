@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.jobspec import parse_job_request
 from app.karmada import KarmadaClient
 from app.karmada.resources import RESOURCE_BINDINGS
-from app.status_source import ListStatusSource, WatchStatusSource, resource_of_kind
+from app.poller.status_source import ListStatusSource, WatchStatusSource, resource_of_kind
 from app.workloads import (
     RAYJOB,
     JobIdentity,

@@ -117,7 +117,7 @@ async def run_mode(
         "SUBMISSION_RETRY_MAX_SECONDS": "0.5",
     }
     proc = subprocess.Popen(  # noqa: ASYNC220  (a child server, started once)
-        [sys.executable, "-m", "app.cli", "serve"],
+        [sys.executable, "-m", "app.server.cli", "serve"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

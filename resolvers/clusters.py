@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.db.models import TrainingJob
+from app.jobstate.phases import TERMINAL_PHASES
 from app.karmada import KarmadaError, KarmadaUnavailable, NotFound
 from app.karmada.resources import CLUSTERS
-from app.phases import TERMINAL_PHASES
 from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, Unavailable

@@ -9,16 +9,16 @@ from typing import Any
 from app.auth.principal import Principal
 from app.jobspec import RequestLimits
 from app.karmada import KarmadaClient
-from app.live_fanout import SharedStatusFanout
-from app.pubsub import StatusHub
+from app.live.hub import StatusHub
 from app.settings import Settings
-from app.submission import JobSubmitter
+from app.submission.submitter import JobSubmitter
 from resolvers.credential_watch import CredentialWatch
+from resolvers.delivery import LiveDelivery
 
 
 @dataclass
 class Services:
-    """Long-lived services, built once by the composition root (app.main)."""
+    """Long-lived services, built once by the composition root (app.server.main)."""
 
     settings: Settings
     karmada: KarmadaClient
@@ -26,7 +26,7 @@ class Services:
     submitter: JobSubmitter
     limits: RequestLimits
     #: Shared delivery of live jobStatus updates (None: every subscriber renders its own).
-    fanout: SharedStatusFanout | None = None
+    fanout: LiveDelivery | None = None
 
 
 @dataclass

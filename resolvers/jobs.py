@@ -19,13 +19,13 @@ from tortoise.expressions import Q
 from app.db.history import Change, apply_changes, create_job_row, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
 from app.db.rows import Converters, converters, count_and_fetch_raw
-from app.faultpoints import crash_point
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
+from app.jobstate.phases import Phase, Reason
 from app.karmada import KarmadaError, KarmadaUnavailable
 from app.karmada.resources import NAMESPACES, PRIORITY_CLASSES, SECRETS
-from app.phases import Phase, Reason
-from app.stopping import stop_workload
-from app.submission import capabilities_of
+from app.operations.stopping import stop_workload
+from app.submission.faultpoints import crash_point
+from app.submission.submitter import capabilities_of
 from app.workloads import (
     ClusterCapabilities,
     check_target_clusters,

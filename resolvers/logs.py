@@ -13,10 +13,17 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from app.archive import archived_logs
 from app.db.models import TrainingJob
-from app.logs import LogLine, MemberUnreachable, PodLog, PodLogReader, bounded_lines, render_logs
-from app.phases import Phase
+from app.jobstate.phases import Phase
+from app.operations.archive import archived_logs
+from app.operations.logs import (
+    LogLine,
+    MemberUnreachable,
+    PodLog,
+    PodLogReader,
+    bounded_lines,
+    render_logs,
+)
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, Unavailable
 from resolvers.jobs import get_job

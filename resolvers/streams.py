@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from app.db.history import utcnow
 from app.db.models import JobEvent, TrainingJob
-from app.live_fanout import current_operation
-from app.phases import Phase
-from app.pubsub import JobUpdate, Subscription
+from app.jobstate.phases import Phase
+from app.jobstate.updates import JobUpdate
+from app.live.hub import Subscription
 from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import JobNotFound
@@ -66,18 +66,17 @@ async def job_status_stream(
     recorded transitions after that sequence come first instead of the current state.
 
     With ``shared`` (the ``jobStatus`` field over a websocket), live transitions are handed
-    to the shared fan-out (app.live_fanout), which renders each once for every subscriber of
-    the same document; this stream gets control back, and back-fills from the history, only
-    when the fan-out could not deliver the next transition itself.
+    to the transport's shared delivery (``resolvers.delivery``), which renders each once for
+    every subscriber of the same document; this stream gets control back, and back-fills
+    from the history, only when the transport could not deliver the next transition itself.
     """
     hub = ctx.hub
     authz.require_authenticated(ctx)
     fanout = ctx.services.fanout if shared else None
-    operation = current_operation() if fanout is not None else None
-    resume = None
-    if operation is not None and operation.resume_after is not None:
-        # The transport restarts a stream that had handed off: go on after what it delivered.
-        resume, operation.resume_after = operation.resume_after, None
+    delivery = fanout.for_current_operation() if fanout is not None else None
+    resume = delivery.resume_point() if delivery is not None else None
+    if resume is not None:
+        # The transport restarts a stream it had taken over: go on after what it delivered.
         after_sequence = resume[0]
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
     subscription: Subscription | None = hub.subscribe(job_ids=[job_id])
@@ -111,18 +110,14 @@ async def job_status_stream(
         while True:
             backfill = False
             assert subscription is not None
-            if fanout is not None and operation is not None and subscription.is_idle():
-                # Nothing pending of our own: the group takes over (joining happens before
-                # follow() first awaits, so no update falls between the two subscriptions).
+            if delivery is not None and subscription.is_idle():
+                # Nothing pending of our own: the transport takes over (it subscribes before
+                # its first await, so no update falls between the two subscriptions).
                 hub.unsubscribe(subscription)
-                subscription = None  # its queue is not kept alive while the group delivers
-                if operation.detachable:
-                    # End this stream (and Strawberry's state for it): the transport waits
-                    # in the group, and restarts the stream if the group hands it back.
-                    operation.handoff = fanout.join(operation, job_id, last.sequence)
-                    operation.handoff_state = (last.sequence, last.phase.value)
-                    return
-                outcome = await fanout.follow(operation, job_id, last.sequence)
+                subscription = None  # its queue is not kept alive while the transport delivers
+                outcome = await delivery.take_over(job_id, last.sequence, last.phase.value)
+                if outcome.detached:
+                    return  # the transport delivers on, and restarts the stream if need be
                 subscription = hub.subscribe(job_ids=[job_id])
                 if outcome.last is not None:
                     last = state_of_update(outcome.last)

@@ -1,4 +1,4 @@
-"""GraphQL input types mirroring the REST request body (DESIGN §7).
+"""GraphQL input types mirroring the REST request body (README, REST API).
 
 Field names are the REST keys, so the same validation (app.jobspec) serves both APIs.
 """

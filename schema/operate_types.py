@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from app.logs import LogLine, PodLog
+from app.operations.logs import LogLine, PodLog
 from resolvers.logs import JobLogs as JobLogsResultData
 from resolvers.logs import LogStreamEnded
 from schema.types import CreateJobSuccess, InvalidInputError, Job, JobNotFoundError

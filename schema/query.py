@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from app.phases import Phase
+from app.jobstate.phases import Phase
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
 from resolvers import logs as log_resolvers

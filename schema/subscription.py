@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from app.phases import Phase
+from app.jobstate.phases import Phase
 from resolvers.authz import guard_stream
 from resolvers.context import Context
 from resolvers.logs import LogStreamEnded, job_log_stream

@@ -11,8 +11,8 @@ from tortoise.exceptions import DoesNotExist
 from tortoise.transactions import in_transaction
 
 from app.db.models import JobEvent, TrainingJob
-from app.phases import Phase, Reason
-from app.pubsub import JobUpdate
+from app.jobstate.phases import Phase, Reason
+from app.jobstate.updates import JobUpdate
 
 
 def utcnow() -> datetime:

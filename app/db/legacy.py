@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 from app.workloads import ALGORITHM_KINDS, BATCHJOB, WorkloadKind, object_name_for
 
 log = logging.getLogger(__name__)

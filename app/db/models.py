@@ -1,4 +1,4 @@
-"""Tortoise models: the job row and its append-only history (DESIGN §4)."""
+"""Tortoise models: the job row and its append-only history (docs/reliability.md)."""
 
 from __future__ import annotations
 

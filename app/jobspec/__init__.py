@@ -1,4 +1,4 @@
-"""Job requests: parsing, validation and normalisation (pure; DESIGN §7)."""
+"""Job requests: parsing, validation and normalisation (pure; the body: README, REST API)."""
 
 from app.jobspec.errors import RequestInvalid
 from app.jobspec.hyperparameters import (

@@ -46,7 +46,7 @@ def _s(*choices: str) -> Param:
 _BOOL = Param("bool")
 _LIST = Param("list")  # a list of strings (or one string), joined by "," when rendered
 
-# The old frontend's full xgboost form (DESIGN §7) plus other real XGBoost parameters
+# The old frontend's full xgboost form (README, REST API) plus other real XGBoost parameters
 # (https://xgboost.readthedocs.io/en/stable/parameter.html).
 XGBOOST: Mapping[str, Param] = {
     "num_round": _i(1, env="NUM_BOOST_ROUND"),

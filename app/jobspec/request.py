@@ -1,4 +1,4 @@
-"""The job request: the client's body (DESIGN §7) parsed, checked and normalised.
+"""The job request: the client's body (README, REST API) parsed, checked and normalised.
 
 Types are strict (``"4"`` is not a number, ``true`` is not an integer); ``null`` for an
 optional field means "not given"; unknown keys are dropped. Build it with
@@ -207,7 +207,7 @@ class OutputDataConfig(_Model):
 
 
 class JobRequest(_Model):
-    """A validated job request (DESIGN §7 keys; snake_case attributes, camelCase aliases)."""
+    """A validated job request (README, REST API keys; snake_case attributes, camelCase aliases)."""
 
     job_name: str = Field(alias="jobName", pattern=JOB_NAME_PATTERN)
     priority: int = Field(0, ge=0, le=1000)

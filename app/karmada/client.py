@@ -17,7 +17,6 @@ import aiohttp
 from kubernetes_asyncio import client as k8s_client
 from kubernetes_asyncio import config as k8s_config
 
-from app import metrics
 from app.karmada.errors import (
     AlreadyExists,
     KarmadaError,
@@ -26,6 +25,7 @@ from app.karmada.errors import (
     error_for_status,
 )
 from app.karmada.resources import CLUSTERS, ApiResource
+from app.observability import metrics
 
 log = logging.getLogger(__name__)
 

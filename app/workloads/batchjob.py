@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 from app.workloads.common import BuildContext, Manifest
 from app.workloads.kinds import BATCHJOB
 from app.workloads.status import (

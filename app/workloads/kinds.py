@@ -1,4 +1,4 @@
-"""The workload kinds we create, and which algorithm runs as which (DESIGN §5)."""
+"""The workload kinds we create, and which algorithm runs as which (docs/workloads.md)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 from app.workloads.status import StatusFacts, as_int, mapping, parse_time, true_conditions
 
 # restartPolicy Never: a failed replica fails the job (backoffLimit defaults to 0), so a

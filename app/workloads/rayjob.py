@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 from app.workloads.common import BuildContext, Manifest
 from app.workloads.kinds import RAYJOB
 from app.workloads.status import (

@@ -15,7 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 
 IMAGE_PULL_MARKERS = ("ImagePullBackOff", "ErrImagePull", "InvalidImageName")
 

@@ -1,4 +1,4 @@
-"""REST compatibility (DESIGN §7): every route's status codes and exact key sets, on PostgreSQL."""
+"""REST compatibility (README, REST API): every route's status codes and keys, on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ STATUS_KEYS = {
     "clusterDistribution",
 }
 
-# Captured from the existing React frontend's create form (DESIGN §7), byte for byte.
+# Captured from the existing React frontend's create form (README, REST API), byte for byte.
 FRONTEND_BODY: dict[str, Any] = json.loads("""
 {"jobName":"fe-check-job-1","priority":500,"algorithm":{"source":"builtin","algorithmName":"xgboost"},
  "resources":{"instanceResources":{"cpuCores":4,"memoryGiB":16,"gpuCount":0},"instanceCount":1,"volumeSizeGB":50},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.db.history import Change, apply_changes, create_job_row, utcnow
 from app.db.models import JobEvent, TrainingJob
 from app.db.session import database
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 
 
 def _job() -> TrainingJob:

@@ -182,7 +182,10 @@ def test_healthcheck_one_liner_works(final: Stage) -> None:
 
 def test_graphiql_assets_are_fetched_at_build_and_shipped(stages: list[Stage]) -> None:
     fetches = [
-        (s, cmd) for s in stages for cmd in s.all("RUN") if "app.graphiql_assets fetch" in cmd
+        (s, cmd)
+        for s in stages
+        for cmd in s.all("RUN")
+        if "app.graphql.graphiql_assets fetch" in cmd
     ]
     assert len(fetches) == 1
     stage, command = fetches[0]
@@ -208,7 +211,7 @@ def test_dockerignore_keeps_the_context_small() -> None:
     assert lines[0] == "*"  # allow-list: only what the build copies
     allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
     assert allowed == {"pyproject.toml", "README.md", "app", "schema", "resolvers", "karmada_sim"}
-    assert "app/static/" in lines  # locally fetched assets never leak into the image
+    assert "app/graphql/static/" in lines  # locally fetched assets never leak into the image
     copied = {
         part.rstrip("/").removeprefix("./")
         for line in logical_lines(DOCKERFILE.read_text())

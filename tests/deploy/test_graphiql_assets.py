@@ -1,4 +1,4 @@
-"""app.graphiql_assets: parsing Strawberry's page, rewriting it, fetching from a registry."""
+"""app.graphql.graphiql_assets: parse Strawberry's page, rewrite it, fetch from a registry."""
 
 from __future__ import annotations
 

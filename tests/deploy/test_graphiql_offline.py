@@ -1,7 +1,7 @@
 """GraphiQL works without internet: headless Chromium (Debian's) driven by npm playwright-core,
 every request not to 127.0.0.1 aborted, loads the page from our server and runs a query.
 
-The app here is a minimal Starlette + Strawberry app wired the way app.main is meant to wire
+The app here is a minimal Starlette + Strawberry app wired the way app.server.main is meant to wire
 it (GraphQL subclass rendering `offline_graphiql_page`, plus `assets_route`).
 """
 
@@ -44,7 +44,7 @@ class Query:
 
 
 class OfflineGraphQL(GraphQL[Any, Any]):
-    """What app.main's GraphQL app does: serve GraphiQL with local assets when present."""
+    """What app.server.main's GraphQL app does: serve GraphiQL with local assets when present."""
 
     def __init__(self, asset_dir: Path, **kwargs: Any) -> None:
         super().__init__(strawberry.Schema(query=Query), graphql_ide="graphiql", **kwargs)
@@ -65,7 +65,7 @@ def build_app(asset_dir: Path) -> Starlette:
 
 @pytest.fixture(scope="module")
 def asset_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The assets `python -m app.graphiql_assets fetch` installed, else a fresh fetch."""
+    """The assets `python -m app.graphql.graphiql_assets fetch` installed, else a fresh fetch."""
     html = ga.strawberry_graphiql_html()
     if ga.assets_present(ga.ASSET_DIR, html):
         return ga.ASSET_DIR
@@ -145,7 +145,7 @@ def test_the_real_server_serves_graphiql_offline(
     platform_sim: Any,
     sim_kubeconfig: Path,
 ) -> None:
-    # app.main's GraphQL app and asset mount read ASSET_DIR when the app is built.
+    # app.server.main's GraphQL app and asset mount read ASSET_DIR when the app is built.
     monkeypatch.setattr(ga, "ASSET_DIR", asset_dir)
     from tests.support.platform import platform_settings, run_platform
 

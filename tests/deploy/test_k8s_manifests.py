@@ -27,7 +27,8 @@ BACKEND = "ml-platform-backend"
 ALL_RENDERS = (*OVERLAYS, "jobs")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "Job"}
 CLUSTER_SCOPED = {"Namespace"}
-UVICORN_GRACEFUL_SHUTDOWN_SECONDS = 20  # GRACEFUL_SHUTDOWN_SECONDS in the ConfigMap (app.cli)
+# GRACEFUL_SHUTDOWN_SECONDS in the ConfigMap (app.server.cli)
+UVICORN_GRACEFUL_SHUTDOWN_SECONDS = 20
 
 
 def workloads(objs: list[Obj]) -> list[Obj]:
@@ -392,7 +393,8 @@ def test_kubeconfig_template_has_the_keys_the_old_deployment_used() -> None:
 
 # ---- the ConfigMap against the application's settings ----------------------------------------
 
-# Read outside app.settings: GRAPHIQL_ASSETS_DIR by app.graphiql_assets; the graceful-shutdown
+# Read outside app.settings: GRAPHIQL_ASSETS_DIR by app.graphql.graphiql_assets; the
+# graceful-shutdown
 # seconds are passed to uvicorn by `mlplatform serve`.
 NON_SETTINGS_KEYS = {"GRAPHIQL_ASSETS_DIR", "GRACEFUL_SHUTDOWN_SECONDS"}
 

@@ -24,12 +24,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @contextlib.contextmanager
 def server_process(env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """``python -m app.cli serve`` with ``env``; yields once /health answers; killed after."""
+    """``python -m app.server.cli serve`` with ``env``; yields once /health answers; killed."""
     port = find_free_port()
     full_env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"}
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve"],
+            [sys.executable, "-m", "app.server.cli", "serve"],
             cwd=REPO_ROOT,
             env=full_env,
             stdout=log,

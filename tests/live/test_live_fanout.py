@@ -1,4 +1,4 @@
-"""The shared fan-out (app.live_fanout) with a real hub, a counting renderer and fake sockets."""
+"""The shared fan-out (app.graphql.fanout) with a real hub, a counting renderer and fake sockets."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from typing import Any
 
 import pytest
 
-from app.live_fanout import (
+from app.graphql.fanout import (
     ConnectionWriter,
     FollowOutcome,
     LiveOperation,
     OperationKey,
     SharedStatusFanout,
 )
-from app.pubsub import JobUpdate, StatusHub
+from app.jobstate.updates import JobUpdate
+from app.live.hub import StatusHub
 from schema.types import JobStatusUpdate
 from tests.live.conftest import eventually
 

@@ -12,12 +12,12 @@ import asyncpg
 import pytest
 
 from app.db.history import Change, apply_changes, create_job_row, utcnow
+from app.db.leader import LeaderElection, lock_key
 from app.db.models import TrainingJob
 from app.db.session import database
-from app.leader import LeaderElection, lock_key
-from app.phases import Phase, Reason
-from app.pubsub import StatusHub
-from app.pubsub_pg import PgStatusBridge, asyncpg_dsn, channel_for
+from app.jobstate.phases import Phase, Reason
+from app.live.hub import StatusHub
+from app.live.pg_bridge import PgStatusBridge, asyncpg_dsn, channel_for
 from tests.live.conftest import eventually
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from app.pubsub import JobUpdate, StatusHub
-from app.pubsub_pg import (
+from app.jobstate.updates import JobUpdate
+from app.live.hub import StatusHub
+from app.live.pg_bridge import (
     MAX_PAYLOAD_BYTES,
     asyncpg_dsn,
     channel_for,

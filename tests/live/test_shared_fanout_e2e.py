@@ -16,7 +16,7 @@ import asyncpg
 import websockets
 from websockets.typing import Subprotocol
 
-from app.pubsub_pg import asyncpg_dsn
+from app.live.pg_bridge import asyncpg_dsn
 from tests.live.conftest import eventually, sim_control
 from tests.live.gql_ws import JOB_STATUS
 from tests.live.test_watch_poller import create_jobs, history

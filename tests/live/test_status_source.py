@@ -1,4 +1,4 @@
-"""LIST mode's compact source (app.status_source.ListStatusSource): Table rows every tick,
+"""LIST mode's compact source (app.poller.status_source.ListStatusSource): Table rows every tick,
 whole objects only for what moved; and KarmadaClient.list_metadata against the simulator."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from app import status_source
 from app.karmada import KarmadaClient
 from app.karmada.client import TABLE_ACCEPT
 from app.karmada.resources import RESOURCE_BINDINGS, ApiResource
-from app.status_source import ListStatusSource, resource_of_kind
+from app.poller import status_source
+from app.poller.status_source import ListStatusSource, resource_of_kind
 
 RAYJOBS = resource_of_kind("RayJob")
 CONFIGMAPS = ApiResource("", "v1", "configmaps")

@@ -14,7 +14,7 @@ import pytest
 
 from app.karmada import KarmadaClient
 from app.karmada.resources import ApiResource
-from app.watchcache import ObjectCache, ResourceWatcher, WatchExpired
+from app.poller.watchcache import ObjectCache, ResourceWatcher, WatchExpired
 from karmada_sim.runtime import EmbeddedSimulator
 from tests.live.conftest import eventually, sim_control
 

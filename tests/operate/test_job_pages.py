@@ -22,7 +22,7 @@ from app.db.rows import (
     fields_in_table_order,
 )
 from app.db.session import database
-from app.phases import Phase
+from app.jobstate.phases import Phase
 from resolvers.context import Context, Services
 from resolvers.jobs import (
     JobFilter,

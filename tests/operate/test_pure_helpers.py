@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.logs import (
+from app.operations.logs import (
     PodLog,
     _already_sent,
     bounded_lines,
@@ -15,8 +15,8 @@ from app.logs import (
     render_logs,
     split_timestamp,
 )
-from app.retention import parse_duration
-from app.stopping import is_suspended, suspend_patch
+from app.operations.retention import parse_duration
+from app.operations.stopping import is_suspended, suspend_patch
 from app.workloads import ALL_KINDS, BATCHJOB, MPIJOB, PYTORCHJOB, RAYJOB
 from resolvers.clusters import cluster_view, parse_quantity
 from resolvers.jobs import merge_request

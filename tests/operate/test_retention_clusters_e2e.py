@@ -145,7 +145,7 @@ def test_retention_removes_workload_policy_and_pvc_and_keeps_the_record(
 def _purge(platform: Platform, older_than: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": platform.settings.db.database_url}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "purge", "--older-than", older_than],
+        [sys.executable, "-m", "app.server.cli", "purge", "--older-than", older_than],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
     )
 

@@ -16,7 +16,7 @@ def run_migrate_processes(database_url: str, count: int) -> list[subprocess.Comp
     env = {**os.environ, "DATABASE_URL": database_url}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "migrate"],
+            [sys.executable, "-m", "app.server.cli", "migrate"],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,

@@ -12,7 +12,7 @@ import time
 
 import uvicorn
 
-from app.main import create_app
+from app.server.main import create_app
 from app.settings import Settings
 
 STARTUP_SECONDS = 30.0

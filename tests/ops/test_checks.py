@@ -14,7 +14,8 @@ import httpx
 import pytest
 import yaml
 
-from app.checks import (
+from app.db.session import migrate
+from app.server.checks import (
     DEFAULT_KARMADA_MANIFESTS,
     Finding,
     Severity,
@@ -25,7 +26,6 @@ from app.checks import (
     render_findings,
     run_checks,
 )
-from app.db.session import migrate
 from app.settings import (
     AuthSettings,
     DatabaseSettings,
@@ -133,7 +133,7 @@ def _run_cli(pg_url: str, kubeconfig: Path) -> subprocess.CompletedProcess[str]:
         "PRIORITY_CLASSES": '{"ml-high": 800}',
     }
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "check"],
+        [sys.executable, "-m", "app.server.cli", "check"],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import build_parser, main
+from app.server.cli import build_parser, main
 from schema import sdl
 
 

@@ -10,7 +10,7 @@ import httpx
 import yaml
 
 from app.db.session import migrate
-from app.health import migrations_on_disk
+from app.server.health import migrations_on_disk
 from karmada_sim.runtime import EmbeddedSimulator
 from tests.support.platform import Platform, platform_settings, run_platform, wait_for
 

@@ -17,7 +17,7 @@ from app.db.legacy import (
     phase_of_legacy_status,
 )
 from app.db.session import migrate
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 from tests.ops.migrate_cli import run_migrate_processes
 
 # The old service's table as GORM AutoMigrate created it (string primary key, jsonb payload,

@@ -18,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.graphql_metrics import GraphQLMetricsExtension
-from app.logging_setup import REDACTED, configure_logging, job_context, redact_text
-from app.request_logging import RequestObservabilityMiddleware
+from app.graphql.metrics import GraphQLMetricsExtension
+from app.observability.logging_setup import REDACTED, configure_logging, job_context, redact_text
+from app.server.request_logging import RequestObservabilityMiddleware
 
 log = logging.getLogger("tests.ops.handler")
 

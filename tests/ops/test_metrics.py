@@ -10,9 +10,9 @@ from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 from prometheus_client.parser import text_string_to_metric_families
 
-from app import metrics
 from app.karmada import KarmadaClient
 from app.karmada.resources import ApiResource
+from app.observability import metrics
 from tests.api.test_rest_contract import FRONTEND_BODY
 from tests.ops.metrics_text import sample, sum_samples
 from tests.support.platform import Platform, wait_for

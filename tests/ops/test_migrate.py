@@ -6,7 +6,7 @@ import asyncio
 
 import asyncpg
 
-from app.health import migrations_on_disk
+from app.server.health import migrations_on_disk
 from tests.ops.migrate_cli import run_migrate_processes
 
 

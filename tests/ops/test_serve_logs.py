@@ -41,7 +41,7 @@ def test_serve_writes_json_lines_with_request_ids_and_no_secrets(
         "ML_PLATFORM_INSTANCE": f"ops-serve-{port}",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "app.server.cli", "serve", "--port", str(port)],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""Bounded concurrency for the poller's Karmada calls (app.concurrency.bounded_gather)."""
+"""Bounded concurrency for the poller's Karmada calls (app.poller.concurrency.bounded_gather)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from functools import partial
 
 import pytest
 
-from app import monitor
-from app.concurrency import bounded_gather
+from app.poller import monitor
+from app.poller.concurrency import bounded_gather
 
 
 async def test_results_keep_their_order_and_concurrency_stays_bounded() -> None:

@@ -1,4 +1,4 @@
-"""The API server as a child process (``python -m app.cli serve``), to be killed mid-request."""
+"""The API server as a child process (``python -m app.server.cli serve``), killed mid-request."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ class ServerProcess:
     def start(self) -> ServerProcess:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve"], cwd=REPO_ROOT, env=self.env,
+            [sys.executable, "-m", "app.server.cli", "serve"], cwd=REPO_ROOT, env=self.env,
             stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()

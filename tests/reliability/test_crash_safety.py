@@ -1,6 +1,6 @@
 """Crash safety: the server dies (exit 137, as on SIGKILL) between two steps of createJob or
 deleteJob, is restarted without the crash point, and the end state is consistent: no lost
-job, no duplicate, no orphan on Karmada. One test per step (app.faultpoints)."""
+job, no duplicate, no orphan on Karmada. One test per step (app.submission.faultpoints)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
-from app.faultpoints import CRASH_EXIT_STATUS, ENV_VAR
+from app.submission.faultpoints import CRASH_EXIT_STATUS, ENV_VAR
 from karmada_sim.runtime import EmbeddedSimulator
 from tests.reliability.helpers import JOB_BODY, job_ids, objects_of_instance
 from tests.reliability.server_process import ServerProcess

@@ -1,4 +1,4 @@
-"""app.faultpoints: a no-op unless armed; armed, the process dies with status 137."""
+"""app.submission.faultpoints: a no-op unless armed; armed, the process dies with status 137."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from app.faultpoints import CRASH_EXIT_STATUS, ENV_VAR, armed_points, crash_point
+from app.submission.faultpoints import CRASH_EXIT_STATUS, ENV_VAR, armed_points, crash_point
 
 
 def test_unarmed_point_returns(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -26,7 +26,7 @@ def test_armed_points_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_armed_point_kills_the_process_abruptly() -> None:
     code = (
-        "from app.faultpoints import crash_point\n"
+        "from app.submission.faultpoints import crash_point\n"
         "try:\n"
         "    crash_point('create:after-row')\n"
         "finally:\n"

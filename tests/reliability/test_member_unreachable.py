@@ -1,5 +1,5 @@
 """A member cluster becomes unreachable while its job runs: the job keeps its phase with reason
-StatusStale; when the member is back, status resumes (app.staleness)."""
+StatusStale; when the member is back, status resumes (app.poller.staleness)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from app.db.history import Change
 from app.db.models import TrainingJob
-from app.phases import Phase, Reason
-from app.staleness import apply_staleness, unreachable_clusters
+from app.jobstate.phases import Phase, Reason
+from app.poller.staleness import apply_staleness, unreachable_clusters
 from tests.reliability.conftest import PlatformFactory
 from tests.reliability.helpers import JOB_BODY
 from tests.support.platform import Platform, wait_for

@@ -1,4 +1,4 @@
-"""The reconciler (app.reconciler): orphans, missing policies, half-done work, deadlines."""
+"""app.submission.reconciler: orphans, missing policies, half-done work, deadlines."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 import asyncpg
 import httpx
 
-from app import reconciler
 from app.karmada.resources import PVCS
-from app.reconciler import Inventory, OwnedObject, orphans_to_delete, owned_object
+from app.submission.reconciler import Inventory, OwnedObject, orphans_to_delete, owned_object
+from app.submission.submitter import reconciler
 from tests.reliability.conftest import PlatformFactory
 from tests.reliability.helpers import JOB_BODY, job_ids, objects_of_instance
 from tests.support.platform import Platform, wait_for

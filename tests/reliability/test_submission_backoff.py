@@ -9,11 +9,11 @@ import pytest
 
 from app.db.history import utcnow
 from app.db.models import TrainingJob
+from app.jobstate.phases import Phase, Reason
 from app.karmada import KarmadaUnavailable
-from app.main import workload_settings
-from app.phases import Phase, Reason
+from app.server.main import workload_settings
 from app.settings import Settings
-from app.submission import JobSubmitter, retry_delay
+from app.submission.submitter import JobSubmitter, retry_delay
 from tests.reliability.helpers import JOB_BODY
 
 

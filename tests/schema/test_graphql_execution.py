@@ -1,4 +1,4 @@
-"""app.graphql_execution: the plain-leaf short path answers exactly as graphql-core does."""
+"""app.graphql.execution: the plain-leaf short path answers exactly as graphql-core does."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import strawberry
 from graphql import GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 
-from app.graphql_execution import LeafFastExecutor, leaf_plan
-from app.hardening import MaskUnexpectedErrors
+from app.graphql.execution import LeafFastExecutor, leaf_plan
+from app.graphql.hardening import MaskUnexpectedErrors
 
 
 @strawberry.enum

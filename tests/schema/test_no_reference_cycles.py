@@ -2,7 +2,7 @@
 
 Cyclic garbage waits for the collector's full passes, which scan the whole heap; with 10,000
 subscriptions open those stalled the process for over a second (docs/benchmarks.md). Built
-as app.main builds the schema: our extensions, the limits, error masking, the executor.
+as app.server.main builds the schema: our extensions, the limits, error masking, the executor.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from strawberry.types.graphql import OperationType
 
-from app.graphql_execution import LeafFastExecutor
-from app.graphql_metrics import GraphQLMetricsExtension
-from app.hardening import graphql_extensions
+from app.graphql.execution import LeafFastExecutor
+from app.graphql.hardening import graphql_extensions
+from app.graphql.metrics import GraphQLMetricsExtension
 from app.settings import Settings
 from resolvers.errors import ResolverError
 from schema import build_schema

@@ -38,7 +38,7 @@ def test_oidc_needs_its_issuer_settings() -> None:
 
 
 def test_create_app_refuses_an_exposed_unauthenticated_server() -> None:
-    from app.main import create_app
+    from app.server.main import create_app
 
     with pytest.raises(InsecureConfiguration):
         create_app(settings("10.1.2.3"))

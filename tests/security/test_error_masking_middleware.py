@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app.hardening import ErrorMaskingMiddleware
+from app.graphql.hardening import ErrorMaskingMiddleware
 
 
 async def broken(request: Request) -> Response:

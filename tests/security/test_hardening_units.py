@@ -1,4 +1,4 @@
-"""GraphQL limits, introspection switch and error masking (app.hardening) on small schemas."""
+"""GraphQL limits, introspection switch, error masking (app.graphql.hardening), small schemas."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import pytest
 import strawberry
 
-from app.hardening import MaskUnexpectedErrors, graphql_extensions
+from app.graphql.hardening import MaskUnexpectedErrors, graphql_extensions
 from app.settings import GraphQLSettings, Settings
 from resolvers.errors import ResolverError
 from schema import build_schema
@@ -67,7 +67,7 @@ def test_token_limit() -> None:
 
 
 def test_unexpected_errors_are_masked_with_a_request_id(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.ERROR, logger="app.hardening"):
+    with caplog.at_level(logging.ERROR, logger="app.graphql.hardening"):
         result = toy_schema().execute_sync("{ boom }")
     assert result.errors
     error = result.errors[0]

@@ -1,11 +1,11 @@
-"""The committed OpenAPI document describes exactly the REST routes app.rest serves."""
+"""The committed OpenAPI document describes exactly the REST routes app.server.rest serves."""
 
 from __future__ import annotations
 
 from starlette.routing import Route
 
-from app import rest
-from app.openapi import documented_operations, openapi_spec
+from app.server import rest
+from app.server.openapi import documented_operations, openapi_spec
 
 
 def served_operations() -> set[tuple[str, str]]:
@@ -23,7 +23,7 @@ def test_document_matches_the_routes() -> None:
     documented = documented_operations(spec)
     served = served_operations()
     assert documented - served == set(), "documented but not served"
-    assert served - documented == set(), "served but not in app/openapi.json"
+    assert served - documented == set(), "served but not in app/server/openapi.json"
 
 
 def test_document_is_well_formed_openapi() -> None:

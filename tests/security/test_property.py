@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
-from app.openapi import documented_operations, openapi_spec
+from app.server.openapi import documented_operations, openapi_spec
 from schema import sdl
 from tests.security.support import SecurePlatform, bearer
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from app import rest
 from app.auth.middleware import is_public
+from app.server import rest
 from tests.security.conftest import FRONTEND_ORIGIN
 from tests.security.support import SecurePlatform, bearer, ensure_namespace, job_body
 from tests.support.platform import Platform, wait_for

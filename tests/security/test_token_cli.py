@@ -18,7 +18,7 @@ from app.db.session import database
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": f"sqlite://{db}"}
-    return subprocess.run([sys.executable, "-m", "app.cli", "token", *args], env=env,
+    return subprocess.run([sys.executable, "-m", "app.server.cli", "token", *args], env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -56,7 +56,7 @@ def test_cli_prints_the_token_once_and_stores_only_its_hash(tmp_path: Path) -> N
 
 
 def test_cli_refuses_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import main
+    from app.server.cli import main
 
     assert main(["token", "create", "--user", "x", "--role", "editor"]) == 2  # no namespaces
     assert "--namespaces is required" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from app.main import create_app
+from app.server.main import create_app
 from app.settings import (
     DatabaseSettings,
     GraphQLSettings,

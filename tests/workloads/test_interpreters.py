@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from app.phases import Phase, Reason
+from app.jobstate.phases import Phase, Reason
 from app.workloads import (
     BATCHJOB,
     JAXJOB,

@@ -1,0 +1,339 @@
+"""Hardening of the API surface: GraphQL document limits, error masking, body size limit.
+
+- depth / token / alias limits reject abusive documents at validation, before execution;
+- introspection is switched with GraphiQL (one setting, GRAPHIQL_ENABLED);
+- unexpected errors become ``Internal server error`` with the request id, logged here in
+  full; expected failures (the resolvers' own errors) pass with their message and ``code``;
+- bodies larger than MAX_REQUEST_BODY_BYTES are refused with 413 before being read whole.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import structlog
+from graphql.error import GraphQLError
+from graphql.language import StringValueNode
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from app.graphql.outage import (
+    OUTAGE_MESSAGE,
+    RETRY_AFTER_SECONDS,
+    DatabaseOutageMaskErrors,
+    is_database_outage,
+)
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+INTERNAL_ERROR_MESSAGE = "Internal server error"
+
+
+def current_request_id() -> str:
+    """The request id bound by the request middleware, or a fresh one to correlate a log line."""
+    bound = structlog.contextvars.get_contextvars().get("request_id")
+    return str(bound) if bound else uuid.uuid4().hex
+
+
+def _should_mask(public: tuple[type[BaseException], ...], error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return False  # syntax/validation errors: about the document, safe to show
+    return not isinstance(original, public)
+
+
+class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
+    """Mask every error that is not one of ``public`` (and not a validation error).
+
+    A masked error is logged with its traceback and the request id; the reply carries only
+    ``Internal server error`` and ``extensions.requestId``. Public errors keep their message
+    and gain ``extensions.code`` when the exception has a ``code`` attribute. A database
+    outage keeps its own coded message (app.graphql.outage).
+    """
+
+    def __init__(self, public: tuple[type[BaseException], ...] = ()) -> None:
+        self.public = public
+        # A partial, not the bound method: an extension holding a method of itself is a
+        # reference cycle, and it would keep the whole operation's state (which the
+        # extension references) waiting for the cyclic garbage collector.
+        self._should_mask = functools.partial(_should_mask, public)
+        super().__init__(should_mask_error=self._should_mask, error_message=INTERNAL_ERROR_MESSAGE)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed: list[GraphQLError] = []
+        for error in errors:
+            if self._should_mask(error):
+                processed.append(self.anonymise_error(error))
+                continue
+            code = getattr(error.original_error, "code", None)
+            if isinstance(code, str) and not (error.extensions or {}).get("code"):
+                error = GraphQLError(
+                    error.message, nodes=error.nodes, source=error.source,
+                    positions=error.positions, path=error.path,
+                    extensions={**(error.extensions or {}), "code": code},
+                )
+            processed.append(error)
+        return processed
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is not None and is_database_outage(original):
+            return super().anonymise_error(error)
+        request_id = current_request_id()
+        log.error(
+            "unexpected error in GraphQL field %s (request %s)",
+            ".".join(str(p) for p in error.path or []), request_id,
+            exc_info=(type(original), original, original.__traceback__) if original else None,
+        )
+        return GraphQLError(
+            INTERNAL_ERROR_MESSAGE, nodes=error.nodes, source=error.source,
+            positions=error.positions, path=error.path, original_error=None,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
+
+
+def graphql_extensions(
+    settings: Settings, public_errors: tuple[type[BaseException], ...]
+) -> list[Any]:
+    """Factories of the schema extensions for the GraphQL limits and error masking.
+
+    Factories, not instances: Strawberry builds fresh extensions for every operation.
+    """
+    g = settings.graphql
+    # The limiters build their validation-rule classes in __init__. Build them once and give
+    # every operation the same classes: the rules are part of the ValidationCache key, so
+    # fresh classes per operation would make every validation a cache miss.
+    depth_rules = QueryDepthLimiter(max_depth=g.graphql_max_depth).validation_rules
+    alias_rules = MaxAliasesLimiter(max_alias_count=g.graphql_max_aliases).validation_rules
+    extensions: list[Any] = [
+        lambda: AddValidationRules(depth_rules),
+        lambda: MaxTokensLimiter(max_token_count=g.graphql_max_tokens),
+        lambda: AddValidationRules(alias_rules),
+        lambda: MaskUnexpectedErrors(public=public_errors),
+        RejectNulCharacters,
+    ]
+    if not g.graphiql_enabled:
+        extensions.append(DisableIntrospection)
+    return extensions
+
+
+class BodySizeLimitMiddleware:
+    """413 for bodies over ``max_bytes``: by Content-Length up front, else while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers") or ():
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _too_large(scope, receive, send, status=400)
+                    return
+                if declared > self.max_bytes:
+                    await _too_large(scope, receive, send)
+                    return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await _too_large(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, status: int = 413) -> None:
+    text = "Request body too large" if status == 413 else "Invalid Content-Length"
+    await JSONResponse({"error": text}, status_code=status)(scope, receive, send)
+
+
+
+def contains_nul(value: object) -> bool:
+    """True if a string anywhere in ``value`` (nested lists/dicts, keys too) has a NUL.
+
+    PostgreSQL text cannot hold NUL: such input is refused up front instead of failing
+    deep inside a query.
+    """
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(contains_nul(v) for v in value)
+    return False
+
+
+class RejectNulCharacters(SchemaExtension):
+    """GraphQL (HTTP and websockets): NUL in a string literal or variable is a user error
+    (code BAD_USER_INPUT), not a database error deep inside a resolver."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if contains_nul(context.variables or {}) or _literal_has_nul(
+            context.query, context.graphql_document
+        ):
+            raise GraphQLError(
+                "NUL characters are not allowed in input", extensions={"code": "BAD_USER_INPUT"}
+            )
+        yield
+
+
+def _literal_has_nul(source: str | None, document: object) -> bool:
+    # Only a raw NUL or an escape (``\u0000``, ``\u{0}``: all start with ``\u``) can put
+    # a NUL in a string literal, so a source with neither needs no walk of its document
+    # (walking it on every request was a visible share of a jobs page, bench/jobs_query.py).
+    if source is not None and "\x00" not in source and "\\u" not in source:
+        return False
+    return any(
+        isinstance(node, StringValueNode) and "\x00" in node.value for node in _walk(document)
+    )
+
+
+def _walk(node: object) -> Iterator[object]:
+    if node is None:
+        return
+    yield node
+    for key in getattr(node, "keys", ()):
+        child = getattr(node, key, None)
+        if isinstance(child, list | tuple):
+            for item in child:
+                yield from _walk(item)
+        elif hasattr(child, "keys"):
+            yield from _walk(child)
+
+
+# A JSON ``\u0000`` escape not itself escaped (an even number of backslashes before it).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class NulCharacterMiddleware:
+    """REST: 400 for NUL in the path, the query string or a JSON body (PostgreSQL rejects it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw_path = scope.get("raw_path") or scope.get("path", "").encode()
+        target = bytes(raw_path) + b"?" + bytes(scope.get("query_string", b""))
+        if b"%00" in target or b"\x00" in target or "\x00" in scope.get("path", ""):
+            await _nul_rejected(scope, receive, send)
+            return
+        if scope.get("path") == "/graphql":
+            await self.app(scope, receive, send)  # GraphQL answers in its own format
+            return
+        tail = b""
+        started = False
+
+        async def scanning_receive() -> Message:
+            nonlocal tail
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                if _JSON_NUL.search(tail + chunk):
+                    raise _NulInBody
+                tail = (tail + chunk)[-64:]  # an escape may straddle two chunks
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, scanning_receive, tracking_send)
+        except _NulInBody:
+            if not started:
+                await _nul_rejected(scope, receive, send)
+
+
+class _NulInBody(Exception):
+    pass
+
+
+async def _nul_rejected(scope: Scope, receive: Receive, send: Send) -> None:
+    body = {"error": "Invalid request payload", "details": "NUL characters are not allowed"}
+    await JSONResponse(body, status_code=400)(scope, receive, send)
+
+
+class ErrorMaskingMiddleware:
+    """HTTP: an exception no route handled becomes a bare JSON answer, never a traceback.
+
+    PostgreSQL being down is 503 with ``Retry-After`` (clients retry; the pool recovers on
+    its own); anything else is 500 carrying only the request id, with the details logged.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            method, path = scope.get("method"), scope.get("path")
+            if is_database_outage(exc):
+                log.warning("database unavailable on %s %s: %r", method, path, exc)
+                response = JSONResponse(
+                    {"error": OUTAGE_MESSAGE},
+                    status_code=503,
+                    headers={"Retry-After": RETRY_AFTER_SECONDS},
+                )
+            else:
+                log.exception("unhandled error on %s %s", method, path)
+                response = JSONResponse(
+                    {"error": "Internal server error", "requestId": current_request_id()},
+                    status_code=500,
+                )
+            if not started:
+                await response(scope, receive, send)

@@ -1,0 +1,103 @@
+"""Archiving the pod logs of finished jobs into PostgreSQL (table job_logs).
+
+Members tear pods down after a job ends (KubeRay deletes the RayCluster after its TTL;
+retention deletes the workload; a member may disappear), so once a job reaches a terminal
+phase its logs are copied, bounded to the newest ``max_lines`` lines per container, and
+reads fall back to them. Runs on the leader, next to the poller.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from app.db.history import utcnow
+from app.db.models import JobLog, TrainingJob
+from app.jobstate.phases import TERMINAL_PHASES
+from app.operations.logs import MemberUnreachable, PodLog, PodLogReader
+
+log = logging.getLogger(__name__)
+
+TERMINAL_VALUES = [p.value for p in TERMINAL_PHASES]
+
+
+class LogArchiver:
+    def __init__(
+        self, reader: PodLogReader, *, max_lines: int, give_up_seconds: float, batch: int = 50
+    ) -> None:
+        self.reader = reader
+        self.max_lines = max_lines
+        self.give_up_seconds = give_up_seconds
+        self.batch = batch
+
+    async def pending(self) -> list[TrainingJob]:
+        """Finished jobs whose logs are not archived yet (oldest first, one batch)."""
+        rows: list[TrainingJob] = (
+            await TrainingJob.filter(
+                status__in=TERMINAL_VALUES,
+                logs_archived_at__isnull=True,
+                workload_deleted_at__isnull=True,
+            )
+            .order_by("updated_at")
+            .limit(self.batch)
+        )
+        return rows
+
+    async def tick(self) -> int:
+        """Archive what is pending; the number of jobs archived (or given up on)."""
+        done = 0
+        for job in await self.pending():
+            if await self.archive_job(job):
+                done += 1
+        return done
+
+    async def archive_job(self, job: TrainingJob) -> bool:
+        """Copy the job's logs; True once recorded (also when giving up on a lost member)."""
+        try:
+            pods = await self.reader.find_pods(job)
+            logs = await self.reader.read(pods, tail_lines=self.max_lines)
+        except MemberUnreachable as exc:
+            ended = job.completion_time or job.updated_at
+            if utcnow() - ended < timedelta(seconds=self.give_up_seconds):
+                log.info("job %s: logs not archived yet: %s", job.id, exc)
+                return False
+            log.warning("job %s: %s for %.0fs; no logs archived", job.id, exc,
+                        self.give_up_seconds)
+            logs = []
+        await store_logs(job, logs)
+        return True
+
+
+async def store_logs(job: TrainingJob, logs: list[PodLog]) -> None:
+    """Write (replace) the archived logs and mark the job archived, in one transaction."""
+    now = utcnow()
+    async with in_transaction():
+        for item in logs:
+            await JobLog.update_or_create(
+                defaults={
+                    "content": item.text,
+                    "line_count": item.line_count,
+                    "truncated": item.truncated,
+                    "archived_at": now,
+                },
+                job_id=job.id,
+                cluster=item.cluster,
+                pod=item.pod,
+                container=item.container,
+            )
+        job.logs_archived_at = now
+        await TrainingJob.filter(id=job.id).update(logs_archived_at=now)
+
+
+async def archived_logs(job_id: str, pod: str | None = None) -> list[PodLog]:
+    """The archived logs of a job (optionally one pod), ordered by cluster and pod."""
+    query = JobLog.filter(job_id=job_id)
+    if pod is not None:
+        query = query.filter(pod=pod)
+    rows = await query.order_by("cluster", "pod", "container")
+    return [
+        PodLog(r.cluster, r.pod, r.container, r.content, r.line_count, r.truncated)
+        for r in rows
+    ]

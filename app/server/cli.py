@@ -1,0 +1,210 @@
+"""The ``mlplatform`` command: serve | migrate | check | purge | simulate | export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.karmada.embedded import add_simulate_arguments
+from app.settings import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.server.main import create_app
+
+    settings = Settings()
+    if args.host:
+        settings.server.host = args.host
+    if args.port is not None:
+        settings.server.port = args.port
+    from app.observability.logging_setup import configure_logging
+
+    configure_logging(settings.server.log_format, settings.server.log_level)
+    from app.auth import InsecureConfiguration
+
+    try:
+        app = create_app(settings)
+    except (InsecureConfiguration, ValueError) as exc:
+        print(f"mlplatform: {exc}", file=sys.stderr)
+        return 2
+    # Everything built so far (modules, schema, settings) lives as long as the process: move
+    # it out of the cyclic collector's reach, so full collections (which scan the whole heap,
+    # ~200k objects of it this) stay shorter with many subscriptions (docs/benchmarks.md).
+    gc.freeze()
+    uvicorn.run(
+        app,
+        host=settings.server.host,
+        port=settings.server.port,
+        ws_ping_interval=settings.graphql.ws_ping_interval_seconds,
+        ws_ping_timeout=settings.graphql.ws_ping_timeout_seconds,
+        timeout_graceful_shutdown=int(settings.server.graceful_shutdown_seconds),
+        log_level=settings.server.log_level.lower(),
+        # Our logging setup stays in force (no uvicorn dictConfig); one line per request
+        # comes from app.server.request_logging instead of uvicorn's access log.
+        log_config=None,
+        access_log=False,
+    )
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.db.session import migrate
+
+    settings = Settings()
+    asyncio.run(migrate(settings.db.database_url))
+    print("database schema is at head")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from app.db.session import database
+    from app.operations.retention import parse_duration, purge_jobs
+
+    try:
+        older_than = parse_duration(args.older_than)
+    except ValueError as exc:
+        print(f"mlplatform purge: {exc}", file=sys.stderr)
+        return 2
+    settings = Settings()
+
+    async def run() -> int:
+        async with database(settings.db.database_url):
+            return await purge_jobs(older_than)
+
+    count = asyncio.run(run())
+    print(f"purged {count} job(s) finished more than {args.older_than} ago")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from app.server.checks import (
+        DEFAULT_KARMADA_MANIFESTS,
+        fail,
+        has_failures,
+        render_findings,
+        run_checks,
+    )
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        finding = fail("configuration", str(exc), "fix the environment variables named above")
+        sys.stdout.write(render_findings([finding]))
+        return 1
+    manifests = Path(args.karmada_manifests) if args.karmada_manifests else None
+    findings = asyncio.run(
+        run_checks(
+            settings,
+            namespaces=args.namespace or ["default"],
+            manifests_dir=manifests or DEFAULT_KARMADA_MANIFESTS,
+        )
+    )
+    sys.stdout.write(render_findings(findings))
+    return 1 if has_failures(findings) else 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from app.karmada.embedded import run_standalone_simulator
+
+    return run_standalone_simulator(args)
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from schema import sdl
+
+    text = sdl()
+    if args.check:
+        # CI: fail when the committed SDL differs from what the code declares.
+        import difflib
+
+        target = Path(args.output if args.output != "-" else "schema/schema.graphql")
+        current = target.read_text() if target.exists() else ""
+        if current == text:
+            print(f"{target} is up to date")
+            return 0
+        sys.stdout.writelines(
+            difflib.unified_diff(
+                current.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"{target} (committed)",
+                "generated",
+            )
+        )
+        print(f"{target} is stale: run `mlplatform export-schema -o {target}`", file=sys.stderr)
+        return 1
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlplatform", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the API server")
+    serve.add_argument("--host", help="bind address (default: $HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $PORT or 8080)")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema to head")
+    migrate.set_defaults(handler=_migrate)
+
+    purge = commands.add_parser(
+        "purge",
+        help="remove finished jobs (rows, events, archived logs) older than a duration",
+    )
+    purge.add_argument(
+        "--older-than", required=True, help="e.g. 90d, 12h, 30m (last update before now - this)"
+    )
+    purge.set_defaults(handler=_purge)
+
+    check = commands.add_parser(
+        "check", help="validate configuration, database and Karmada; print how to fix problems"
+    )
+    check.add_argument(
+        "--namespace",
+        action="append",
+        help="job namespace whose storage Secret to check (repeatable; default: default)",
+    )
+    check.add_argument(
+        "--karmada-manifests", help="directory of our ResourceInterpreterCustomizations"
+    )
+    check.set_defaults(handler=_check)
+
+    simulate = commands.add_parser("simulate", help="run the simulated Karmada standalone")
+    add_simulate_arguments(simulate)
+    simulate.set_defaults(handler=_simulate)
+
+    from app.auth.token_cli import add_token_commands
+
+    add_token_commands(commands)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument("--output", "-o", default="-")
+    export.add_argument(
+        "--check",
+        action="store_true",
+        help="compare with --output (default schema/schema.graphql) instead of writing; "
+        "exit 1 with a diff when it is stale",
+    )
+    export.set_defaults(handler=_export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,306 @@
+"""The composition root: build the Starlette app and wire every service in its lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import ParserCache, ValidationCache
+
+from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
+from app.auth.middleware import AuthenticationMiddleware
+from app.db.leader import LeaderElection, lock_key
+from app.db.session import database
+from app.graphql import graphiql_assets
+from app.graphql.execution import LeafFastExecutor
+from app.graphql.fanout import SharedStatusFanout
+from app.graphql.hardening import (
+    BodySizeLimitMiddleware,
+    ErrorMaskingMiddleware,
+    NulCharacterMiddleware,
+    graphql_extensions,
+)
+from app.graphql.metrics import GraphQLMetricsExtension
+from app.graphql.ws_transport import LegacyWSHandler, TransportWSHandler, job_status_renderer
+from app.jobspec import RequestLimits
+from app.karmada import KarmadaClient
+from app.karmada.embedded import karmada_client
+from app.live.hub import StatusHub
+from app.live.pg_bridge import PgStatusBridge, asyncpg_dsn, channel_for
+from app.operations.archive import LogArchiver
+from app.operations.logs import PodLogReader
+from app.operations.worker import OperationsWorker
+from app.poller.monitor import StatusPoller
+from app.server.request_logging import RequestObservabilityMiddleware
+from app.settings import Settings
+from app.submission.reconciler import Reconciler
+from app.submission.submitter import JobSubmitter
+from app.workloads import WorkloadSettings
+from app.workloads.config import DEFAULT_ENTRYPOINTS, DEFAULT_IMAGES
+from resolvers.authz import AccessDenied, Unauthenticated
+from resolvers.context import Context, Services
+from resolvers.errors import ResolverError
+from schema import build_schema
+
+log = logging.getLogger(__name__)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app with our per-connection context and shared live delivery."""
+
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        # HTTP: the AuthenticationMiddleware already identified the caller. Websockets:
+        # nobody until connection_init (on_ws_connect); the context lives per connection.
+        principal = request.state.principal if isinstance(request, Request) else None
+        user = principal.user if principal is not None else None
+        ctx = Context(services=request.app.state.services, actor=user, principal=principal)
+        if isinstance(request, WebSocket):
+            ctx.ws_request = request  # type: ignore[attr-defined]
+        return ctx
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Locally served GraphiQL scripts when fetched (air-gapped clusters), else the CDN.
+        return HTMLResponse(graphiql_assets.offline_graphiql_page(self.graphql_ide_html))
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate connection_init; a bad or missing credential closes with 4403."""
+        from strawberry.exceptions import ConnectionRejectionError
+
+        websocket: WebSocket = context.ws_request  # type: ignore[attr-defined]
+        authenticator: Authenticator = websocket.app.state.authenticator
+        peer = websocket.client.host if websocket.client else None
+        try:
+            principal = await authenticator.authenticate_connection_params(
+                context.connection_params, websocket.headers, peer
+            )
+        except AuthenticationFailed as exc:
+            log.info("websocket authentication failed: %s", exc)
+            raise ConnectionRejectionError({"message": "Unauthorized"}) from None
+        context.principal = principal
+        context.actor = principal.user
+
+        async def still_valid() -> bool:
+            return await authenticator.still_valid(principal)
+
+        context.credentials_valid = still_valid
+        return None
+
+
+class PreflightCORSMiddleware(CORSMiddleware):
+    """CORS whose preflight answers 204 No Content, as the old service did."""
+
+    def preflight_response(self, request_headers: Any) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code == 200:
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+            return Response(status_code=204, headers=headers)
+        return response
+
+
+async def access_denied_response(request: Request, exc: Exception) -> Response:
+    """REST: 401 without a caller, 403 for a caller whose role does not allow the change."""
+    if isinstance(exc, Unauthenticated):
+        return JSONResponse(
+            {"error": "Unauthorized"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+    return JSONResponse({"error": "Forbidden"}, status_code=403)
+
+
+@dataclass
+class Runtime:
+    """What the lifespan started, so it can stop it again in order."""
+
+    services: Services
+    poller_stop: asyncio.Event
+    poller_task: asyncio.Task[None]
+
+
+def workload_settings(settings: Settings) -> WorkloadSettings:
+    w = settings.workloads
+    return WorkloadSettings(
+        images={**DEFAULT_IMAGES, **w.workload_images},
+        entrypoints={**DEFAULT_ENTRYPOINTS, **w.workload_entrypoints},
+        storage_secret_name=w.storage_secret_name,
+        ray_ttl_seconds_after_finished=w.ray_ttl_seconds_after_finished,
+        priority_classes=tuple((minimum, name) for name, minimum in w.priority_classes.items()),
+    )
+
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    check_startup_safety(settings)  # e.g. AUTH_MODE=none off loopback: refuse, say why
+    authenticator = Authenticator.from_settings(settings.auth)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with (
+            database(settings.db.database_url, apply_migrations=settings.db.auto_migrate),
+            karmada_client(settings) as karmada,
+        ):
+            hub = StatusHub(settings.graphql.subscriber_queue_size)
+            submitter = JobSubmitter(
+                karmada,
+                workload_settings(settings),
+                settings.karmada.ml_platform_instance,
+                settings.poller.submission_deadline_seconds,
+                settings.poller.submission_retry_initial_seconds,
+                settings.poller.submission_retry_max_seconds,
+            )
+            fanout = (
+                SharedStatusFanout(
+                    hub,
+                    job_status_renderer(graphql.schema),
+                    settings.graphql.subscriber_queue_size,
+                )
+                if settings.graphql.graphql_shared_fanout
+                else None
+            )
+            services = Services(settings, karmada, hub, submitter, RequestLimits(), fanout)
+            app.state.services = services
+            poller = StatusPoller(
+                karmada, submitter, hub, settings.poller, settings.karmada.ml_platform_instance
+            )
+            app.state.poller = poller
+            stop = asyncio.Event()
+            # LIVE: on PostgreSQL, fan-out goes through NOTIFY/LISTEN and only the replica
+            # holding the advisory lock polls; SQLite/single process: local hub, always leader.
+            bridge, election = status_fanout(settings, hub)
+            if bridge is not None:
+                await bridge.start()
+            app.state.status_bridge = bridge
+            app.state.leader = election
+            task = asyncio.create_task(election.run(poller.run, stop), name="status-poller")
+            reconciler = Reconciler(
+                karmada,
+                submitter,
+                hub,
+                settings.poller,
+                settings.karmada.ml_platform_instance,
+                is_leader=election.is_leader.is_set,
+            )
+            app.state.reconciler = reconciler
+            reconcile_task = asyncio.create_task(reconciler.run(stop), name="reconciler")
+            # OPERATE: log archive, stop retries, retention and purge, on the leader only.
+            operations = operations_worker(settings, karmada, submitter)
+            app.state.operations = operations
+            operations_task = asyncio.create_task(
+                operations.run(stop, election.is_leader), name="operations-worker"
+            )
+            app.state.shutting_down = False
+            try:
+                yield
+            finally:
+                # Readiness answers 503 from here on (keep-alive clients move elsewhere).
+                app.state.shutting_down = True
+                stop.set()
+                await task
+                await reconcile_task
+                await operations_task
+                if bridge is not None:
+                    await bridge.stop()
+
+    graphql = GraphQLApp(
+        build_schema(
+            extensions=[
+                *graphql_extensions(settings, public_errors=(ResolverError,)),
+                GraphQLMetricsExtension,
+                # Module-level LRU caches shared by every operation: list views and
+                # dashboards send the same few documents over and over (bench/jobs_query.py).
+                lambda: ParserCache(maxsize=256),
+                lambda: ValidationCache(maxsize=256),
+            ],
+            execution_context_class=LeafFastExecutor,
+        ),
+        graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
+        connection_init_wait_timeout=_seconds(
+            settings.graphql.graphql_connection_init_timeout_seconds
+        ),
+        max_subscriptions_per_connection=settings.graphql.graphql_max_subscriptions_per_connection,
+        allowed_origins=settings.cors_origins,
+    )
+    from app.server import ops_routes, rest  # routes call resolvers
+
+    routes: list[BaseRoute] = [
+        *rest.routes,
+        *ops_routes.routes,
+        graphiql_assets.assets_route(),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    from starlette.routing import WebSocketRoute
+
+    routes.append(WebSocketRoute("/graphql", graphql))
+    middleware = [
+        # Outermost: its access line and duration include everything below, 500s too.
+        Middleware(RequestObservabilityMiddleware),
+        Middleware(ErrorMaskingMiddleware),
+        Middleware(
+            PreflightCORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Content-Type", "Authorization", "Idempotency-Key"],
+            max_age=600,
+        ),
+        # Inside CORS: preflights are answered before these, and 401/413 carry CORS headers.
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_request_body_bytes),
+        Middleware(AuthenticationMiddleware, authenticator=authenticator),
+        Middleware(NulCharacterMiddleware),  # after authentication: no caller still gets 401
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={AccessDenied: access_denied_response},
+    )
+    app.state.settings = settings
+    app.state.authenticator = authenticator
+    return app
+
+
+def operations_worker(
+    settings: Settings, karmada: KarmadaClient, submitter: JobSubmitter
+) -> OperationsWorker:
+    """The leader's worker for log archiving, stop retries, retention and purge."""
+    ops = settings.operations
+    reader = PodLogReader(karmada, settings.karmada.ml_platform_instance)
+    archiver = LogArchiver(
+        reader, max_lines=ops.log_archive_max_lines, give_up_seconds=ops.log_archive_give_up_seconds
+    )
+    return OperationsWorker(karmada, submitter, archiver, ops)
+
+
+def status_fanout(
+    settings: Settings, hub: StatusHub
+) -> tuple[PgStatusBridge | None, LeaderElection]:
+    """The NOTIFY bridge (PostgreSQL only) and the leader election for the poller."""
+    instance = settings.karmada.ml_platform_instance
+    dsn = asyncpg_dsn(settings.db.database_url) if settings.db.is_postgres else None
+    bridge = PgStatusBridge(dsn, hub, channel_for(instance)) if dsn is not None else None
+    election = LeaderElection(
+        dsn,
+        lock_key(instance),
+        retry_seconds=settings.poller.leader_retry_seconds,
+        check_seconds=settings.poller.leader_check_seconds,
+    )
+    return bridge, election
+
+
+def _seconds(value: float) -> Any:
+    from datetime import timedelta
+
+    return timedelta(seconds=value)

@@ -1,0 +1,240 @@
+"""REST compatibility routes of the Go service (README, REST API): same paths, codes and keys.
+
+Thin: parse the request, call the same resolvers GraphQL uses, shape the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.db.models import TrainingJob
+from app.jobstate.phases import Phase
+from app.server.openapi import openapi_document
+from resolvers import clusters as cluster_resolvers
+from resolvers import jobs as job_resolvers
+from resolvers import logs as log_resolvers
+from resolvers.context import Context
+from resolvers.errors import InvalidInput, JobNotFound, Unavailable
+
+NOT_FOUND = {"error": "Training job not found"}
+
+
+def rfc3339(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def job_response(job: TrainingJob) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "jobName": job.job_name,
+        "namespace": job.namespace,
+        "algorithm": job.algorithm,
+        "priority": job.priority,
+        "request": job.request_payload,
+        "status": Phase(job.status).rest,
+        "message": job.message,
+        "createdAt": rfc3339(job.created_at),
+        "updatedAt": rfc3339(job.updated_at),
+    }
+
+
+def status_response(job: TrainingJob) -> dict[str, Any]:
+    return {
+        "phase": Phase(job.status).rest,
+        "reason": job.reason,
+        "message": job.message,
+        "active": job.active,
+        "succeeded": job.succeeded,
+        "failed": job.failed,
+        "startTime": rfc3339(job.start_time),
+        "completionTime": rfc3339(job.completion_time),
+        "clusterDistribution": dict(job.cluster_distribution),
+    }
+
+
+def invalid(details: str) -> JSONResponse:
+    return JSONResponse({"error": "Invalid request payload", "details": details}, status_code=400)
+
+
+def _ctx(request: Request) -> Context:
+    # The AuthenticationMiddleware put the caller here (None: nobody, everything denied).
+    principal = getattr(request.state, "principal", None)
+    user = principal.user if principal is not None else None
+    return Context(services=request.app.state.services, actor=user, principal=principal)
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "healthy"})
+
+
+async def create_job(request: Request) -> Response:
+    try:
+        payload = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        return invalid("body: malformed JSON")
+    try:
+        job = await job_resolvers.create_job(
+            _ctx(request), payload, request.headers.get("idempotency-key")
+        )
+    except InvalidInput as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
+    return JSONResponse(job_response(job), status_code=201)
+
+
+async def list_jobs(request: Request) -> Response:
+    phases = None
+    status = request.query_params.get("status")
+    if status:
+        try:
+            phases = [Phase.from_rest(s) for s in status.split(",") if s]
+        except ValueError:
+            return invalid(f"status: unknown phase {status!r}")
+    job_filter = job_resolvers.JobFilter(
+        namespace=request.query_params.get("namespace") or None, phases=phases
+    )
+    try:
+        limit = _non_negative(request, "limit")
+        offset = _non_negative(request, "offset") or 0
+    except InvalidInput as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
+    jobs = await job_resolvers.list_jobs(_ctx(request), job_filter, limit=limit, offset=offset)
+    return JSONResponse([job_response(j) for j in jobs])
+
+
+def _non_negative(request: Request, name: str) -> int | None:
+    """An optional non-negative integer query parameter (``limit``, ``offset``)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(name, "must be a non-negative integer")
+    return int(raw)
+
+
+async def get_job(request: Request) -> Response:
+    try:
+        job = await job_resolvers.get_job(_ctx(request), request.path_params["job_id"])
+    except JobNotFound:
+        return JSONResponse(NOT_FOUND, status_code=404)
+    return JSONResponse(job_response(job))
+
+
+async def delete_job(request: Request) -> Response:
+    try:
+        await job_resolvers.delete_job(_ctx(request), request.path_params["job_id"])
+    except JobNotFound:
+        return JSONResponse(NOT_FOUND, status_code=404)
+    return JSONResponse({"message": "Training job deleted successfully"})
+
+
+async def job_status(request: Request) -> Response:
+    try:
+        job = await job_resolvers.get_job(_ctx(request), request.path_params["job_id"])
+    except JobNotFound:
+        return JSONResponse(NOT_FOUND, status_code=404)
+    return JSONResponse(status_response(job))
+
+
+async def job_logs(request: Request) -> Response:
+    """The job's logs: ``message`` (the text the frontend shows), ``source``, ``pods``..."""
+    query = request.query_params
+    try:
+        tail = _non_negative(request, "tailLines")
+        since = _non_negative(request, "sinceSeconds")
+        logs = await log_resolvers.job_logs(
+            _ctx(request),
+            request.path_params["job_id"],
+            tail_lines=tail,
+            since_seconds=since,
+            pod=query.get("pod") or None,
+        )
+    except JobNotFound:
+        return JSONResponse(NOT_FOUND, status_code=404)
+    except InvalidInput as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
+    except Unavailable:
+        return JSONResponse({"error": "Member cluster is unreachable"}, status_code=502)
+    body: dict[str, Any] = {
+        "message": logs.text,
+        "source": logs.source,
+        "pods": [
+            {
+                "cluster": p.cluster,
+                "pod": p.pod,
+                "container": p.container,
+                "lines": p.line_count,
+                "truncated": p.truncated,
+            }
+            for p in logs.pods
+        ],
+        "truncated": logs.truncated,
+    }
+    if not logs.text:
+        body["hint"] = "No logs yet: the job's pods have not written any output."
+    return JSONResponse(body)
+
+
+async def list_clusters(request: Request) -> Response:
+    try:
+        views = await cluster_resolvers.list_clusters(_ctx(request))
+    except Unavailable:
+        return JSONResponse({"error": "Karmada is unreachable"}, status_code=502)
+    clusters = []
+    for view in views:
+        entry: dict[str, Any] = {"name": view.name, "ready": view.ready}
+        region = view.labels.get("region") or view.region
+        zone = view.labels.get("zone") or view.zone
+        if region:
+            entry["region"] = region
+        if zone:
+            entry["zone"] = zone
+        clusters.append(entry)
+    return JSONResponse({"clusters": clusters})
+
+
+async def cluster_resources(request: Request) -> Response:
+    cluster = request.path_params["cluster"]
+    namespace = request.query_params.get("namespace", "default")
+    resource_type = request.query_params.get("type", "pods")
+    try:
+        items = await cluster_resolvers.cluster_resources(
+            _ctx(request), cluster, namespace, resource_type
+        )
+    except InvalidInput as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
+    except Unavailable:
+        return JSONResponse({"error": "Member cluster is unreachable"}, status_code=502)
+    if items is None:
+        return JSONResponse({"error": "Cluster not found"}, status_code=404)
+    return JSONResponse(
+        {
+            "cluster": cluster,
+            "namespace": namespace,
+            "type": resource_type,
+            "count": len(items),
+            "resources": items,
+        }
+    )
+
+
+routes = [
+    Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
+    Route("/health", health, methods=["GET"]),
+    Route("/api/v1/health", health, methods=["GET"]),
+    Route("/api/v1/jobs", create_job, methods=["POST"]),
+    Route("/api/v1/jobs", list_jobs, methods=["GET"]),
+    Route("/api/v1/jobs/{job_id}", get_job, methods=["GET"]),
+    Route("/api/v1/jobs/{job_id}", delete_job, methods=["DELETE"]),
+    Route("/api/v1/jobs/{job_id}/status", job_status, methods=["GET"]),
+    Route("/api/v1/jobs/{job_id}/logs", job_logs, methods=["GET"]),
+    Route("/api/v1/proxy/clusters", list_clusters, methods=["GET"]),
+    Route("/api/v1/proxy/clusters/{cluster}/resources", cluster_resources, methods=["GET"]),
+]

@@ -1,0 +1,223 @@
+"""Creating and removing a job's objects on Karmada, idempotently.
+
+The job row always exists before any object (so nothing we create is ever unaccounted
+for) and every object is created by name with our labels, so a retried submission finds
+what an earlier attempt made instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from app.db.history import Change, utcnow
+from app.db.models import TrainingJob
+from app.jobspec import JobRequest, RequestInvalid, parse_job_request
+from app.jobstate.phases import Phase, Reason
+from app.karmada import KarmadaClient, KarmadaRejected, KarmadaUnavailable
+from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource, resource_for_manifest
+from app.submission.faultpoints import crash_point
+from app.workloads import (
+    ClusterCapabilities,
+    JobIdentity,
+    WorkloadSettings,
+    build_manifests,
+    check_target_clusters,
+    job_id_of,
+    kind_by_name,
+)
+
+log = logging.getLogger(__name__)
+
+
+def capabilities_of(clusters: Sequence[dict[str, Any]]) -> list[ClusterCapabilities]:
+    caps = []
+    for cluster in clusters:
+        status = cluster.get("status") or {}
+        ready = any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in status.get("conditions") or []
+        )
+        caps.append(
+            ClusterCapabilities(
+                name=cluster["metadata"]["name"],
+                ready=ready,
+                api_enablements=status.get("apiEnablements") or (),
+            )
+        )
+    return caps
+
+
+class JobSubmitter:
+    def __init__(
+        self,
+        karmada: KarmadaClient,
+        workload_settings: WorkloadSettings,
+        instance_id: str,
+        submission_deadline_seconds: float,
+        retry_initial_seconds: float = 1.0,
+        retry_max_seconds: float = 30.0,
+    ) -> None:
+        self.karmada = karmada
+        self.workload_settings = workload_settings
+        self.instance_id = instance_id
+        self.deadline_seconds = submission_deadline_seconds
+        self.retry_initial_seconds = retry_initial_seconds
+        self.retry_max_seconds = retry_max_seconds
+        # job id -> (failed attempts, monotonic time of the next attempt). In memory only: after
+        # a restart the first retry is immediate, which is what a restart wants anyway.
+        self._backoff: dict[str, tuple[int, float]] = {}
+        #: Monotonic clock of the backoff (replaceable in tests).
+        self.clock = time.monotonic
+
+    def identity(self, job: TrainingJob) -> JobIdentity:
+        return JobIdentity(job.id, job.object_name, job.namespace, self.instance_id)
+
+    def resources(self, job: TrainingJob) -> list[tuple[ApiResource, str]]:
+        """(resource, name) of every object we may have created for the job."""
+        kind = kind_by_name(job.kind)
+        workload = ApiResource(kind.group, kind.version, kind.plural)
+        objects = [(workload, job.object_name), (PROPAGATION_POLICIES, job.object_name)]
+        if job.pvc_name:
+            objects.append((PVCS, job.pvc_name))
+        return objects
+
+    async def submit(
+        self,
+        job: TrainingJob,
+        request: JobRequest | None = None,
+        clusters: Sequence[ClusterCapabilities] | None = None,
+    ) -> Change:
+        """Create (or find) the job's objects; return the transition that follows.
+
+        A job waiting out its retry backoff is not attempted: the returned Change keeps its
+        state (no transition), so callers that only write transitions skip it.
+        """
+        if not self._attempt_due(job):
+            return Change(job, Phase.PENDING, Reason.SUBMISSION_RETRYING, job.message)
+        try:
+            await self.ensure_objects(job, request, clusters)
+        except KarmadaUnavailable as exc:
+            return self._retry_or_fail(job, exc)
+        except RequestInvalid as exc:
+            self._backoff.pop(job.id, None)
+            return Change(job, Phase.FAILED, Reason.SUBMISSION_FAILED, f"Invalid request: {exc}")
+        except KarmadaRejected as exc:
+            self._backoff.pop(job.id, None)
+            log.warning("job %s: Karmada rejected the submission: %s", job.id, exc)
+            return Change(
+                job,
+                Phase.FAILED,
+                Reason.SUBMISSION_FAILED,
+                f"Karmada rejected the {job.kind} (HTTP {exc.status})",
+            )
+        self._backoff.pop(job.id, None)
+        return Change(
+            job,
+            Phase.PENDING,
+            Reason.SCHEDULING,
+            "Submitted to Karmada; waiting for placement",
+            fields={"submission_failing_since": None},
+        )
+
+    async def ensure_objects(
+        self,
+        job: TrainingJob,
+        request: JobRequest | None = None,
+        clusters: Sequence[ClusterCapabilities] | None = None,
+    ) -> None:
+        """Create whichever of the job's objects are missing (PVC, workload, policy).
+
+        Raises KarmadaUnavailable, KarmadaRejected or RequestInvalid; existing objects that
+        are ours are left as they are.
+        """
+        if request is None:
+            request = parse_job_request(job.request_payload)
+        kind = kind_by_name(job.kind)
+        if clusters is None:
+            clusters = capabilities_of(await self.karmada.list_clusters())
+        candidates = check_target_clusters(request, kind, clusters)
+        manifests = build_manifests(
+            request, self.identity(job), self.workload_settings, candidates
+        )
+        if manifests.pvc is not None:
+            await self._create(PVCS, manifests.pvc, job)
+            crash_point("submit:after-pvc")
+        await self._create(
+            resource_for_manifest(manifests.workload, kind.plural), manifests.workload, job
+        )
+        crash_point("submit:after-workload")
+        await self._create(PROPAGATION_POLICIES, manifests.policy, job)
+        crash_point("submit:after-policy")
+
+    async def _create(
+        self, resource: ApiResource, manifest: dict[str, Any], job: TrainingJob
+    ) -> None:
+        existing = await self.karmada.apply_create(resource, manifest)
+        owner = job_id_of(existing)
+        if owner not in (None, job.id):
+            # A name collision with someone else's object: never adopt or overwrite it.
+            raise KarmadaRejected(
+                f"{manifest['kind']} {manifest['metadata']['name']} belongs to job {owner}",
+                status=409,
+            )
+
+    def _retry_or_fail(self, job: TrainingJob, exc: Exception) -> Change:
+        now = utcnow()
+        since = job.submission_failing_since or now
+        log.warning("job %s: Karmada unavailable at submission: %s", job.id, exc)
+        if (now - since).total_seconds() >= self.deadline_seconds:
+            self._backoff.pop(job.id, None)
+            return Change(
+                job,
+                Phase.FAILED,
+                Reason.SUBMISSION_FAILED,
+                f"Karmada stayed unreachable for {self.deadline_seconds:.0f}s; job not started",
+            )
+        self.note_failure(job.id)
+        return Change(
+            job,
+            Phase.PENDING,
+            Reason.SUBMISSION_RETRYING,
+            "Karmada is unreachable; submission will be retried",
+            fields={"submission_failing_since": since},
+        )
+
+    def note_failure(self, job_id: str) -> float:
+        """Record a failed attempt; returns the delay before the next one (seconds)."""
+        attempts, _ = self._backoff.get(job_id, (0, 0.0))
+        delay = retry_delay(attempts, self.retry_initial_seconds, self.retry_max_seconds)
+        self._backoff[job_id] = (attempts + 1, self.clock() + delay)
+        return delay
+
+    def _attempt_due(self, job: TrainingJob) -> bool:
+        if job.reason != Reason.SUBMISSION_RETRYING.value:
+            return True
+        entry = self._backoff.get(job.id)
+        if entry is None or self.clock() >= entry[1]:
+            return True
+        # Past the deadline: one more attempt decides between success and SubmissionFailed.
+        since = job.submission_failing_since
+        return since is not None and (utcnow() - since).total_seconds() >= self.deadline_seconds
+
+    async def delete_objects(self, job: TrainingJob) -> bool:
+        """Ask Karmada to delete every object of the job; True once none is left.
+
+        Deleting the template makes Karmada remove its ResourceBinding and member copies.
+        """
+        remaining = False
+        for resource, name in self.resources(job):
+            await self.karmada.delete(resource, job.namespace, name, propagation="Background")
+            crash_point(f"delete:after-{resource.plural}")
+            if await self.karmada.get_or_none(resource, job.namespace, name) is not None:
+                remaining = True
+        return not remaining
+
+
+def retry_delay(attempts: int, initial: float, maximum: float) -> float:
+    """Exponential backoff with +-20% jitter: initial * 2**attempts, capped at maximum."""
+    base = min(initial * (2 ** min(attempts, 30)), maximum)
+    return float(base * random.uniform(0.8, 1.2))
