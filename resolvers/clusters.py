@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.db import jobs as job_rows
 from app.db.models import TrainingJob
-from app.jobstate.phases import TERMINAL_PHASES
 from app.karmada import KarmadaError, KarmadaUnavailable, NotFound
 from app.karmada.resources import CLUSTERS
 from resolvers import authz
@@ -163,11 +163,6 @@ async def jobs_on_cluster(
     ctx: Context, name: str, *, active_only: bool = True, limit: int = 100
 ) -> list[TrainingJob]:
     """Jobs Karmada placed on the cluster (newest first); by default only unfinished ones."""
-    query = TrainingJob.filter(placement__contains=[name])
+    # only jobs the caller may read
     namespaces = authz.visible_namespaces(ctx)
-    if namespaces is not None:  # only jobs the caller may read
-        query = query.filter(namespace__in=sorted(namespaces))
-    if active_only:
-        query = query.exclude(status__in=[p.value for p in TERMINAL_PHASES])
-    rows: list[TrainingJob] = await query.order_by("-created_at", "-id").limit(limit)
-    return rows
+    return await job_rows.on_cluster(name, namespaces, active_only=active_only, limit=limit)

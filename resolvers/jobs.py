@@ -1,24 +1,14 @@
-"""Job use-cases: create, read, list, delete, history."""
+"""Job use-cases: create, read, stop, retry, delete, history (listing: ``resolvers.paging``)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
-from operator import attrgetter
-from typing import Any, cast
+from typing import Any
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
-
-from app.db.history import Change, apply_changes, create_job_row, update_of, utcnow
+from app.db import jobs as job_rows
+from app.db.history import Change, apply_changes, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
-from app.db.rows import Converters, converters, count_and_fetch_raw
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.jobstate.phases import Phase, Reason
 from app.karmada import KarmadaError, KarmadaUnavailable
@@ -59,7 +49,7 @@ async def create_job(
     _check_may_create(ctx, request.namespace)
     key = idempotency_key(payload, client_request_id)
     if key is not None:
-        first = await TrainingJob.get_or_none(namespace=request.namespace, client_request_id=key)
+        first = await job_rows.by_request_key(request.namespace, key)
         if first is not None:
             return _replayed(first, request, key)
     kind = kind_for(request)
@@ -99,11 +89,13 @@ async def create_job(
         updated_at=now,
     )
     try:
-        services.hub.publish([await create_job_row(job, actor=ctx.actor)])
-    except IntegrityError:
+        services.hub.publish([await job_rows.insert(job, actor=ctx.actor)])
+    except job_rows.DuplicateRequestKey:
         # A concurrent request with the same key won the unique (namespace, key) index.
-        first = await TrainingJob.get_or_none(namespace=request.namespace, client_request_id=key)
-        if key is None or first is None:
+        if key is None:
+            raise
+        first = await job_rows.by_request_key(request.namespace, key)
+        if first is None:
             raise
         return _replayed(first, request, key)
     crash_point("create:after-row")
@@ -173,8 +165,7 @@ async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
 
 def is_plausible_job_id(job_id: str) -> bool:
     """Could a row have this id? (Fits the column; no NUL, which PostgreSQL rejects.)"""
-    max_length: int = TrainingJob._meta.fields_map["id"].max_length  # type: ignore[attr-defined]
-    return 0 < len(job_id) <= max_length and "\x00" not in job_id
+    return 0 < len(job_id) <= job_rows.ID_MAX_LENGTH and "\x00" not in job_id
 
 
 def _check_may_create(ctx: Context, namespace: str) -> None:
@@ -190,238 +181,10 @@ async def get_job(ctx: Context, job_id: str) -> TrainingJob:
     authz.require_authenticated(ctx)
     if not is_plausible_job_id(job_id):
         raise JobNotFound(job_id)  # longer than any id, or NUL: no such row can exist
-    job = await TrainingJob.get_or_none(id=job_id)
+    job = await job_rows.get(job_id)
     if job is None or not authz.can_read(ctx, job.namespace):
         raise JobNotFound(job_id)
     return job
-
-
-def _visible(ctx: Context, query):  # type: ignore[no-untyped-def]
-    """Only rows in namespaces the caller may read."""
-    authz.require_authenticated(ctx)
-    namespaces = authz.visible_namespaces(ctx)
-    return query if namespaces is None else query.filter(namespace__in=sorted(namespaces))
-
-
-@dataclass(frozen=True)
-class JobFilter:
-    """Conditions that are all applied in the query, before paging."""
-
-    namespace: str | None = None
-    phases: Sequence[Phase] | None = None
-    algorithms: Sequence[str] | None = None
-    #: Jobs placed on any of these clusters.
-    clusters: Sequence[str] | None = None
-    #: Case-insensitive substring of the jobName.
-    name_contains: str | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    min_priority: int | None = None
-
-
-class OrderField(StrEnum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-    NAME = "job_name"
-    PRIORITY = "priority"
-    PHASE = "status"
-
-
-@dataclass(frozen=True)
-class JobOrder:
-    """Sort order; ties are broken by id in the same direction, so pages are stable."""
-
-    field: OrderField = OrderField.CREATED_AT
-    descending: bool = True
-
-
-NEWEST_FIRST = JobOrder()
-
-
-@dataclass
-class JobPage:
-    jobs: list[TrainingJob]
-    total_count: int
-    has_next_page: bool
-    end_cursor: str | None
-    order: JobOrder = NEWEST_FIRST
-    #: One per job, in order.
-    cursors: list[str] = field(default_factory=list)
-
-
-async def list_jobs(
-    ctx: Context,
-    job_filter: JobFilter | None = None,
-    *,
-    limit: int | None = None,
-    offset: int = 0,
-) -> list[TrainingJob]:
-    """Every matching job, newest first (then by id), as the REST list returns them."""
-    query = _visible(ctx, _filtered(job_filter)).order_by("-created_at", "-id").offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
-    jobs: list[TrainingJob] = await query
-    return jobs
-
-
-async def page_jobs(
-    ctx: Context,
-    job_filter: JobFilter | None,
-    first: int,
-    after: str | None,
-    order: JobOrder | None = None,
-) -> JobPage:
-    """A keyset page; filters apply before paging, so pages are never short."""
-    order = order or NEWEST_FIRST
-    if not 1 <= first <= 500:
-        raise InvalidInput("first", "must be between 1 and 500")
-    query = _visible(ctx, _filtered(job_filter))
-    count = query.count()
-    position = None
-    if after is not None:
-        position = _decode_cursor(after, order)
-        query = query.filter(_after(order, *position))
-    direction = "-" if order.descending else ""
-    # Everything the two queries are built from, spelled exactly (reprs keep types and
-    # time zones apart): their compiled SQL is reused for the same key.
-    namespaces = authz.visible_namespaces(ctx)
-    key = repr(
-        (sorted(namespaces) if namespaces is not None else None, job_filter, first, position, order)
-    )
-    total, raw = await count_and_fetch_raw(
-        count,
-        query.order_by(f"{direction}{order.field.value}", f"{direction}id").limit(first + 1),
-        key,
-    )
-    has_next = len(raw) > first
-    convert = converters(TrainingJob)
-    rows = [cast(TrainingJob, JobRecord(r, convert)) for r in raw[:first]]
-    cursors = cursors_of(rows, order)
-    return JobPage(rows, total, has_next, cursors[-1] if cursors else None, order, cursors)
-
-
-class JobRecord:
-    """A job row read as its raw column values, with the model's attribute names (read-only).
-
-    A column is converted (as ``.values()`` would) only when read: a list view reads a few
-    columns of each row, not its JSON documents (bench/jobs_query.py). Each column is a
-    property (set below), so a read costs no failed lookup.
-    """
-
-    __slots__ = ("_convert", "_raw")
-
-    def __init__(self, raw: Mapping[str, Any], convert: Converters) -> None:
-        self._raw = raw
-        self._convert = convert
-
-
-def _column(name: str) -> property:
-    def read(record: JobRecord) -> Any:
-        try:
-            value = record._raw[name]
-            convert = record._convert[name]
-        except KeyError:
-            raise AttributeError(name) from None  # a row without that column
-        return value if convert is None else convert(value)
-
-    return property(read)
-
-
-for _name in TrainingJob._meta.fields_db_projection:
-    setattr(JobRecord, _name, _column(_name))
-
-
-def _after(order: JobOrder, value: object, job_id: str) -> Q:
-    """Rows strictly after (value, id) in the order: the keyset condition."""
-    op = "lt" if order.descending else "gt"
-    column = order.field.value
-    before: dict[str, Any] = {f"{column}__{op}": value}
-    tie: dict[str, Any] = {column: value, f"id__{op}": job_id}
-    return Q(**before) | Q(**tie)
-
-
-def _filtered(job_filter: JobFilter | None):  # type: ignore[no-untyped-def]
-    query = TrainingJob.all()
-    if job_filter is None:
-        return query
-    f = job_filter
-    if f.namespace:
-        query = query.filter(namespace=f.namespace)
-    if f.phases:
-        query = query.filter(status__in=[p.value for p in f.phases])
-    if f.algorithms:
-        query = query.filter(algorithm__in=list(f.algorithms))
-    if f.clusters:
-        placed = Q()
-        for cluster in f.clusters:
-            placed |= Q(placement__contains=[cluster])
-        query = query.filter(placed)
-    if f.name_contains:
-        query = query.filter(job_name__icontains=f.name_contains)
-    if f.created_after is not None:
-        query = query.filter(created_at__gte=f.created_after)
-    if f.created_before is not None:
-        query = query.filter(created_at__lt=f.created_before)
-    if f.min_priority is not None:
-        query = query.filter(priority__gte=f.min_priority)
-    return query
-
-
-def cursor_of(job: TrainingJob, order: JobOrder = NEWEST_FIRST) -> str:
-    return cursors_of([job], order)[0]
-
-
-def cursors_of(jobs: Sequence[TrainingJob], order: JobOrder = NEWEST_FIRST) -> list[str]:
-    """Each job's cursor: base64url of ``json.dumps([field name, descending, value, id])``.
-
-    Spelled out, byte for byte, rather than calling json.dumps and base64 per job: a page
-    encodes one cursor per edge, and the generic calls cost more than the rest of the edge
-    (bench/jobs_query.py).
-    """
-    head = _CURSOR_HEADS[order]
-    read = attrgetter(order.field.value)
-    cursors = []
-    for job in jobs:
-        value = read(job)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        if isinstance(value, str):
-            encoded = _json_string(value)
-        elif type(value) is int:
-            encoded = int.__repr__(value)  # what json.dumps writes for an int
-        else:
-            encoded = json.dumps(value)
-        raw = f"{head}{encoded}, {_json_string(job.id)}]".encode()
-        # base64.urlsafe_b64encode, without its two wrapper calls.
-        cursors.append(binascii.b2a_base64(raw, newline=False).translate(_URL_SAFE).decode())
-    return cursors
-
-
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
-#: json.dumps's own string encoder (ASCII-only output, as with ensure_ascii=True).
-_json_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
-#: ``[field name, descending, `` as json.dumps writes them, for every order.
-_CURSOR_HEADS = {
-    JobOrder(field, descending): json.dumps([field.name, descending])[:-1] + ", "
-    for field in OrderField
-    for descending in (True, False)
-}
-
-
-def _decode_cursor(cursor: str, order: JobOrder = NEWEST_FIRST) -> tuple[object, str]:
-    try:
-        field_name, descending, value, job_id = json.loads(base64.urlsafe_b64decode(cursor))
-        if (field_name, descending) != (order.field.name, order.descending):
-            raise ValueError("cursor of another order")
-        if order.field in (OrderField.CREATED_AT, OrderField.UPDATED_AT):
-            value = datetime.fromisoformat(value)
-        elif order.field is OrderField.PRIORITY:
-            value = int(value)
-        else:
-            value = str(value)
-        return value, str(job_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise InvalidInput("after", "not a cursor returned by this API for this order") from None
 
 
 async def delete_job(ctx: Context, job_id: str) -> None:
@@ -443,7 +206,7 @@ async def delete_job(ctx: Context, job_id: str) -> None:
     # (with or without objects left), which the poller finishes.
     crash_point("delete:after-objects")
     if gone:
-        await job.delete()
+        await job_rows.delete(job)
         hub.publish([update_of(job, deleted=True)])
 
 
@@ -558,10 +321,11 @@ async def job_events(
     ctx: Context, job_id: str, after_sequence: int = 0, first: int = 100
 ) -> list[JobEvent]:
     await get_job(ctx, job_id)
+    return await history_of(job_id, after_sequence, first)
+
+
+async def history_of(job_id: str, after_sequence: int = 0, first: int = 100) -> list[JobEvent]:
+    """The history of a job the caller already read (``get_job``), oldest first."""
     if not 1 <= first <= 1000:
         raise InvalidInput("first", "must be between 1 and 1000")
-    return (
-        await JobEvent.filter(job_id=job_id, sequence__gt=after_sequence)
-        .order_by("sequence")
-        .limit(first)
-    )
+    return await job_rows.events_after(job_id, after_sequence, first)

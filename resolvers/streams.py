@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.db import jobs as job_rows
 from app.db.history import utcnow
 from app.db.models import JobEvent, TrainingJob
 from app.jobstate.phases import Phase
@@ -81,7 +82,7 @@ async def job_status_stream(
     # Subscribe before reading the row so nothing between the read and the subscription is lost.
     subscription: Subscription | None = hub.subscribe(job_ids=[job_id])
     try:
-        job = await TrainingJob.get_or_none(id=job_id) if is_plausible_job_id(job_id) else None
+        job = await job_rows.get(job_id) if is_plausible_job_id(job_id) else None
         if job is None and resume is not None:
             # Deleted while handed off, and its notification was lost with the group.
             yield JobState(job_id, Phase(resume[1]), "", "", resume[0], utcnow(), deleted=True)
@@ -92,9 +93,7 @@ async def job_status_stream(
         del job  # a long-lived stream keeps only what it needs
         history = []
         if after_sequence is not None:
-            history = await JobEvent.filter(job_id=job_id, sequence__gt=after_sequence).order_by(
-                "sequence"
-            )
+            history = await job_rows.events_after(job_id, after_sequence)
         for event in history:
             state = _state_of_event(event, job_id)
             yield state
@@ -130,15 +129,13 @@ async def job_status_stream(
                 backfill = subscription.take_overflow() or update.sequence > last.sequence + 1
             if backfill:
                 # Updates were coalesced, dropped or not ours to see: the history has them.
-                events = await JobEvent.filter(job_id=job_id, sequence__gt=last.sequence).order_by(
-                    "sequence"
-                )
+                events = await job_rows.events_after(job_id, last.sequence)
                 for event in events:
                     last = _state_of_event(event, job_id)
                     yield last
                     if last.is_final:
                         return
-                if not events and not await TrainingJob.exists(id=job_id):
+                if not events and not await job_rows.exists(job_id):
                     # Deleted while our notifications were lost (its history went with it).
                     yield JobState(
                         job_id, last.phase, "", "", last.sequence, utcnow(), deleted=True
@@ -200,12 +197,7 @@ async def job_updates_stream(ctx: Context, flt: UpdatesFilter) -> AsyncIterator[
             update = await subscription.get()
             if subscription.take_overflow():
                 since, watermark = watermark - _RESYNC_MARGIN, utcnow()
-                query = TrainingJob.filter(updated_at__gte=since)
-                if namespaces is not None:
-                    query = query.filter(namespace__in=sorted(namespaces))
-                if flt.ids is not None:
-                    query = query.filter(id__in=sorted(flt.ids))
-                for row in await query.order_by("updated_at", "id"):
+                for row in await job_rows.updated_since(since, namespaces, flt.ids):
                     state = _state_of_row(row)
                     if state.sequence > seen.get(row.id, 0) and flt.matches(state, row.namespace):
                         seen[row.id] = state.sequence
@@ -230,9 +222,7 @@ async def job_events_stream(ctx: Context, job_id: str) -> AsyncIterator[JobEvent
     async for state in job_status_stream(ctx, job_id):
         if state.deleted:
             return
-        events = await JobEvent.filter(job_id=job_id, sequence__gt=last_sequence).order_by(
-            "sequence"
-        )
+        events = await job_rows.events_after(job_id, last_sequence)
         for event in events:
             last_sequence = event.sequence
             yield event

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from app.operations.logs import LogLine, PodLog
 from resolvers.logs import JobLogs as JobLogsResultData
 from resolvers.logs import LogStreamEnded
 from schema.types import CreateJobSuccess, InvalidInputError, Job, JobNotFoundError
+
+if TYPE_CHECKING:
+    from app.operations.logs import LogLine, PodLog
 
 
 @strawberry.enum(description="Where logs were read from.")

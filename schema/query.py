@@ -8,6 +8,7 @@ from app.jobstate.phases import Phase
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
 from resolvers import logs as log_resolvers
+from resolvers import paging
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, Unavailable
 from schema.inputs import JobFilterInput, JobOrderInput, OrderDirection
@@ -24,11 +25,11 @@ from schema.types import (
 )
 
 
-def _filter(value: JobFilterInput | None) -> job_resolvers.JobFilter | None:
+def _filter(value: JobFilterInput | None) -> paging.JobFilter | None:
     if value is None:
         return None
     phases = [Phase(p.value) for p in value.phases] if value.phases else None
-    return job_resolvers.JobFilter(
+    return paging.JobFilter(
         namespace=value.namespace,
         phases=phases,
         algorithms=value.algorithms,
@@ -40,11 +41,11 @@ def _filter(value: JobFilterInput | None) -> job_resolvers.JobFilter | None:
     )
 
 
-def _order(value: JobOrderInput | None) -> job_resolvers.JobOrder | None:
+def _order(value: JobOrderInput | None) -> paging.JobOrder | None:
     if value is None:
         return None
-    return job_resolvers.JobOrder(
-        field=job_resolvers.OrderField[value.field.value],
+    return paging.JobOrder(
+        field=paging.OrderField[value.field.value],
         descending=value.direction is OrderDirection.DESC,
     )
 
@@ -60,7 +61,7 @@ class Query:
         after: str | None = None,
         order_by: JobOrderInput | None = None,
     ) -> JobConnection:
-        page = await job_resolvers.page_jobs(
+        page = await paging.page_jobs(
             info.context, _filter(filter), first, after, _order(order_by)
         )
         nodes = [Job.view_of(r) for r in page.jobs]

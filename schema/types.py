@@ -6,16 +6,19 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from operator import attrgetter
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
-from app.db.models import JobEvent as JobEventRow
-from app.db.models import TrainingJob
+from resolvers import jobs as job_resolvers
 from resolvers.clusters import ClusterView, Resources, jobs_on_cluster
 from resolvers.context import Context
 from resolvers.streams import JobState
+
+if TYPE_CHECKING:  # rows are read through resolvers; the schema only maps them
+    from app.db.models import JobEvent as JobEventRow
+    from app.db.models import TrainingJob
 
 
 @strawberry.enum(description="Where a job is in its lifecycle.")
@@ -90,11 +93,7 @@ class Job:
 
     @strawberry.field(description="The job's history, oldest first.")
     async def events(self, first: int = 100, after_sequence: int = 0) -> list[JobEvent]:
-        rows = (
-            await JobEventRow.filter(job_id=self.id, sequence__gt=after_sequence)
-            .order_by("sequence")
-            .limit(max(1, min(first, 1000)))
-        )
+        rows = await job_resolvers.history_of(self.id, after_sequence, first)
         return [JobEvent.from_row(r) for r in rows]
 
     @classmethod

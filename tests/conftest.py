@@ -1,4 +1,9 @@
-"""Root conftest. PostgreSQL fixtures (pg_server, pg_url, throwaway_postgres) live in a plugin."""
+"""Root conftest. PostgreSQL fixtures (pg_server, pg_url, throwaway_postgres) live in a plugin.
+
+Every test is marked by what it needs, from the fixtures it uses (so no marker can be
+forgotten): ``postgres`` (a PostgreSQL database), ``simulator`` (a running simulated Karmada).
+``scripts/test --quick`` runs the rest — pure functions and in-process units — in seconds.
+"""
 
 pytest_plugins = ["tests.support.postgres"]
 
@@ -41,3 +46,17 @@ def platform(
     """The server on uvicorn, its own PostgreSQL database, the shared simulator."""
     with run_platform(platform_settings(pg_url, sim_kubeconfig), platform_sim) as running:
         yield running
+
+
+_NEEDS = {
+    "postgres": {"pg_server", "pg_url"},
+    "simulator": {"platform_sim", "api_sim", "karmada_sim", "sim_kubeconfig"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, needs in _NEEDS.items():
+            if fixtures & needs:
+                item.add_marker(marker)

@@ -18,6 +18,9 @@ from tests.support.throwaway_postgres import (
     start_throwaway_postgres,
 )
 
+# Starts, stops and resolves PostgreSQL servers.
+pytestmark = pytest.mark.postgres
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 

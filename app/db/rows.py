@@ -166,3 +166,44 @@ async def _select_list(model: type[Model]) -> list[Field]:
         terms.append(table[column] if column == name else table[column].as_(name))
     _select_lists.setdefault(meta.db, {})[meta.db_table] = terms
     return terms
+
+
+class JobRecord:
+    """A job row read as its raw column values, with the model's attribute names (read-only).
+
+    A column is converted (as ``.values()`` would) only when read: a list view reads a few
+    columns of each row, not its JSON documents (bench/jobs_query.py). Each column is a
+    property (set below), so a read costs no failed lookup.
+    """
+
+    __slots__ = ("_convert", "_raw")
+
+    def __init__(self, raw: Mapping[str, Any], convert: Converters) -> None:
+        self._raw = raw
+        self._convert = convert
+
+
+def _column(name: str) -> property:
+    def read(record: JobRecord) -> Any:
+        try:
+            value = record._raw[name]
+            convert = record._convert[name]
+        except KeyError:
+            raise AttributeError(name) from None  # a row without that column
+        return value if convert is None else convert(value)
+
+    return property(read)
+
+
+
+
+
+
+def _job_record_columns() -> None:
+    from app.db.models import TrainingJob
+
+    for name in TrainingJob._meta.fields_db_projection:
+        setattr(JobRecord, name, _column(name))
+
+
+_job_record_columns()

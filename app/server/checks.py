@@ -32,7 +32,7 @@ INTERPRETER_CUSTOMIZATIONS = ApiResource(
 SECRETS = ApiResource("", "v1", "secrets")
 PRIORITY_CLASSES = ApiResource("scheduling.k8s.io", "v1", "priorityclasses")
 #: Where the interpreter customizations live in a source checkout.
-DEFAULT_KARMADA_MANIFESTS = Path(__file__).resolve().parent.parent / "k8s" / "karmada"
+DEFAULT_KARMADA_MANIFESTS = Path(__file__).resolve().parents[2] / "k8s" / "karmada"
 
 
 class Severity(StrEnum):

@@ -19,6 +19,7 @@ from app.server.openapi import openapi_document
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
 from resolvers import logs as log_resolvers
+from resolvers import paging
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, Unavailable
 
@@ -97,7 +98,7 @@ async def list_jobs(request: Request) -> Response:
             phases = [Phase.from_rest(s) for s in status.split(",") if s]
         except ValueError:
             return invalid(f"status: unknown phase {status!r}")
-    job_filter = job_resolvers.JobFilter(
+    job_filter = paging.JobFilter(
         namespace=request.query_params.get("namespace") or None, phases=phases
     )
     try:
@@ -105,7 +106,7 @@ async def list_jobs(request: Request) -> Response:
         offset = _non_negative(request, "offset") or 0
     except InvalidInput as exc:
         return invalid(f"{exc.field}: {exc.reason}")
-    jobs = await job_resolvers.list_jobs(_ctx(request), job_filter, limit=limit, offset=offset)
+    jobs = await paging.list_jobs(_ctx(request), job_filter, limit=limit, offset=offset)
     return JSONResponse([job_response(j) for j in jobs])
 
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 JOB_KEYS = {
     "id",

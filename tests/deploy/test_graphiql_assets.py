@@ -16,7 +16,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from app import graphiql_assets as ga
+from app.graphql import graphiql_assets as ga
 
 PAGE_TEMPLATE = """<html><head>
 <link rel="stylesheet" href="https://unpkg.com/demo@1.2.3/dist/style.css"

@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from app import graphiql_assets as ga
+from app.graphql import graphiql_assets as ga
 from tests.support.node_client import NODE_DIR
 from tests.support.server import serve_in_thread
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_job_lifecycle import CREATE
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 pytestmark = pytest.mark.e2e
 

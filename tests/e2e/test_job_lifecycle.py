@@ -10,8 +10,9 @@ import pytest
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
+from tests.support.eventually import wait_for
 from tests.support.node_client import run_node_subscription
-from tests.support.platform import Platform, wait_for
+from tests.support.platform import Platform
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -17,23 +16,12 @@ from karmada_sim.karmada.controller import KarmadaController
 from karmada_sim.karmada.interpreter import reference_dir
 from karmada_sim.openapi_schema import ResourceSchema
 from karmada_sim.runtime import EmbeddedSimulator, Simulator
+from tests.support.eventually import eventually
 
 T = TypeVar("T")
 RB = ("work.karmada.io", "v1alpha2", "resourcebindings")
 PP = ("policy.karmada.io", "v1alpha1", "propagationpolicies")
 RAY = ("ray.io", "v1", "rayjobs")
-
-
-async def eventually(check: Callable[[], Awaitable[T | None]], within: float = 10.0) -> T:
-    """Poll ``check`` until it returns something truthy (or fail at the deadline)."""
-    deadline = time.monotonic() + within
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = await check()
-        if last:
-            return last
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"condition not met in {within}s (last: {last!r})")
 
 
 Res = tuple[str, str, str]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from karmada_sim.config import MemberConfig
 from karmada_sim.members.cluster import MemberCluster
 from karmada_sim.members.lifecycle import Timing
 from karmada_sim.members.scenario import Scenario
+from tests.support.eventually import eventually
 
 
 @pytest.fixture
@@ -28,16 +28,6 @@ async def member() -> AsyncIterator[MemberCluster]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
-
-
-async def until(check: Callable[[], Any], within: float = 5.0) -> Any:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        got = check()
-        if got:
-            return got
-        await asyncio.sleep(0.01)
-    raise AssertionError("condition not met")
 
 
 def gpu_job(name: str, gpus: int, **spec: Any) -> dict[str, Any]:
@@ -60,10 +50,10 @@ def job_key(name: str) -> tuple[str, str, str, str]:
 
 async def test_pods_wait_for_gpus_and_start_when_freed(member: MemberCluster) -> None:
     member.apply(gpu_job("first", 2), Scenario(run_seconds=0.3))
-    await until(lambda: phase_of(member, "first") == "Running")
+    await eventually(lambda: phase_of(member, "first") == "Running")
     assert member.resource_summary()["allocated"]["nvidia.com/gpu"] == "2"
     member.apply(gpu_job("second", 1), Scenario(run_seconds=0.1))
-    await until(lambda: phase_of(member, "second") == "Pending")
+    await eventually(lambda: phase_of(member, "second") == "Pending")
     pending = next(p for p in member.pods.values()
                    if p["metadata"]["labels"]["job-name"] == "second")
     scheduled = pending["status"]["conditions"][0]
@@ -71,7 +61,7 @@ async def test_pods_wait_for_gpus_and_start_when_freed(member: MemberCluster) ->
         "Unschedulable", True)
     assert member.resource_summary()["allocating"]["nvidia.com/gpu"] == "1"
     assert any(e["reason"] == "FailedScheduling" for e in member.events)
-    await until(lambda: phase_of(member, "second") == "Succeeded")
+    await eventually(lambda: phase_of(member, "second") == "Succeeded")
     assert member.resource_summary()["allocated"]["nvidia.com/gpu"] == "0"
 
 
@@ -86,10 +76,10 @@ async def test_image_pull_backoff_and_stuck_pending(member: MemberCluster) -> No
         statuses = (pod or {}).get("status", {}).get("containerStatuses") or []
         return statuses and statuses[0]["state"].get("waiting", {}).get("reason")
 
-    assert await until(waiting) == "ImagePullBackOff"
+    assert await eventually(waiting) == "ImagePullBackOff"
     assert any(e["reason"] == "BackOff" for e in member.events)
     # A job applied alongside it has started: the stuck one would have too.
-    await until(lambda: phase_of(member, "control") == "Running")
+    await eventually(lambda: phase_of(member, "control") == "Running")
     assert phase_of(member, "stuck") == "Pending"
     assert (member.get(job_key("stuck")) or {}).get("status", {})["active"] == 1
 
@@ -97,9 +87,9 @@ async def test_image_pull_backoff_and_stuck_pending(member: MemberCluster) -> No
 async def test_logs_grow_while_running_and_end_with_the_outcome(member: MemberCluster) -> None:
     member.apply(gpu_job("talk", 0), Scenario(run_seconds=0.15, outcome="Failed",
                                               failure_message="NaN loss"))
-    pod = await until(lambda: next((k for k, p in member.pods.items()
+    pod = await eventually(lambda: next((k for k, p in member.pods.items()
                                     if p["metadata"]["labels"]["job-name"] == "talk"), None))
-    await until(lambda: (member.get(job_key("talk")) or {}).get("status", {}).get("failed"))
+    await eventually(lambda: (member.get(job_key("talk")) or {}).get("status", {}).get("failed"))
     lines, terminated = member.pod_log(*pod) or ([], False)
     assert terminated
     assert lines[0][1].endswith("starting") and lines[-1][1].endswith("ERROR: NaN loss")
@@ -109,7 +99,7 @@ async def test_logs_grow_while_running_and_end_with_the_outcome(member: MemberCl
 
 async def test_delete_removes_pods_and_frees_capacity(member: MemberCluster) -> None:
     member.apply(gpu_job("gone", 2), Scenario(run_seconds=30))
-    await until(lambda: phase_of(member, "gone") == "Running")
+    await eventually(lambda: phase_of(member, "gone") == "Running")
     member.delete(job_key("gone"))
     assert phase_of(member, "gone") is None
     assert member.allocated.get("nvidia.com/gpu", 0) == 0
@@ -118,15 +108,15 @@ async def test_delete_removes_pods_and_frees_capacity(member: MemberCluster) -> 
 
 async def test_ttl_after_finished_removes_pods(member: MemberCluster) -> None:
     member.apply(gpu_job("ttl", 0, ttlSecondsAfterFinished=0.1), Scenario(run_seconds=0.05))
-    await until(lambda: phase_of(member, "ttl") == "Succeeded")
-    await until(lambda: phase_of(member, "ttl") is None)
+    await eventually(lambda: phase_of(member, "ttl") == "Succeeded")
+    await eventually(lambda: phase_of(member, "ttl") is None)
 
 
 async def test_status_change_callback_fires(member: MemberCluster) -> None:
     seen: list[tuple[str, tuple[str, str, str, str]]] = []
     member.on_status_change = lambda cluster, key: seen.append((cluster, key))
     member.apply(gpu_job("cb", 0), Scenario(run_seconds=0.05))
-    await until(lambda: (member.get(job_key("cb")) or {}).get("status", {}).get("succeeded"))
+    await eventually(lambda: (member.get(job_key("cb")) or {}).get("status", {}).get("succeeded"))
     assert ("m", job_key("cb")) in seen
 
 
@@ -148,7 +138,7 @@ async def test_rayjob_shutdown_after_finish_tears_down_cluster_and_pods(
                        "rayClusterSpec": {"headGroupSpec": {"template": {"spec": {
                            "containers": [{"name": "head", "image": "ray"}]}}}}}}
     member.apply(rayjob, Scenario(run_seconds=0.1))
-    await until(lambda: member.list_kind("ray.io/v1", "RayCluster", "default"))
+    await eventually(lambda: member.list_kind("ray.io/v1", "RayCluster", "default"))
     key = ("ray.io/v1", "RayJob", "default", "rj")
 
     def torn_down() -> bool:
@@ -156,6 +146,6 @@ async def test_rayjob_shutdown_after_finish_tears_down_cluster_and_pods(
         return status.get("jobDeploymentStatus") == "Complete" and not any(
             owner == key for owner in member.pod_owner.values())
 
-    await until(torn_down)
+    await eventually(torn_down)
     assert member.list_kind("ray.io/v1", "RayCluster", "default") == []
     assert member.allocated.get("cpu", 0) == 0

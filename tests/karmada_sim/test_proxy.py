@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
@@ -13,6 +12,7 @@ import httpx
 import pytest
 
 from karmada_sim.runtime import EmbeddedSimulator
+from tests.support.eventually import eventually
 
 PROXY = "/apis/cluster.karmada.io/v1alpha1/clusters/{cluster}/proxy/"
 TOKEN = {"Authorization": "Bearer sim-token"}
@@ -22,16 +22,6 @@ TOKEN = {"Authorization": "Bearer sim-token"}
 async def http(karmada_sim: EmbeddedSimulator) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=karmada_sim.url, headers=TOKEN, timeout=10) as c:
         yield c
-
-
-async def until(check: Any, within: float = 10.0) -> Any:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        got = await check()
-        if got:
-            return got
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not met")
 
 
 async def start_job(http: httpx.AsyncClient, ns: str, name: str, run_seconds: float,
@@ -63,7 +53,7 @@ async def running_pods(http: httpx.AsyncClient, ns: str, app: str) -> list[dict[
         pods = got.json()["items"]
         return pods if pods and all(p["status"]["phase"] == "Running" for p in pods) else None
 
-    return list(await until(check))
+    return list(await eventually(check))
 
 
 async def test_pods_list_get_and_labels(http: httpx.AsyncClient, karmada_ns: str) -> None:
@@ -104,7 +94,7 @@ async def test_log_tail_timestamps_since_and_container(
         text = (await http.get(url)).text
         return text if text.count("\n") >= 4 else None
 
-    full = await until(enough)
+    full = await eventually(enough)
     assert full.splitlines()[0].endswith("starting")
     tail = (await http.get(url, params={"tailLines": "2"})).text.splitlines()
     assert len(tail) == 2
@@ -177,7 +167,7 @@ async def test_rayjob_operator_objects_are_listed_on_the_member(
         return pods if len(pods) == 3 and all(
             p["status"]["phase"] == "Running" for p in pods) else None
 
-    pods = await until(running)
+    pods = await eventually(running)
     cluster = pods[0]["metadata"]["labels"]["ray.io/cluster"]
     workers = [p for p in pods if p["metadata"]["labels"]["ray.io/node-type"] == "worker"]
     assert {p["metadata"]["labels"]["ray.io/group"] for p in workers} == {"gpu"}

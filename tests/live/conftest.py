@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +28,3 @@ def sim_control(sim: EmbeddedSimulator, method: str, path: str, **kwargs: Any) -
         answer = client.request(method, path, **kwargs)
     assert answer.status_code < 300, answer.text
     return answer.json() if answer.content else None
-
-
-async def eventually(probe: Callable[[], Any], *, timeout: float = 15.0, what: str = "") -> Any:
-    """Poll ``probe`` (sync or async) until truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if asyncio.iscoroutine(last):
-            last = await last
-        if last:
-            return last
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or probe}; last={last!r}")

@@ -19,7 +19,7 @@ from app.graphql.fanout import (
 from app.jobstate.updates import JobUpdate
 from app.live.hub import StatusHub
 from schema.types import JobStatusUpdate
-from tests.live.conftest import eventually
+from tests.support.eventually import eventually
 
 QUERY = "subscription($id: ID!) { jobStatus(id: $id) { phase sequence } }"
 

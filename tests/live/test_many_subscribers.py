@@ -17,7 +17,8 @@ from karmada_sim.runtime import EmbeddedSimulator
 from tests.live.conftest import sim_control
 from tests.live.gql_ws import JOB_STATUS, subscribe
 from tests.live.test_watch_poller import create_jobs, history, statuses
-from tests.support.platform import Platform, platform_settings, run_platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform, platform_settings, run_platform
 
 JOBS = 50
 PER_JOB = 20  # 1,000 subscribers

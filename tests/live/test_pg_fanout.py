@@ -18,7 +18,7 @@ from app.db.session import database
 from app.jobstate.phases import Phase, Reason
 from app.live.hub import StatusHub
 from app.live.pg_bridge import PgStatusBridge, asyncpg_dsn, channel_for
-from tests.live.conftest import eventually
+from tests.support.eventually import eventually
 
 
 async def _terminate(dsn: str, pid: int) -> None:

@@ -15,7 +15,8 @@ from karmada_sim.runtime import EmbeddedSimulator
 from tests.live.conftest import sim_control
 from tests.live.replicas import StatusSubscriber, server_process
 from tests.live.test_watch_poller import assert_complete_history, create_jobs, statuses
-from tests.support.platform import platform_settings, run_platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import platform_settings, run_platform
 from tests.support.postgres import run_coroutine_sync
 
 POLL = 0.25

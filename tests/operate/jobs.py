@@ -6,7 +6,8 @@ import itertools
 import uuid
 from typing import Any
 
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 _names = itertools.count(1)
 

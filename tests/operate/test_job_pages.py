@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from app.auth.principal import ALL_NAMESPACES, Principal, Role
 from app.db.models import TrainingJob
 from app.db.rows import (
+    JobRecord,
     _all_columns_sql,
     converters,
     count_and_fetch_raw,
@@ -24,15 +25,9 @@ from app.db.rows import (
 from app.db.session import database
 from app.jobstate.phases import Phase
 from resolvers.context import Context, Services
-from resolvers.jobs import (
-    JobFilter,
-    JobOrder,
-    JobRecord,
-    OrderField,
-    _decode_cursor,
-    cursor_of,
-    page_jobs,
-)
+from resolvers.cursors import cursor_of
+from resolvers.cursors import decode_cursor as _decode_cursor
+from resolvers.paging import JobFilter, JobOrder, OrderField, page_jobs
 from schema.types import _JOB_FIELDS, Job
 from tests.operate.jobs import create, job_body, unique_name, wait_status
 from tests.operate.seed import make_rows, seed_jobs

@@ -9,7 +9,8 @@ from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
 from tests.operate.jobs import create, job_body, job_fields, set_scenario, unique_name, wait_status
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 LOGS = """
 query($id: ID!, $tail: Int, $pod: String) {

@@ -20,7 +20,8 @@ from tests.operate.jobs import (
     unique_name,
     wait_status,
 )
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 REPO = Path(__file__).resolve().parents[2]
 CLUSTER = """

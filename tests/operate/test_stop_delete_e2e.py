@@ -19,7 +19,8 @@ from tests.operate.jobs import (
     unique_name,
     wait_status,
 )
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 STOP = """
 mutation($id: ID!) {

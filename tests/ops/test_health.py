@@ -12,7 +12,8 @@ import yaml
 from app.db.session import migrate
 from app.server.health import migrations_on_disk
 from karmada_sim.runtime import EmbeddedSimulator
-from tests.support.platform import Platform, platform_settings, run_platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform, platform_settings, run_platform
 
 
 def test_live_and_ready_when_everything_answers(platform: Platform) -> None:

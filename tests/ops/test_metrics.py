@@ -15,7 +15,8 @@ from app.karmada.resources import ApiResource
 from app.observability import metrics
 from tests.api.test_rest_contract import FRONTEND_BODY
 from tests.ops.metrics_text import sample, sum_samples
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 
 def _scrape(platform: Platform) -> str:

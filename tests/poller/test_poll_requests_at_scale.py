@@ -15,13 +15,8 @@ import httpx
 import pytest
 
 from karmada_sim.runtime import EmbeddedSimulator
-from tests.support.platform import (
-    Platform,
-    fast_simulator_config,
-    platform_settings,
-    run_platform,
-    wait_for,
-)
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform, fast_simulator_config, platform_settings, run_platform
 
 JOBS = 500
 PAGE = 250

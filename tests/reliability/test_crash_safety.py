@@ -18,7 +18,7 @@ from app.submission.faultpoints import CRASH_EXIT_STATUS, ENV_VAR
 from karmada_sim.runtime import EmbeddedSimulator
 from tests.reliability.helpers import JOB_BODY, job_ids, objects_of_instance
 from tests.reliability.server_process import ServerProcess
-from tests.support.platform import wait_for
+from tests.support.eventually import wait_for
 from tests.support.postgres import run_coroutine_sync
 
 _instances = itertools.count(1)

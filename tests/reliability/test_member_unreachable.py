@@ -12,7 +12,8 @@ from app.jobstate.phases import Phase, Reason
 from app.poller.staleness import apply_staleness, unreachable_clusters
 from tests.reliability.conftest import PlatformFactory
 from tests.reliability.helpers import JOB_BODY
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 
 def _cluster(name: str, status: str, reason: str) -> dict[str, Any]:

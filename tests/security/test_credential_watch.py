@@ -11,7 +11,7 @@ import pytest
 
 from resolvers.authz import Unauthenticated, guard_stream
 from resolvers.credential_watch import CredentialWatch
-from tests.live.conftest import eventually
+from tests.support.eventually import eventually
 
 INTERVAL = 0.05
 

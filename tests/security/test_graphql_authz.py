@@ -23,7 +23,7 @@ from tests.security.support import (
     subscribe,
     ws_connection,
 )
-from tests.support.platform import wait_for
+from tests.support.eventually import wait_for
 
 SCHEMA = build_schema()
 

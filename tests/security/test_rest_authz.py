@@ -11,7 +11,8 @@ from app.auth.middleware import is_public
 from app.server import rest
 from tests.security.conftest import FRONTEND_ORIGIN
 from tests.security.support import SecurePlatform, bearer, ensure_namespace, job_body
-from tests.support.platform import Platform, wait_for
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 
 MISSING = {"error": "Training job not found"}
 

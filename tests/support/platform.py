@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -120,17 +119,3 @@ def run_platform(settings: Settings, sim: EmbeddedSimulator) -> Iterator[Platfor
     app = create_app(settings)
     with serve_in_thread(app, ws_ping_interval=5, ws_ping_timeout=5) as base_url:
         yield Platform(base_url, settings, sim, app)
-
-
-def wait_for(
-    probe: Callable[[], T | None], *, timeout: float = 30.0, interval: float = 0.05, what: str = ""
-) -> T:
-    """Poll ``probe`` until it returns something truthy, or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    last: T | None = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or probe}; last={last!r}")
