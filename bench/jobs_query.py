@@ -202,7 +202,7 @@ def main() -> int:
         uvicorn.run(baseline_app(dsn), host="127.0.0.1", port=int(port), log_level="warning")
         return 0
 
-    from tests.operate.seed import make_rows, seed_jobs
+    from tests.operations.seed import make_rows, seed_jobs
     from tests.support.postgres import resolve_postgres_server
 
     server, throwaway = resolve_postgres_server()

@@ -7,14 +7,19 @@ forgotten): ``postgres`` (a PostgreSQL database), ``simulator`` (a running simul
 
 pytest_plugins = ["tests.support.postgres"]
 
-from collections.abc import Iterator  # noqa: E402
+import contextlib  # noqa: E402
+from collections.abc import AsyncIterator, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
+from app.karmada import KarmadaClient  # noqa: E402
 from karmada_sim.runtime import EmbeddedSimulator  # noqa: E402
 from tests.support.platform import (  # noqa: E402
+    FAST_LOOPS,
     Platform,
+    PlatformFactory,
     fast_simulator_config,
     platform_settings,
     run_platform,
@@ -46,6 +51,38 @@ def platform(
     """The server on uvicorn, its own PostgreSQL database, the shared simulator."""
     with run_platform(platform_settings(pg_url, sim_kubeconfig), platform_sim) as running:
         yield running
+
+
+@pytest.fixture
+async def karmada(sim_kubeconfig: Path) -> AsyncIterator[KarmadaClient]:
+    """Our Karmada client on the session's simulator."""
+    client = await KarmadaClient.from_kubeconfig(sim_kubeconfig, timeout=5.0)
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+@pytest.fixture
+def make_platform(
+    pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path
+) -> PlatformFactory:
+    """``with make_platform(**poller_overrides) as platform:`` on this test's database, with
+    fast background loops."""
+
+    @contextlib.contextmanager
+    def make(**overrides: Any) -> Iterator[Platform]:
+        settings = platform_settings(pg_url, sim_kubeconfig, **{**FAST_LOOPS, **overrides})
+        with run_platform(settings, platform_sim) as running:
+            yield running
+
+    return make
+
+
+@pytest.fixture
+def fast_platform(make_platform: PlatformFactory) -> Iterator[Platform]:
+    with make_platform() as platform:
+        yield platform
 
 
 _NEEDS = {

@@ -17,7 +17,7 @@ control back, every frame queued for it has been written, so Strawberry's own la
 (``complete``, errors) never overtake it.
 
 The render is viewer-independent because ``JobStatusUpdate`` has only plain fields (no
-resolvers reading the context); ``tests/live/test_live_fanout.py`` keeps it that way.
+resolvers reading the context); ``tests/graphql/test_fanout.py`` keeps it that way.
 """
 
 from __future__ import annotations

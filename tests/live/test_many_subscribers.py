@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from karmada_sim.runtime import EmbeddedSimulator
-from tests.live.conftest import sim_control
 from tests.live.gql_ws import JOB_STATUS, subscribe
-from tests.live.test_watch_poller import create_jobs, history, statuses
+from tests.poller.test_watch_poller import create_jobs, history, statuses
 from tests.support.eventually import wait_for
 from tests.support.platform import Platform, platform_settings, run_platform
+from tests.support.simulator import sim_control
 
 JOBS = 50
 PER_JOB = 20  # 1,000 subscribers

@@ -12,12 +12,12 @@ from pathlib import Path
 import asyncpg
 
 from karmada_sim.runtime import EmbeddedSimulator
-from tests.live.conftest import sim_control
 from tests.live.replicas import StatusSubscriber, server_process
-from tests.live.test_watch_poller import assert_complete_history, create_jobs, statuses
+from tests.poller.test_watch_poller import assert_complete_history, create_jobs, statuses
 from tests.support.eventually import wait_for
 from tests.support.platform import platform_settings, run_platform
 from tests.support.postgres import run_coroutine_sync
+from tests.support.simulator import sim_control
 
 POLL = 0.25
 RETRY = 0.5

@@ -10,10 +10,9 @@ from app.db.history import Change
 from app.db.models import TrainingJob
 from app.jobstate.phases import Phase, Reason
 from app.poller.staleness import apply_staleness, unreachable_clusters
-from tests.reliability.conftest import PlatformFactory
 from tests.reliability.helpers import JOB_BODY
 from tests.support.eventually import wait_for
-from tests.support.platform import Platform
+from tests.support.platform import Platform, PlatformFactory
 
 
 def _cluster(name: str, status: str, reason: str) -> dict[str, Any]:

@@ -13,10 +13,9 @@ from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
 from karmada_sim.runtime import EmbeddedSimulator
-from tests.reliability.conftest import FAST_LOOPS
 from tests.reliability.helpers import JOB_BODY
 from tests.support.eventually import wait_for
-from tests.support.platform import Platform, platform_settings, run_platform
+from tests.support.platform import FAST_LOOPS, Platform, platform_settings, run_platform
 from tests.support.postgres import ThrowawayPostgres
 
 SUBSCRIBE = "subscription($id: ID!) { jobStatus(id: $id) { phase reason sequence } }"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -119,3 +119,14 @@ def run_platform(settings: Settings, sim: EmbeddedSimulator) -> Iterator[Platfor
     app = create_app(settings)
     with serve_in_thread(app, ws_ping_interval=5, ws_ping_timeout=5) as base_url:
         yield Platform(base_url, settings, sim, app)
+
+
+#: Background loops fast enough for a test to watch them act.
+FAST_LOOPS: dict[str, Any] = {
+    "reconcile_interval_seconds": 0.3,
+    "orphan_grace_seconds": 0.0,
+    "submission_retry_initial_seconds": 0.2,
+    "submission_retry_max_seconds": 1.0,
+}
+
+PlatformFactory = Callable[..., contextlib.AbstractContextManager[Platform]]

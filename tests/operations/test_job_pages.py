@@ -29,8 +29,8 @@ from resolvers.cursors import cursor_of
 from resolvers.cursors import decode_cursor as _decode_cursor
 from resolvers.paging import JobFilter, JobOrder, OrderField, page_jobs
 from schema.types import _JOB_FIELDS, Job
-from tests.operate.jobs import create, job_body, unique_name, wait_status
-from tests.operate.seed import make_rows, seed_jobs
+from tests.operations.jobs import create, job_body, unique_name, wait_status
+from tests.operations.seed import make_rows, seed_jobs
 from tests.support.platform import Platform
 
 ORDERS = [JobOrder(field, descending) for field in OrderField for descending in (True, False)]

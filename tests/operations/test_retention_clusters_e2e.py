@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from tests.operate.jobs import (
+from tests.operations.jobs import (
     create,
     get,
     job_body,

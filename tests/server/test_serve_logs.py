@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from tests.ops.serving import free_port
+from tests.server.serving import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "hunter2-not-logged"

@@ -16,8 +16,8 @@ from app.karmada import KarmadaClient
 from app.karmada.resources import ApiResource
 from app.poller.watchcache import ObjectCache, ResourceWatcher, WatchExpired
 from karmada_sim.runtime import EmbeddedSimulator
-from tests.live.conftest import sim_control
 from tests.support.eventually import eventually
+from tests.support.simulator import sim_control
 
 CONFIGMAPS = ApiResource("", "v1", "configmaps")
 

@@ -8,7 +8,14 @@ from typing import Any
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.operate.jobs import create, job_body, job_fields, set_scenario, unique_name, wait_status
+from tests.operations.jobs import (
+    create,
+    job_body,
+    job_fields,
+    set_scenario,
+    unique_name,
+    wait_status,
+)
 from tests.support.eventually import wait_for
 from tests.support.platform import Platform
 

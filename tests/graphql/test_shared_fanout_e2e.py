@@ -17,11 +17,11 @@ import websockets
 from websockets.typing import Subprotocol
 
 from app.live.pg_bridge import asyncpg_dsn
-from tests.live.conftest import sim_control
 from tests.live.gql_ws import JOB_STATUS
-from tests.live.test_watch_poller import create_jobs, history
+from tests.poller.test_watch_poller import create_jobs, history
 from tests.support.eventually import eventually
 from tests.support.platform import Platform
+from tests.support.simulator import sim_control
 
 ALIASED = "subscription($id: ID!) { s: jobStatus(id: $id) { p: phase sequence } }"
 

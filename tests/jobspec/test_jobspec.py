@@ -23,7 +23,7 @@ from app.jobspec import (
 from app.workloads import ALGORITHM_KINDS
 
 FRONTEND_BODY: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "workloads" / "frontend_body.json").read_text()
+    (Path(__file__).parents[1] / "workloads" / "frontend_body.json").read_text()
 )
 
 

@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 
 from app.server.health import migrations_on_disk
-from tests.ops.migrate_cli import run_migrate_processes
+from tests.db.migrate_cli import run_migrate_processes
 
 
 async def _applied(url: str) -> list[str]:

@@ -11,10 +11,9 @@ import httpx
 from app.karmada.resources import PVCS
 from app.submission import reconciler
 from app.submission.reconciler import Inventory, OwnedObject, orphans_to_delete, owned_object
-from tests.reliability.conftest import PlatformFactory
 from tests.reliability.helpers import JOB_BODY, job_ids, objects_of_instance
 from tests.support.eventually import wait_for
-from tests.support.platform import Platform
+from tests.support.platform import Platform, PlatformFactory
 from tests.support.postgres import run_coroutine_sync
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.operate.seed import EPOCH, SeedRow, make_rows, seed_jobs
+from tests.operations.seed import EPOCH, SeedRow, make_rows, seed_jobs
 from tests.support.platform import Platform
 
 PAGE = 97

@@ -1,25 +1,12 @@
-"""Fixtures for the live-status tests: a Karmada client on the session's simulator."""
+"""Driving the simulated Karmada from tests through its control API."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
-from app.karmada import KarmadaClient
 from karmada_sim.runtime import EmbeddedSimulator
-
-
-@pytest.fixture
-async def karmada(sim_kubeconfig: Path) -> AsyncIterator[KarmadaClient]:
-    client = await KarmadaClient.from_kubeconfig(sim_kubeconfig, timeout=5.0)
-    try:
-        yield client
-    finally:
-        await client.close()
 
 
 def sim_control(sim: EmbeddedSimulator, method: str, path: str, **kwargs: Any) -> Any:

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from karmada_sim.runtime import EmbeddedSimulator
-from tests.live.conftest import sim_control
 from tests.support.eventually import eventually, wait_for
 from tests.support.platform import Platform, fast_simulator_config, platform_settings, run_platform
+from tests.support.simulator import sim_control
 
 BODY: dict[str, Any] = {
     "algorithm": {"source": "builtin", "algorithmName": "xgboost"},

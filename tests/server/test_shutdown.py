@@ -13,8 +13,8 @@ from typing import Any
 
 import httpx
 
-from tests.api.test_rest_contract import FRONTEND_BODY
-from tests.ops.serving import ServerThread, free_port
+from tests.server.serving import ServerThread, free_port
+from tests.server.test_rest_contract import FRONTEND_BODY
 from tests.support.node_client import NODE_DIR, ensure_node_deps
 from tests.support.platform import platform_settings
 

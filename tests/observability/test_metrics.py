@@ -13,8 +13,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.karmada import KarmadaClient
 from app.karmada.resources import ApiResource
 from app.observability import metrics
-from tests.api.test_rest_contract import FRONTEND_BODY
-from tests.ops.metrics_text import sample, sum_samples
+from tests.observability.metrics_text import sample, sum_samples
+from tests.server.test_rest_contract import FRONTEND_BODY
 from tests.support.eventually import wait_for
 from tests.support.platform import Platform
 

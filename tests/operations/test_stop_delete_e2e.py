@@ -9,7 +9,7 @@ import pytest
 from gql import Client, gql
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.operate.jobs import (
+from tests.operations.jobs import (
     KIND_OF,
     create,
     get,

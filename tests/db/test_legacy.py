@@ -18,7 +18,7 @@ from app.db.legacy import (
 )
 from app.db.session import migrate
 from app.jobstate.phases import Phase, Reason
-from tests.ops.migrate_cli import run_migrate_processes
+from tests.db.migrate_cli import run_migrate_processes
 
 # The old service's table as GORM AutoMigrate created it (string primary key, jsonb payload,
 # text target clusters, soft delete with its index).

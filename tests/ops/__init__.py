@@ -1,1 +1,0 @@
-"""Operations: health, metrics, logs, shutdown, CLI check, migrations and legacy adoption."""
