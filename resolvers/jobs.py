@@ -11,6 +11,7 @@ from app.db.history import Change, apply_changes, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.jobstate.phases import Phase, Reason
+from app.jobstate.transitions import NOT_YET_SUBMITTED
 from app.karmada import KarmadaError, KarmadaUnavailable
 from app.karmada.resources import NAMESPACES, PRIORITY_CLASSES, SECRETS
 from app.operations.stopping import stop_workload
@@ -215,7 +216,7 @@ async def _mark_deleting(ctx: Context, job_id: str) -> TrainingJob:
     authz.require_mutate(ctx, job.namespace)
     hub = ctx.services.hub
     if job.status != Phase.DELETING.value:
-        was_running = not Phase(job.status).is_terminal and job.reason not in NOT_SUBMITTED
+        was_running = not Phase(job.status).is_terminal and job.reason not in NOT_YET_SUBMITTED
         message = "Deletion requested"
         if was_running:
             with contextlib.suppress(KarmadaError):
@@ -240,7 +241,6 @@ async def _mark_deleting(ctx: Context, job_id: str) -> TrainingJob:
     return job
 
 
-NOT_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
 
 
 async def stop_job(ctx: Context, job_id: str) -> TrainingJob:
@@ -261,7 +261,7 @@ async def _stop_once(ctx: Context, job_id: str) -> TrainingJob:
     if phase is Phase.STOPPING:
         return job  # already asked; repeating is harmless
     who = ctx.actor or "anonymous"
-    if job.reason in NOT_SUBMITTED:
+    if job.reason in NOT_YET_SUBMITTED:
         # Nothing exists on Karmada yet: the job simply never starts.
         change = Change(
             job,

@@ -20,11 +20,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
 
 from app.db.history import Change, apply_changes, update_of, utcnow
 from app.db.models import TrainingJob
 from app.jobstate.phases import Phase, Reason
+from app.jobstate.transitions import NOT_YET_SUBMITTED, observe
 from app.jobstate.updates import JobUpdate
 from app.karmada import KarmadaClient, KarmadaError, KarmadaUnavailable
 from app.live.hub import StatusHub
@@ -37,7 +37,6 @@ from app.settings import PollerSettings
 from app.submission.submitter import JobSubmitter, capabilities_of
 from app.workloads import (
     ClusterCapabilities,
-    InterpretedStatus,
     instance_selector,
     interpret_status,
     kind_by_name,
@@ -49,7 +48,6 @@ __all__ = ["ACTIVE_PHASES", "StatusPoller", "TickResult", "make_status_source"]
 
 #: How stale ``status_confirmed_at`` of an unchanged active job may get while all is well.
 CONFIRM_EVERY = timedelta(seconds=30)
-NOT_YET_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
 
 
 @dataclass
@@ -299,32 +297,25 @@ class StatusPoller:
 
     def _observe(self, row: TrainingJob, now: datetime) -> Change | None:
         key = (row.kind, row.namespace, row.object_name)
-        kind = kind_by_name(row.kind)
         template = self.source.template(key)
-        if template is None:
-            grace = timedelta(seconds=self.settings.workload_lost_grace_seconds)
-            if row.status_confirmed_at is None and now - row.updated_at < grace:
-                return None  # just submitted; the LIST may predate it
-            return Change(
-                row,
-                Phase.FAILED,
-                Reason.WORKLOAD_LOST,
-                f"The {row.kind} disappeared from Karmada without being deleted by us",
-            )
-        binding = self.source.binding(key)
-        status = interpret_status(kind, template, binding)
-        if row.status == Phase.STOPPING.value and not status.phase.is_terminal:
+        status = (
+            interpret_status(kind_by_name(row.kind), template, self.source.binding(key))
+            if template is not None
+            else None
+        )
+        grace = timedelta(seconds=self.settings.workload_lost_grace_seconds)
+        observed = observe(row, status, now, grace)
+        if observed is None:
             return None
-        change = _change_from_status(row, status)
-        change.fields["status_confirmed_at"] = now
-        if (
-            not change.is_transition
-            and row.status_confirmed_at is not None
-            and change.message == row.message
-            and not _fields_differ(row, change.fields)
-        ):
-            return None
-        return change
+        return Change(
+            row,
+            observed.phase,
+            observed.reason,
+            observed.message,
+            cluster=observed.cluster,
+            actor=observed.actor,
+            fields=dict(observed.fields),
+        )
 
     async def _finish_deletions(self, rows: Sequence[TrainingJob]) -> list[JobUpdate]:
         async def finish(row: TrainingJob) -> JobUpdate | None:
@@ -346,39 +337,3 @@ class StatusPoller:
 
 #: Karmada requests kept in flight by a submission burst, and by a tick's deletions.
 KARMADA_CONCURRENCY = 16
-
-
-_COMPARED_FIELDS = (
-    "active",
-    "succeeded",
-    "failed",
-    "placement",
-    "cluster_distribution",
-    "start_time",
-    "completion_time",
-)
-
-
-def _change_from_status(row: TrainingJob, status: InterpretedStatus) -> Change:
-    return Change(
-        row,
-        status.phase,
-        status.reason,
-        status.message,
-        cluster=status.clusters[0] if status.clusters else None,
-        # OPERATE: the STOPPED event names who stopped the job, like its STOPPING event.
-        actor=row.stopped_by if status.phase is Phase.STOPPED else None,
-        fields={
-            "active": status.active,
-            "succeeded": status.succeeded,
-            "failed": status.failed,
-            "placement": list(status.clusters),
-            "cluster_distribution": dict(status.cluster_distribution),
-            "start_time": status.start_time,
-            "completion_time": status.completion_time,
-        },
-    )
-
-
-def _fields_differ(row: TrainingJob, fields: dict[str, Any]) -> bool:
-    return any(getattr(row, name) != fields[name] for name in _COMPARED_FIELDS)

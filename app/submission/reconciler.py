@@ -36,6 +36,7 @@ from app.db.history import apply_changes, update_of, utcnow
 from app.db.models import TrainingJob
 from app.jobspec import RequestInvalid
 from app.jobstate.phases import Phase, Reason
+from app.jobstate.transitions import NOT_YET_SUBMITTED
 from app.karmada import KarmadaClient, KarmadaError, KarmadaUnavailable, NotFound
 from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource
 from app.live.hub import StatusHub
@@ -71,7 +72,6 @@ _ACTION_NAMES = ("orphan_deleted", "resubmitted", "deletion_finished", "policy_r
                  "passes", "pass_failed")
 metrics.REGISTRY.register(_ActionsCollector())
 
-_NOT_YET_SUBMITTED = (Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value)
 _ID_CHUNK = 500
 
 
@@ -233,7 +233,7 @@ class Reconciler:
         workload = self._workload_resource(row)
         has_workload = inventory.has(row.id, workload, row.object_name)
         has_policy = inventory.has(row.id, PROPAGATION_POLICIES, row.object_name)
-        if row.reason in _NOT_YET_SUBMITTED:
+        if row.reason in NOT_YET_SUBMITTED:
             # A row "Submitting" is normally being submitted by its own request right now, and
             # the poller takes over one left behind after the same grace. The reconciler is the
             # safety net behind both: it waits two of its periods longer, so the two rarely

@@ -8,13 +8,11 @@ ResourceInterpreterCustomization in k8s/karmada/).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from functools import partial
 
 from app.workloads.common import BuildContext, Manifest
 from app.workloads.kinds import JAXJOB
-from app.workloads.kubeflow import kubeflow_facts, replica_spec, suspend_requested
-from app.workloads.status import InterpretedStatus, interpret_with, with_pod_image_pull
+from app.workloads.kubeflow import interpret_kubeflow_status, replica_spec
 
 CONTAINER = "jax"
 
@@ -26,20 +24,8 @@ def build_jaxjob(ctx: BuildContext) -> Manifest:
     return ctx.workload({"runPolicy": ctx.run_policy(), "jaxReplicaSpecs": {"Worker": workers}})
 
 
-def interpret_jaxjob_status(
-    template: Mapping[str, Any] | None,
-    binding: Mapping[str, Any] | None,
-    pods: Sequence[Mapping[str, Any]] | None = None,
-) -> InterpretedStatus:
-    """A JAXJob's state from the binding's members (the template status is not aggregated)."""
-    result = interpret_with(
-        kubeflow_facts,
-        template,
-        binding,
-        use_template_status=False,
-        suspend_requested=suspend_requested(template),
-    )
-    return with_pod_image_pull(result, pods)
+#: Karmada aggregates no JAXJob status into the template: the members' statuses decide.
+interpret_jaxjob_status = partial(interpret_kubeflow_status, use_template_status=False)
 
 
 KIND = JAXJOB

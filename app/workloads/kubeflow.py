@@ -7,11 +7,20 @@ active/succeeded/failed counts in ``replicaStatuses``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.jobstate.phases import Phase, Reason
-from app.workloads.status import StatusFacts, as_int, mapping, parse_time, true_conditions
+from app.workloads.status import (
+    InterpretedStatus,
+    StatusFacts,
+    as_int,
+    interpret_with,
+    mapping,
+    parse_time,
+    true_conditions,
+    with_pod_image_pull,
+)
 
 # restartPolicy Never: a failed replica fails the job (backoffLimit defaults to 0), so a
 # broken script surfaces as FAILED instead of restarting in place forever.
@@ -83,3 +92,23 @@ def suspend_requested(template: Mapping[str, Any] | None) -> bool:
     """runPolicy.suspend set on the template (stopJob)."""
     spec = mapping(mapping(template).get("spec"))
     return bool(mapping(spec.get("runPolicy")).get("suspend"))
+
+
+def interpret_kubeflow_status(
+    template: Mapping[str, Any] | None,
+    binding: Mapping[str, Any] | None,
+    pods: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    use_template_status: bool = True,
+) -> InterpretedStatus:
+    """A Kubeflow training job's state: from the status Karmada aggregates into the template
+    (``use_template_status``; PyTorchJob, TFJob), or from the binding's members alone (JAXJob,
+    which Karmada does not aggregate), with image-pull trouble read from the pods."""
+    result = interpret_with(
+        kubeflow_facts,
+        template,
+        binding,
+        use_template_status=use_template_status,
+        suspend_requested=suspend_requested(template),
+    )
+    return with_pod_image_pull(result, pods)

@@ -7,13 +7,11 @@ container name "tensorflow" (the operator's default); the operator writes TF_CON
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.workloads.common import BuildContext, Manifest
 from app.workloads.kinds import TFJOB
-from app.workloads.kubeflow import kubeflow_facts, replica_spec, suspend_requested
-from app.workloads.status import InterpretedStatus, interpret_with, with_pod_image_pull
+from app.workloads.kubeflow import interpret_kubeflow_status, replica_spec
 
 CONTAINER = "tensorflow"
 
@@ -35,16 +33,7 @@ def build_tfjob(ctx: BuildContext) -> Manifest:
     return ctx.workload({"runPolicy": ctx.run_policy(), "tfReplicaSpecs": specs})
 
 
-def interpret_tfjob_status(
-    template: Mapping[str, Any] | None,
-    binding: Mapping[str, Any] | None,
-    pods: Sequence[Mapping[str, Any]] | None = None,
-) -> InterpretedStatus:
-    """A TFJob's state (Karmada aggregates its status; members from the binding)."""
-    result = interpret_with(
-        kubeflow_facts, template, binding, suspend_requested=suspend_requested(template)
-    )
-    return with_pod_image_pull(result, pods)
+interpret_tfjob_status = interpret_kubeflow_status
 
 
 KIND = TFJOB
