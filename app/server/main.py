@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
@@ -119,15 +118,6 @@ async def access_denied_response(request: Request, exc: Exception) -> Response:
             {"error": "Unauthorized"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
         )
     return JSONResponse({"error": "Forbidden"}, status_code=403)
-
-
-@dataclass
-class Runtime:
-    """What the lifespan started, so it can stop it again in order."""
-
-    services: Services
-    poller_stop: asyncio.Event
-    poller_task: asyncio.Task[None]
 
 
 def workload_settings(settings: Settings) -> WorkloadSettings:
