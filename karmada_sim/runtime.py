@@ -28,8 +28,8 @@ from starlette.routing import BaseRoute
 
 from karmada_sim.config import SimulatorConfig
 from karmada_sim.faults import FaultInjector, RequestCounters
-from karmada_sim.reference import reference_dir
-from karmada_sim.resource_types import load_resource_types
+from karmada_sim.reference import ReferenceSource, resolve_source
+from karmada_sim.resource_types import ResourceType, load_resource_types
 from karmada_sim.store import ObjectStore
 from karmada_sim.watch import WatchRegistry
 
@@ -59,9 +59,12 @@ class Simulator:
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
         self.config = config or SimulatorConfig()
-        self.reference_dir = reference_dir(self.config.reference_dir)
+        # Never fails: a reference directory when one is found, else the built-in model.
+        self.reference: ReferenceSource = resolve_source(self.config.reference_dir)
+        # None when the built-in model is in use.
+        self.reference_dir: Path | None = self.reference.path
         self.store = ObjectStore(
-            load_resource_types(self.reference_dir), history=self.config.watch_history
+            resource_types_of(self.reference), history=self.config.watch_history
         )
         self.proxy: ProxyHandler | None = None
         self.controllers: list[Controller] = []
@@ -95,6 +98,15 @@ class Simulator:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+
+
+def resource_types_of(source: ReferenceSource) -> list[ResourceType]:
+    """The served resource types: from the reference directory, or the built-in model."""
+    if source.path is not None:
+        return load_resource_types(source.path)
+    from karmada_sim import builtin  # the built-in model (karmada_sim/builtin/)
+
+    return list(builtin.resource_types())
 
 
 def bootstrap(sim: Simulator) -> None:
