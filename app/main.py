@@ -162,12 +162,15 @@ async def karmada_client(settings: Settings) -> AsyncIterator[KarmadaClient]:
     members = defaults.members[: settings.karmada.simulator_clusters]
     for i in range(len(members), settings.karmada.simulator_clusters):
         members.append(MemberConfig(name=f"member{i + 1}"))
-    simulator = EmbeddedSimulator(SimulatorConfig(members=members))
+    simulator = EmbeddedSimulator(
+        SimulatorConfig(members=members, reference_dir=settings.karmada.k8s_reference_dir)
+    )
     await asyncio.to_thread(simulator.start)
     with tempfile.TemporaryDirectory(prefix="mlplatform-sim-") as tmp:
         kubeconfig = simulator.write_kubeconfig(Path(tmp) / "kubeconfig")
         client = await KarmadaClient.from_kubeconfig(str(kubeconfig), timeout=timeout)
-        log.info("embedded simulated Karmada at %s", simulator.url)
+        log.info("embedded simulated Karmada at %s; %s", simulator.url,
+                 simulator.simulator.reference.describe())
         try:
             yield client
         finally:

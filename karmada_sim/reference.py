@@ -105,9 +105,9 @@ def read_versions(path: Path) -> dict[str, str]:
     if manifest.is_file():
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-            versions = {"manifest": str(data.get("version", "unknown"))}
-            versions.update({str(k): str(v) for k, v in (data.get("sources") or {}).items()})
-            return versions
+            fetched = {"manifest": str(data.get("version", "unknown"))}
+            fetched.update({str(k): str(v) for k, v in (data.get("sources") or {}).items()})
+            return fetched
         except (OSError, ValueError, AttributeError):
             pass
     versions: dict[str, str] = {}
