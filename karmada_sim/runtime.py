@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import uvicorn
 import yaml
@@ -32,6 +32,9 @@ from karmada_sim.reference import ReferenceSource, resolve_source
 from karmada_sim.resource_types import ResourceType, load_resource_types
 from karmada_sim.store import ObjectStore
 from karmada_sim.watch import WatchRegistry
+
+if TYPE_CHECKING:
+    from karmada_sim.tls import TLSFiles
 
 T = TypeVar("T")
 
@@ -149,9 +152,13 @@ class EmbeddedSimulator:
         port: int = 0,
         host: str = "127.0.0.1",
         install: bool = True,
+        tls_dir: str | Path | None = None,
     ) -> None:
         self._config = config or SimulatorConfig()
         self._host = host
+        # HTTPS with a CA kept in tls_dir (karmada_sim/tls.py); None: plain http.
+        self._tls_dir = Path(tls_dir) if tls_dir is not None else None
+        self._tls: TLSFiles | None = None
         self._port = port
         self._install = install
         self._thread: threading.Thread | None = None
@@ -170,7 +177,17 @@ class EmbeddedSimulator:
 
     @property
     def url(self) -> str:
-        return f"http://{self._host}:{self.port}"
+        scheme = "https" if self._tls_dir is not None else "http"
+        # A wildcard bind is reached through loopback; IPv6 literals need brackets.
+        host = "127.0.0.1" if self._host in ("0.0.0.0", "", "::") else self._host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"{scheme}://{host}:{self.port}"
+
+    @property
+    def ca_pem(self) -> bytes | None:
+        """The PEM of the CA that signed the server certificate (None over plain http)."""
+        return self._tls.ca_pem if self._tls is not None else None
 
     def start(self, timeout: float = 60.0) -> None:
         """Start serving; returns once the port is bound (raises if startup failed)."""
@@ -204,6 +221,12 @@ class EmbeddedSimulator:
         if self._install:
             install_karmada(sim)
         app = build_app(sim)
+        tls: dict[str, Any] = {}
+        if self._tls_dir is not None:
+            from karmada_sim.tls import issue  # needs `cryptography` (the [simulator] extra)
+
+            self._tls = issue(self._tls_dir, self._host)
+            tls = {"ssl_certfile": str(self._tls.certfile), "ssl_keyfile": str(self._tls.keyfile)}
         server = uvicorn.Server(
             uvicorn.Config(
                 app,
@@ -213,6 +236,7 @@ class EmbeddedSimulator:
                 access_log=False,
                 lifespan="off",
                 timeout_graceful_shutdown=2,
+                **tls,
             )
         )
         self._server = server
@@ -266,10 +290,13 @@ class EmbeddedSimulator:
         user: dict[str, Any] = {}
         if self._config.token:
             user["token"] = self._config.token
+        cluster: dict[str, Any] = {"server": self.url}
+        if self.ca_pem is not None:
+            cluster["certificate-authority-data"] = base64.b64encode(self.ca_pem).decode()
         kubeconfig = {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [{"name": "karmada-sim", "cluster": {"server": self.url}}],
+            "clusters": [{"name": "karmada-sim", "cluster": cluster}],
             "users": [{"name": "karmada-sim", "user": user}],
             "contexts": [
                 {
