@@ -25,7 +25,7 @@ import httpx
 import pytest
 import yaml
 
-from karmada_sim.reference import REPO_ROOT
+from karmada_sim.reference import REPO_ROOT, reference_dir
 
 KUBECTL = shutil.which("kubectl")
 
@@ -40,6 +40,7 @@ class Standalone:
         ca.write_bytes(base64.b64decode(cluster["certificate-authority-data"]))
         self.ca = ca
         self.token: str = config["users"][0]["user"]["token"]
+        self.source = ""
 
     def kubectl(self, *args: str, stdin: str | None = None,
                 check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -79,12 +80,18 @@ def stop(proc: subprocess.Popen[str]) -> None:
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Standalone]:
+@pytest.fixture(scope="module", params=["directory", "builtin"])
+def sim(tmp_path_factory: pytest.TempPathFactory,
+        request: pytest.FixtureRequest) -> Iterator[Standalone]:
+    """The standalone simulator on the real reference data, then on the built-in model."""
     tmp = tmp_path_factory.mktemp("kubectl")
-    proc, kubeconfig = start_standalone(tmp, "--tls-dir", str(tmp / "tls"))
+    source = str(reference_dir()) if request.param == "directory" else "builtin"
+    proc, kubeconfig = start_standalone(
+        tmp, "--tls-dir", str(tmp / "tls"), "--reference-dir", source)
     try:
-        yield Standalone(proc, kubeconfig, tmp / "ca.crt")
+        standalone = Standalone(proc, kubeconfig, tmp / "ca.crt")
+        standalone.source = request.param
+        yield standalone
     finally:
         stop(proc)
 
@@ -127,7 +134,7 @@ def test_https_with_the_kubeconfig_ca_and_no_anonymous_access(sim: Standalone) -
         authorized = client.get("/api/v1/namespaces",
                                 headers={"Authorization": f"Bearer {sim.token}"})
         assert authorized.status_code == 200
-        assert client.get("/_sim/reference").json()["source"] in ("directory", "builtin")
+        assert client.get("/_sim/reference").json()["source"] == sim.source
     with pytest.raises(httpx.ConnectError):  # the CA is not a public one
         httpx.get(f"{sim.server}/version")
     assert "member1" in sim.kubectl("get", "clusters").stdout
