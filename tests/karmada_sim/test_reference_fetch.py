@@ -218,3 +218,19 @@ def test_both_command_lines(
     assert main(["reference", "fetch", "--dir", str(target), "--base-url", good]) == 0
     assert (target / CACHE_MANIFEST_NAME).is_file()
     assert resolve_source(str(target)).path == target
+
+
+def test_force_replaces_an_earlier_fetch_atomically(
+    tmp_path: Path, cache: Path, serve: functools.partial[tuple[str, list[str]]]
+) -> None:
+    base, seen = serve(_tree(tmp_path))
+    target = fetch(base_url=base)
+    (target / MANIFEST.files[0].path).write_bytes(b"corrupted")  # damaged since
+    assert resolve_source().path == target  # still looks like reference data...
+    assert fetch(base_url=base) == target  # ...but is not complete: downloaded again
+    assert len(seen) == 2 * len(MANIFEST.files)
+    assert (target / MANIFEST.files[0].path).read_bytes() == (REF / MANIFEST.files[0].path
+                                                             ).read_bytes()
+    assert fetch(base_url=base, force=True) == target
+    assert len(seen) == 3 * len(MANIFEST.files)
+    assert _leftovers(target.parent) == [MANIFEST.version]
