@@ -44,6 +44,10 @@ class KarmadaSettings(BaseSettings):
     )
     #: Member clusters of the embedded simulator (only without KARMADA_KUBECONFIG).
     simulator_clusters: int = Field(default=2, ge=1, le=16)
+    #: Upstream reference data for the embedded simulator: a directory, or ``builtin``; unset:
+    #: auto-detect (../shared/k8s-reference, the ``mlplatform reference fetch`` cache, else
+    #: the built-in model).
+    k8s_reference_dir: str | None = None
 
 
 class ServerSettings(BaseSettings):

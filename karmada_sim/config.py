@@ -56,7 +56,8 @@ class SimulatorConfig:
     # Namespaces and Secrets present on a fresh simulator (DESIGN §6).
     namespaces: tuple[str, ...] = ("default",)
     storage_secret_name: str = "ml-platform-storage"
-    # Directory of ../shared/k8s-reference (CRDs, Karmada interpreters). None: auto-detect.
+    # Upstream reference data (CRDs, Karmada interpreters): a directory, "builtin" to force the
+    # built-in model, or None to auto-detect (karmada_sim/reference.py: precedence).
     reference_dir: str | None = None
     # How many resourceVersions of history a watch may resume from before 410 Gone.
     watch_history: int = 10_000

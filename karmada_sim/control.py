@@ -1,6 +1,8 @@
 """The `/_sim/` control API (unauthenticated; a loopback-only test tool).
 
     GET    /_sim/healthz                     {"status": "ok", "resourceVersion": N}
+    GET    /_sim/reference                   {"source": "directory"|"builtin", "path",
+                                              "origin", "versions": {...}, "notes": [...]}
     GET    /_sim/requests                    {"counts": {"list ray.io/v1/rayjobs": 3, ...}}
     POST   /_sim/requests/reset
     GET    /_sim/faults                      {"faults": [...]}
@@ -52,6 +54,9 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
     async def healthz(_: Request) -> Response:
         return json_response({"status": "ok", "resourceVersion": sim.store.resource_version})
 
+    async def reference(_: Request) -> Response:
+        return json_response(sim.reference.as_dict())
+
     async def requests(_: Request) -> Response:
         return json_response({"counts": sim.requests.snapshot()})
 
@@ -100,6 +105,7 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
 
     return [
         Route("/_sim/healthz", healthz, methods=["GET"]),
+        Route("/_sim/reference", reference, methods=["GET"]),
         Route("/_sim/requests", requests, methods=["GET"]),
         Route("/_sim/requests/reset", reset_requests, methods=["POST"]),
         Route("/_sim/faults", faults, methods=["GET", "POST", "DELETE"]),

@@ -13,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from karmada_sim.errors import ApiError, BadRequest, MethodNotAllowed, NotFound
+from karmada_sim.patches import APPLY_PATCH
 from karmada_sim.resource_types import ResourceType
 from karmada_sim.routing import ApiPath
 from karmada_sim.selectors import parse_field_selector, parse_label_selector
+from karmada_sim.server_side_apply import server_side_apply
 from karmada_sim.store import ObjectStore
 from karmada_sim.table import build_table, wants_table
 from karmada_sim.watch import WatchRegistry, WatchRequest, WatchStream
@@ -122,8 +124,21 @@ async def handle_resource(
         )
         return _with_warnings(json_response(updated), store.warnings)
     if method == "PATCH":
-        patch = await _body(request)
         content_type = request.headers.get("content-type", "application/merge-patch+json")
+        if content_type.split(";")[0].strip().lower() == APPLY_PATCH:
+            applied, is_new = server_side_apply(
+                store,
+                rt,
+                ap.namespace,
+                ap.name,
+                await request.body(),
+                field_manager=q.get("fieldManager"),
+                subresource=subresource,
+                field_validation=_field_validation(request),
+            )
+            status = 201 if is_new else 200
+            return _with_warnings(json_response(applied, status=status), store.warnings)
+        patch = await _body(request)
         result = store.patch(
             rt,
             ap.namespace,

@@ -58,14 +58,14 @@ def _item_path(rt: ResourceType) -> str:
     return f"{prefix}/{rt.plural}/{{name}}"
 
 
-def generated_document(types: list[ResourceType], reference: Path) -> dict[str, Any]:
+def generated_document(types: list[ResourceType], reference: Path | None) -> dict[str, Any]:
     """An OpenAPI v3 document for the custom resources of one group-version."""
     schemas: dict[str, Any] = {}
     paths: dict[str, Any] = {}
     for rt in types:
         gvk = {"group": rt.group, "version": rt.version, "kind": rt.kind}
         schema: dict[str, Any] = dict(rt.schema.schema) if rt.schema is not None else {}
-        if rt.schema is not None and rt.kind == "Cluster":
+        if rt.schema is not None and rt.kind == "Cluster" and reference is not None:
             # The derived Cluster schema is a JSON Schema with #/definitions references.
             document = json.loads(
                 (
@@ -104,7 +104,8 @@ def _builtin_bytes(path: str) -> bytes:
 class OpenAPIV3:
     """Serves the index and documents for a fixed set of resource types."""
 
-    def __init__(self, types: list[ResourceType], reference: Path) -> None:
+    def __init__(self, types: list[ResourceType], reference: Path | None) -> None:
+        # reference None: the built-in model; every document is generated from its schemas.
         self._reference = reference
         self._by_gv: dict[str, list[ResourceType]] = {}
         for rt in types:
@@ -124,7 +125,7 @@ class OpenAPIV3:
         gv = gv.strip("/")
         if gv not in self._by_gv:
             raise NotFound("the server could not find the requested resource")
-        if gv in _BUILTIN_FILES:
+        if gv in _BUILTIN_FILES and self._reference is not None:
             return _builtin_bytes(str(self._reference / _OPENAPI_DIR / _BUILTIN_FILES[gv]))
         if gv not in self._generated:
             doc = generated_document(self._by_gv[gv], self._reference)

@@ -145,6 +145,7 @@ class ResourceSchema:
         validation_root: JsonDict | None = None,
         schema_defaults: bool = True,
         opaque_untyped_objects: bool = False,
+        update_shortcut: bool = True,
     ) -> None:
         self.schema = schema
         self.group = group
@@ -156,6 +157,8 @@ class ResourceSchema:
         # `type: object`; a structural CRD schema uses the same spelling for "prune everything".
         self._opaque_untyped_objects = opaque_untyped_objects
         self._validation_root = validation_root
+        # admit_update's per-field shortcut is for CRD schemas (built-in kinds re-run it all).
+        self._update_shortcut = update_shortcut and not self._document
         self._validator: Draft4Validator | None = None
         self._resolved: dict[int, JsonDict] = {}
         self._sub_validators: dict[str, Draft4Validator] = {}
@@ -214,6 +217,26 @@ class ResourceSchema:
             validation_root=_converted_document(str(path)),
             schema_defaults=False,
             opaque_untyped_objects=True,
+        )
+
+    @classmethod
+    def from_model(
+        cls, schema: JsonDict, *, group: str, version: str, kind: str, crd: bool
+    ) -> ResourceSchema:
+        """A schema of the built-in model (karmada_sim/builtin), with no references.
+
+        `crd` True: a custom resource's behaviour (schema defaults apply). False: a built-in
+        kind's or Cluster's, as `from_builtin`/`from_json_schema` give (no schema defaults,
+        bare `type: object` values are free-form, full admission on every update).
+        """
+        return cls(
+            schema,
+            group=group,
+            version=version,
+            kind=kind,
+            schema_defaults=crd,
+            opaque_untyped_objects=not crd,
+            update_shortcut=crd,
         )
 
     # ---- schema navigation --------------------------------------------------------------------
@@ -359,7 +382,7 @@ class ResourceSchema:
         the schema does not declare) and the caller must run the full admission.
         """
         props: JsonDict = self.schema.get("properties") or {}
-        if self._document or not props:
+        if not self._update_shortcut or not props:
             return None
         skip = ("apiVersion", "kind", "metadata")
         changed = [k for k in {*obj, *old} if k not in skip and obj.get(k) != old.get(k)]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import uvicorn
 import yaml
@@ -28,10 +28,13 @@ from starlette.routing import BaseRoute
 
 from karmada_sim.config import SimulatorConfig
 from karmada_sim.faults import FaultInjector, RequestCounters
-from karmada_sim.reference import reference_dir
-from karmada_sim.resource_types import load_resource_types
+from karmada_sim.reference import ReferenceSource, resolve_source
+from karmada_sim.resource_types import ResourceType, load_resource_types
 from karmada_sim.store import ObjectStore
 from karmada_sim.watch import WatchRegistry
+
+if TYPE_CHECKING:
+    from karmada_sim.tls import TLSFiles
 
 T = TypeVar("T")
 
@@ -59,9 +62,12 @@ class Simulator:
 
     def __init__(self, config: SimulatorConfig | None = None) -> None:
         self.config = config or SimulatorConfig()
-        self.reference_dir = reference_dir(self.config.reference_dir)
+        # Never fails: a reference directory when one is found, else the built-in model.
+        self.reference: ReferenceSource = resolve_source(self.config.reference_dir)
+        # None when the built-in model is in use.
+        self.reference_dir: Path | None = self.reference.path
         self.store = ObjectStore(
-            load_resource_types(self.reference_dir), history=self.config.watch_history
+            resource_types_of(self.reference), history=self.config.watch_history
         )
         self.proxy: ProxyHandler | None = None
         self.controllers: list[Controller] = []
@@ -95,6 +101,15 @@ class Simulator:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks.clear()
+
+
+def resource_types_of(source: ReferenceSource) -> list[ResourceType]:
+    """The served resource types: from the reference directory, or the built-in model."""
+    if source.path is not None:
+        return load_resource_types(source.path)
+    from karmada_sim import builtin  # the built-in model (karmada_sim/builtin/)
+
+    return list(builtin.resource_types())
 
 
 def bootstrap(sim: Simulator) -> None:
@@ -137,9 +152,13 @@ class EmbeddedSimulator:
         port: int = 0,
         host: str = "127.0.0.1",
         install: bool = True,
+        tls_dir: str | Path | None = None,
     ) -> None:
         self._config = config or SimulatorConfig()
         self._host = host
+        # HTTPS with a CA kept in tls_dir (karmada_sim/tls.py); None: plain http.
+        self._tls_dir = Path(tls_dir) if tls_dir is not None else None
+        self._tls: TLSFiles | None = None
         self._port = port
         self._install = install
         self._thread: threading.Thread | None = None
@@ -158,7 +177,17 @@ class EmbeddedSimulator:
 
     @property
     def url(self) -> str:
-        return f"http://{self._host}:{self.port}"
+        scheme = "https" if self._tls_dir is not None else "http"
+        # A wildcard bind is reached through loopback; IPv6 literals need brackets.
+        host = "127.0.0.1" if self._host in ("0.0.0.0", "", "::") else self._host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"{scheme}://{host}:{self.port}"
+
+    @property
+    def ca_pem(self) -> bytes | None:
+        """The PEM of the CA that signed the server certificate (None over plain http)."""
+        return self._tls.ca_pem if self._tls is not None else None
 
     def start(self, timeout: float = 60.0) -> None:
         """Start serving; returns once the port is bound (raises if startup failed)."""
@@ -192,6 +221,12 @@ class EmbeddedSimulator:
         if self._install:
             install_karmada(sim)
         app = build_app(sim)
+        tls: dict[str, Any] = {}
+        if self._tls_dir is not None:
+            from karmada_sim.tls import issue  # needs `cryptography` (the [simulator] extra)
+
+            self._tls = issue(self._tls_dir, self._host)
+            tls = {"ssl_certfile": str(self._tls.certfile), "ssl_keyfile": str(self._tls.keyfile)}
         server = uvicorn.Server(
             uvicorn.Config(
                 app,
@@ -201,6 +236,7 @@ class EmbeddedSimulator:
                 access_log=False,
                 lifespan="off",
                 timeout_graceful_shutdown=2,
+                **tls,
             )
         )
         self._server = server
@@ -254,10 +290,13 @@ class EmbeddedSimulator:
         user: dict[str, Any] = {}
         if self._config.token:
             user["token"] = self._config.token
+        cluster: dict[str, Any] = {"server": self.url}
+        if self.ca_pem is not None:
+            cluster["certificate-authority-data"] = base64.b64encode(self.ca_pem).decode()
         kubeconfig = {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [{"name": "karmada-sim", "cluster": {"server": self.url}}],
+            "clusters": [{"name": "karmada-sim", "cluster": cluster}],
             "users": [{"name": "karmada-sim", "user": user}],
             "contexts": [
                 {

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from app.karmada.client import KarmadaClient
 from app.settings import Settings
@@ -49,12 +50,18 @@ async def karmada_client(settings: Settings) -> AsyncIterator[KarmadaClient]:
     members = defaults.members[: settings.karmada.simulator_clusters]
     for i in range(len(members), settings.karmada.simulator_clusters):
         members.append(MemberConfig(name=f"member{i + 1}"))
-    simulator = EmbeddedSimulator(SimulatorConfig(members=members))
+    simulator = EmbeddedSimulator(
+        SimulatorConfig(members=members, reference_dir=settings.karmada.k8s_reference_dir)
+    )
     await asyncio.to_thread(simulator.start)
     with tempfile.TemporaryDirectory(prefix="mlplatform-sim-") as tmp:
         kubeconfig = simulator.write_kubeconfig(Path(tmp) / "kubeconfig")
         client = await KarmadaClient.from_kubeconfig(str(kubeconfig), timeout=timeout)
-        log.info("embedded simulated Karmada at %s", simulator.url)
+        log.info(
+            "embedded simulated Karmada at %s; %s",
+            simulator.url,
+            simulator.simulator.reference.describe(),
+        )
         try:
             yield client
         finally:
@@ -80,3 +87,31 @@ def run_standalone_simulator(args: argparse.Namespace) -> int:
     from karmada_sim.standalone import run_from_args
 
     return run_from_args(args)
+
+
+def embedded_reference_source(settings: Settings) -> dict[str, Any] | None:
+    """Where the embedded simulator would read its upstream reference data from (None: the
+    simulator is not installed)."""
+    try:
+        from karmada_sim.reference import resolve_source
+    except ImportError:
+        return None
+    return resolve_source(settings.karmada.k8s_reference_dir).as_dict()
+
+
+def _simulator_missing(_args: argparse.Namespace) -> int:
+    sys.stderr.write(SIMULATOR_MISSING + "\n")
+    return 2
+
+
+def add_reference_commands(commands: Any) -> None:
+    """``mlplatform reference fetch``: the simulator's upstream reference data into the user
+    cache (the downloading and checking are ``karmada_sim.reference_fetch``'s)."""
+    try:
+        from karmada_sim.reference_fetch import add_reference_parser
+    except ImportError:  # installed without the [simulator] extra: say so when it is run
+        reference = commands.add_parser("reference", help="the upstream k8s reference data")
+        actions = reference.add_subparsers(dest="reference_command", required=True)
+        actions.add_parser("fetch").set_defaults(handler=_simulator_missing)
+        return
+    add_reference_parser(commands)

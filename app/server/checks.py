@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from app.karmada import KarmadaClient, KarmadaError
+from app.karmada.embedded import embedded_reference_source
 from app.karmada.errors import Unauthorized
 from app.karmada.resources import ApiResource
 from app.server.health import check_database
@@ -179,7 +180,10 @@ async def check_karmada_setup(
     settings: Settings, *, namespaces: Sequence[str], manifests_dir: Path
 ) -> list[Finding]:
     if settings.embedded_karmada:
-        return [ok("karmada", "KARMADA_KUBECONFIG unset: the embedded simulator is used")]
+        return [
+            ok("karmada", "KARMADA_KUBECONFIG unset: the embedded simulator is used"),
+            _embedded_reference(settings),
+        ]
     path = str(settings.karmada.karmada_kubeconfig)
     try:
         client = await KarmadaClient.from_kubeconfig(
@@ -223,6 +227,7 @@ async def _karmada_findings(
             )
         ]
     findings = [ok("karmada", f"reachable, {len(clusters)} member cluster(s)")]
+    findings.extend(await _simulator_reference(client))
     findings.extend(check_members(clusters))
     findings.extend(await _customization_findings(client, manifests_dir))
     secret = settings.workloads.storage_secret_name
@@ -252,6 +257,40 @@ async def _karmada_findings(
             )
         )
     return findings
+
+
+_REFERENCE_FIX = (
+    "for the real upstream schemas and interpreters: mlplatform reference fetch, "
+    "or K8S_REFERENCE_DIR / --reference-dir"
+)
+
+
+def _reference_finding(source: dict[str, Any]) -> Finding:
+    """The simulator's reference source (`GET /_sim/reference`) as a finding."""
+    if source.get("source") == "builtin":
+        return warn("simulator reference", f"built-in model ({source.get('origin')})",
+                    _REFERENCE_FIX)
+    versions = ", ".join(f"{k} {v}" for k, v in (source.get("versions") or {}).items())
+    return ok("simulator reference", f"{source.get('path')} ({source.get('origin')}; {versions})")
+
+
+def _embedded_reference(settings: Settings) -> Finding:
+    source = embedded_reference_source(settings)
+    if source is None:  # installed without the [simulator] extra
+        return fail("simulator reference", "the simulator is not installed",
+                    "pip install 'ml-platform[simulator]' or set KARMADA_KUBECONFIG")
+    return _reference_finding(source)
+
+
+async def _simulator_reference(client: KarmadaClient) -> list[Finding]:
+    """A finding only when the Karmada is the simulator (a real one has no `/_sim/`)."""
+    try:
+        answer = await client.request("GET", "/_sim/reference", timeout=5.0)
+    except KarmadaError:
+        return []
+    if answer.get("source") not in ("builtin", "directory"):
+        return []
+    return [_reference_finding(answer)]
 
 
 def customizations_in(manifests_dir: Path) -> list[str] | None:

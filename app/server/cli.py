@@ -1,4 +1,5 @@
-"""The ``mlplatform`` command: serve | migrate | check | purge | simulate | export-schema."""
+"""The ``mlplatform`` command: serve | migrate | check | purge | simulate | reference |
+export-schema."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def _serve(args: argparse.Namespace) -> int:
         settings.server.host = args.host
     if args.port is not None:
         settings.server.port = args.port
+    if args.reference_dir:
+        settings.karmada.k8s_reference_dir = args.reference_dir
     from app.observability.logging_setup import configure_logging
 
     configure_logging(settings.server.log_format, settings.server.log_level)
@@ -154,6 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API server")
     serve.add_argument("--host", help="bind address (default: $HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: $PORT or 8080)")
+    serve.add_argument(
+        "--reference-dir",
+        help="embedded simulator: k8s reference directory, or 'builtin' "
+        "(default: $K8S_REFERENCE_DIR, else auto-detect)",
+    )
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser("migrate", help="bring the database schema to head")
@@ -184,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser("simulate", help="run the simulated Karmada standalone")
     add_simulate_arguments(simulate)
     simulate.set_defaults(handler=_simulate)
+
+    from app.karmada.embedded import add_reference_commands
+
+    add_reference_commands(commands)
 
     from app.auth.token_cli import add_token_commands
 

@@ -31,7 +31,12 @@ def install(sim: Simulator) -> None:
         for m in sim.config.members
     }
     book = ScenarioBook()
-    interpreter = ResourceInterpreter(load_thirdparty(sim.reference_dir))
+    if sim.reference_dir is not None:
+        interpreter = ResourceInterpreter(load_thirdparty(sim.reference_dir))
+    else:
+        from karmada_sim import builtin  # the built-in model (karmada_sim/builtin/)
+
+        interpreter = ResourceInterpreter(builtin=builtin.interpreter_rules())
     controller = KarmadaController(sim, members, book, interpreter)
     controller.create_clusters()
     sim.add_controller(controller)

@@ -2,9 +2,14 @@
 
 Precedence as in karmada (pkg/resourceinterpreter/interpreter.go): a user-installed
 ``ResourceInterpreterCustomization`` (declarative) first, then the built-in third-party
-customizations (karmada-thirdparty/<group>/<version>/<Kind>/customizations.yaml, run with the
-real Lua), then the native default interpreter (here: batch/v1 Job, and whole-status
+customizations, then the native default interpreter (here: batch/v1 Job, and whole-status
 reflection for every other kind).
+
+The third-party customizations come either from the upstream files
+(karmada-thirdparty/<group>/<version>/<Kind>/customizations.yaml, run with the real Lua:
+``ResourceInterpreter(load_thirdparty(directory))``) or from the built-in model's Python rules
+(``ResourceInterpreter(builtin=karmada_sim.builtin.interpreter_rules())``), which see and return
+values shaped as the Lua bridge shapes them (karmada_sim/builtin/lua.py).
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from karmada_sim.builtin import lua as lua_shape
+from karmada_sim.builtin.model import InterpreterRules, Rule
 from karmada_sim.karmada import native_job
 from karmada_sim.karmada.luavm import EMPTY, LuaVM, fix_empty, shared_vm
 from karmada_sim.reference import reference_dir as shared_reference_dir
@@ -72,8 +79,18 @@ def load_thirdparty(directory: Path | None = None) -> Scripts:
 class ResourceInterpreter:
     """Interpret workloads the way karmada-controller-manager does."""
 
-    def __init__(self, thirdparty: Scripts | None = None, vm: LuaVM | None = None) -> None:
-        self._thirdparty = thirdparty if thirdparty is not None else load_thirdparty()
+    def __init__(
+        self,
+        thirdparty: Scripts | None = None,
+        vm: LuaVM | None = None,
+        *,
+        builtin: InterpreterRules | None = None,
+    ) -> None:
+        """Lua third-party ``thirdparty`` scripts (default: load them), or ``builtin`` rules."""
+        if thirdparty is None:
+            thirdparty = load_thirdparty() if builtin is None else {}
+        self._thirdparty = thirdparty
+        self._builtin: InterpreterRules = builtin or {}
         self._user: Scripts = {}
         self._vm = vm or shared_vm()
 
@@ -92,9 +109,29 @@ class ResourceInterpreter:
             self._thirdparty.get(key) or {}
         ).get(operation)
 
+    _RULE_FIELDS = {
+        "AggregateStatus": "aggregate_status",
+        "InterpretHealth": "interpret_health",
+        "InterpretStatus": "reflect_status",
+        "InterpretComponent": "get_components",
+        "InterpretDependency": "get_dependencies",
+        "InterpretReplica": "get_replicas",
+        "ReviseReplica": "revise_replica",
+    }
+
+    def _rule(self, api_version: str, kind: str, operation: str) -> Rule | None:
+        """The built-in model's rule, unless a user customization overrides it."""
+        if (self._user.get((api_version, kind)) or {}).get(operation):
+            return None
+        rules = self._builtin.get((api_version, kind))
+        if rules is None:
+            return None
+        rule: Rule | None = getattr(rules, self._RULE_FIELDS[operation])
+        return rule
+
     def hook_enabled(self, api_version: str, kind: str, operation: str) -> bool:
         """Whether any interpreter handles ``operation`` for this kind."""
-        if self._script(api_version, kind, operation):
+        if self._script(api_version, kind, operation) or self._rule(api_version, kind, operation):
             return True
         if operation == "InterpretStatus":
             return True  # native default: reflect the whole status
@@ -109,6 +146,10 @@ class ResourceInterpreter:
         self, obj: dict[str, Any], items: list[dict[str, Any]] | None
     ) -> dict[str, Any]:
         """The template with its status aggregated from ``status.aggregatedStatus[]`` items."""
+        rule = self._rule(*self._key(obj), "AggregateStatus")
+        if rule is not None:
+            shaped = None if items is None else lua_shape.arg(items)
+            return dict(lua_shape.result(rule(lua_shape.arg(obj), shaped)))
         script = self._script(*self._key(obj), "AggregateStatus")
         if script:
             result = self._vm.run(script, "AggregateStatus", 1, obj, items)[0]
@@ -119,6 +160,12 @@ class ResourceInterpreter:
 
     def interpret_health(self, obj: dict[str, Any]) -> bool | None:
         """True/False from the health hook; None when the kind has none (treated Healthy)."""
+        rule = self._rule(*self._key(obj), "InterpretHealth")
+        if rule is not None:
+            healthy = rule(lua_shape.arg(obj))
+            if not isinstance(healthy, bool):
+                raise TypeError(f"result type {type(healthy).__name__} is not bool")
+            return healthy
         script = self._script(*self._key(obj), "InterpretHealth")
         if not script:
             return None
@@ -129,6 +176,10 @@ class ResourceInterpreter:
 
     def reflect_status(self, obj: dict[str, Any]) -> dict[str, Any] | None:
         """What goes into ``aggregatedStatus[].status`` for a member object."""
+        rule = self._rule(*self._key(obj), "InterpretStatus")
+        if rule is not None:
+            reflected = lua_shape.result(rule(lua_shape.arg(obj)))
+            return reflected if isinstance(reflected, dict) else None
         script = self._script(*self._key(obj), "InterpretStatus")
         if script:
             result = self._vm.run(script, "ReflectStatus", 1, obj)[0]
@@ -143,6 +194,10 @@ class ResourceInterpreter:
 
     def get_components(self, obj: dict[str, Any]) -> list[dict[str, Any]] | None:
         """componentResource result; None when the kind has no such hook."""
+        rule = self._rule(*self._key(obj), "InterpretComponent")
+        if rule is not None:
+            found = rule(lua_shape.arg(obj))
+            return [] if found is None else list(lua_shape.result(found, root_is_struct=False))
         script = self._script(*self._key(obj), "InterpretComponent")
         if not script:
             return None
@@ -154,7 +209,10 @@ class ResourceInterpreter:
     def get_dependencies(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
         """Dependent ConfigMaps/Secrets/ServiceAccounts/PVCs; [] for kinds without a rule."""
         script = self._script(*self._key(obj), "InterpretDependency")
-        if script:
+        rule = self._rule(*self._key(obj), "InterpretDependency")
+        if rule is not None:
+            deps = list(lua_shape.result(rule(lua_shape.arg(obj)), root_is_struct=False))
+        elif script:
             result = self._vm.run(script, "GetDependencies", 1, obj)[0]
             deps = list(fix_empty(result, [], root_is_struct=False))
         elif self._key(obj) == _JOB:
@@ -170,6 +228,11 @@ class ResourceInterpreter:
 
     def get_replicas(self, obj: dict[str, Any]) -> tuple[int, dict[str, Any] | None] | None:
         """(replicas, replicaRequirements), or None when the kind has no replica rule."""
+        rule = self._rule(*self._key(obj), "InterpretReplica")
+        if rule is not None:
+            replicas, requirements = rule(lua_shape.arg(obj))
+            req = lua_shape.result(requirements) if requirements else None
+            return int(replicas or 0), req
         script = self._script(*self._key(obj), "InterpretReplica")
         if script:
             replicas, requirements = self._vm.run(script, "GetReplicas", 2, obj)
@@ -181,6 +244,9 @@ class ResourceInterpreter:
 
     def revise_replica(self, obj: dict[str, Any], replicas: int) -> dict[str, Any]:
         """The member copy's replica share (only for kinds with a replica rule)."""
+        rule = self._rule(*self._key(obj), "ReviseReplica")
+        if rule is not None:
+            return dict(rule(lua_shape.arg(obj), replicas))
         script = self._script(*self._key(obj), "ReviseReplica")
         if script:
             result = self._vm.run(script, "ReviseReplica", 1, obj, replicas)[0]

@@ -407,10 +407,11 @@ class MemberCluster:
         plan = next((p for p in workload.plans if p.name == name), None)
         run = workload.run
         now = self.now()
-        ends = run.finished_at if (plan is None or plan.ends_with_job) else None
+        # Every pod's training output ends with the run (pods.py keeps Ray nodes Running).
         lines = pod_log_lines(
-            name, plan.role if plan else "pod", run.running_at, ends, now, self.log_interval,
-            succeeded=run.phase == Phase.SUCCEEDED, scenario=workload.scenario)
+            name, plan.role if plan else "pod", run.running_at, run.finished_at, now,
+            self.log_interval, succeeded=run.phase == Phase.SUCCEEDED,
+            scenario=workload.scenario, outlives_job=plan is not None and not plan.ends_with_job)
         terminated = run.phase in (Phase.SUCCEEDED, Phase.FAILED) and (
             plan is None or plan.ends_with_job)
         return [(t + self._wall_offset, text) for t, text in lines], terminated

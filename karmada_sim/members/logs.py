@@ -19,8 +19,14 @@ def pod_log_lines(
     *,
     succeeded: bool,
     scenario: Scenario,
+    outlives_job: bool = False,
 ) -> list[tuple[float, str]]:
-    """The lines written so far, each with the (loop-clock) time it was written."""
+    """The lines written so far, each with the (loop-clock) time it was written.
+
+    Nothing is written after `ends_at`: a finished container's log is final, and a pod that
+    outlives the job (a Ray head or worker, `outlives_job`) says once that the job ended and
+    then stays quiet, since the training steps were the job's.
+    """
     if running_at is None or now < running_at:
         return []
     until = min(now, ends_at) if ends_at is not None else now
@@ -34,7 +40,10 @@ def pod_log_lines(
         loss = 1.0 / (1 + 0.1 * i)
         lines.append((at, f"[{role}] step={i} loss={loss:.4f}"))
     if ends_at is not None and now >= ends_at:
-        if succeeded:
+        if outlives_job:
+            outcome = "succeeded" if succeeded else "failed"
+            lines.append((ends_at, f"[{role}] {pod}: job {outcome}; idle until teardown"))
+        elif succeeded:
             lines.append((ends_at, f"[{role}] training finished successfully"))
         else:
             reason = scenario.failure_message or scenario.failure_reason or "simulated failure"

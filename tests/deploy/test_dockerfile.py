@@ -242,3 +242,36 @@ def test_simulator_is_left_out_unless_asked(stages: list[Stage]) -> None:
     # without the argument, the package installed from the repository is removed again
     assert ".[simulator]" not in default
     assert "rm -rf /opt/venv/lib/python3.11/site-packages/karmada_sim" in default
+
+
+def test_an_image_with_the_simulator_can_run_mlplatform_simulate(
+    stages: list[Stage], final: Stage
+) -> None:
+    """`docker run --entrypoint mlplatform IMAGE simulate --host 0.0.0.0` (README) works."""
+    import tomllib
+
+    from app.server.cli import build_parser
+    from karmada_sim.tls import server_names
+
+    build = stages[0]
+    # The whole package directory is copied (the built-in model and the reference manifest
+    # included) and .dockerignore lets it into the context.
+    assert "./karmada_sim" in " ".join(build.all("COPY"))
+    assert "!karmada_sim/" in (REPO_ROOT / ".dockerignore").read_text().splitlines()
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+    extra = " ".join(project["project"]["optional-dependencies"]["simulator"])
+    assert "cryptography" in extra  # the simulator's CA and HTTPS certificate
+    assert "*.json" in project["tool"]["setuptools"]["package-data"]["*"]
+    # The simulate options exist; a wildcard bind still gets a certificate valid for the
+    # loopback address that `docker run -p 6443:6443` publishes on the host.
+    args = build_parser().parse_args(["simulate", "--host", "0.0.0.0", "--port", "6443"])
+    assert (args.host, args.port, args.insecure_http) == ("0.0.0.0", 6443, False)
+    dns, ips = server_names("0.0.0.0")
+    assert "127.0.0.1" in ips and "localhost" in dns
+    # The kubeconfig lands in the working directory, which the image's user may write.
+    assert final.all("WORKDIR")[-1] == "/var/lib/mlplatform"
+    assert any("install -d -o 10001 -g 10001" in run and "/var/lib/mlplatform" in run
+               for run in final.all("RUN"))
+    readme = (REPO_ROOT / "README.md").read_text()
+    assert "docker build --build-arg WITH_SIMULATOR=true" in readme
+    assert "--entrypoint mlplatform" in readme and "simulate --host 0.0.0.0" in readme

@@ -21,7 +21,9 @@ def test_standalone_config_spreads_gpus_over_members() -> None:
     config = standalone_config(3, [0, 8, 2])
     assert [m.name for m in config.members] == ["member1", "member2", "member3"]
     assert [m.nodes * m.gpus_per_node for m in config.members] == [0, 8, 2]
-    assert config.allow_anonymous_reads is True
+    # Anonymous reads only over plain http (kubectl sends its token over TLS only).
+    assert config.allow_anonymous_reads is False
+    assert standalone_config(1, None, insecure_http=True).allow_anonymous_reads is True
     with pytest.raises(ValueError):
         standalone_config(1, [1, 2])
 
@@ -38,7 +40,7 @@ def test_run_standalone_serves_until_sigterm(tmp_path: Path) -> None:
     kubeconfig = tmp_path / "kubeconfig"
     code = (
         "from karmada_sim.standalone import run_standalone; "
-        f"run_standalone({port}, 2, [0, 8], {str(kubeconfig)!r})"
+        f"run_standalone({port}, 2, [0, 8], {str(kubeconfig)!r}, insecure_http=True)"
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", code],
@@ -62,7 +64,7 @@ def test_run_standalone_serves_until_sigterm(tmp_path: Path) -> None:
         config = yaml.safe_load(kubeconfig.read_text())
         assert config["clusters"][0]["cluster"]["server"] == f"http://127.0.0.1:{port}"
         assert config["current-context"] == "karmada-sim"
-        # Anonymous reads are allowed, so kubectl (no token over http) works.
+        # --insecure-http: anonymous reads are allowed, so kubectl (no token over http) reads.
         assert httpx.get(f"http://127.0.0.1:{port}/api/v1/namespaces").status_code == 200
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0

@@ -149,3 +149,41 @@ async def test_rayjob_shutdown_after_finish_tears_down_cluster_and_pods(
     await eventually(torn_down)
     assert member.list_kind("ray.io/v1", "RayCluster", "default") == []
     assert member.allocated.get("cpu", 0) == 0
+
+
+def ray_job(name: str) -> dict[str, Any]:
+    template = {"spec": {"containers": [{"name": "ray", "image": "rayproject/ray:2.9.0"}]}}
+    return {"apiVersion": "ray.io/v1", "kind": "RayJob",
+            "metadata": {"name": name, "namespace": "default", "uid": f"uid-{name}"},
+            "spec": {"entrypoint": "python train.py", "rayClusterSpec": {
+                "headGroupSpec": {"template": template},
+                "workerGroupSpecs": [{"groupName": "w", "replicas": 1, "template": template}]}}}
+
+
+async def test_logs_of_finished_workloads_are_final(member: MemberCluster) -> None:
+    """A Succeeded job's pods, and Ray nodes that outlive their job, write nothing more."""
+    member.apply(gpu_job("done", 0), Scenario(run_seconds=0.1))
+    member.apply(ray_job("ray-done"), Scenario(run_seconds=0.1))
+    member.apply(gpu_job("busy", 0), Scenario(run_seconds=60))  # the control: still running
+    rayjob = ("ray.io/v1", "RayJob", "default", "ray-done")
+    await eventually(lambda: phase_of(member, "done") == "Succeeded")
+    await eventually(lambda: (member.get(rayjob) or {}).get("status", {}).get("jobStatus")
+                == "SUCCEEDED")
+    finished = [k for k, p in member.pods.items()
+                if p["metadata"]["labels"].get("job-name") == "done"
+                or p["metadata"]["labels"].get("ray.io/originated-from-cr-name") == "ray-done"]
+    busy = next(k for k, p in member.pods.items()
+                if p["metadata"]["labels"].get("job-name") == "busy")
+    assert len(finished) >= 3  # the Job's pod, the Ray head and worker (and the submitter)
+    await eventually(lambda: len((member.pod_log(*busy) or ([], False))[0]) > 1)
+    first = {k: (member.pod_log(*k) or ([], False))[0] for k in finished}
+    busy_before = len((member.pod_log(*busy) or ([], False))[0])
+    # The member's own clock moves on by many log intervals (a positive signal, no sleep).
+    start = member.now()
+    await eventually(lambda: member.now() >= start + 10 * member.log_interval)
+    await eventually(lambda: len((member.pod_log(*busy) or ([], False))[0]) > busy_before)
+    for key, lines in first.items():
+        assert (member.pod_log(*key) or ([], False))[0] == lines, key
+    head = next(k for k in finished if "-head-" in k[1])
+    assert first[head][-1][1].endswith("job succeeded; idle until teardown")
+    assert not any("step=" in text for _, text in first[head][-1:])

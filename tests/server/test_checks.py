@@ -20,6 +20,7 @@ from app.server.checks import (
     Finding,
     Severity,
     check_configuration,
+    check_karmada_setup,
     check_members,
     expected_customizations,
     has_failures,
@@ -219,3 +220,23 @@ def test_configuration_refused_by_serve_is_a_failure_and_console_logs_a_warning(
         auth=AuthSettings(auth_mode="token"),
     )
     assert [f.check for f in check_configuration(quiet)] == ["configuration"]
+
+
+def test_check_reports_the_simulators_reference_source(
+    private_sim: tuple[EmbeddedSimulator, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim, kubeconfig = private_sim
+    settings = _settings("sqlite://:memory:", kubeconfig)
+    found = _by_check(asyncio.run(check_karmada_setup(
+        settings, namespaces=["default"], manifests_dir=DEFAULT_KARMADA_MANIFESTS)))
+    reference = found["simulator reference"]
+    assert reference.severity is Severity.OK
+    assert str(sim.simulator.reference_dir) in reference.detail
+    assert "karmada-io/karmada f8fdd02df376" in reference.detail
+
+    monkeypatch.setenv("K8S_REFERENCE_DIR", "builtin")
+    embedded = _by_check(asyncio.run(check_karmada_setup(
+        Settings(), namespaces=["default"], manifests_dir=DEFAULT_KARMADA_MANIFESTS)))
+    assert embedded["simulator reference"].severity is Severity.WARN
+    assert "built-in model" in embedded["simulator reference"].detail
+    assert "mlplatform reference fetch" in embedded["simulator reference"].fix
