@@ -2,6 +2,8 @@
 
     GET    /_sim/healthz                     {"status": "ok", "resourceVersion": N}
     GET    /_sim/requests                    {"counts": {"list ray.io/v1/rayjobs": 3, ...}}
+    GET    /_sim/requests/recent             {"requests": [{"method", "path", "query"}, ...]}
+                                              (the last 500, raw: as escaped on the wire)
     POST   /_sim/requests/reset
     GET    /_sim/faults                      {"faults": [...]}
     POST   /_sim/faults                      {"pathRegex", "methods"?, "latencyMs"?, "status"?,
@@ -55,6 +57,9 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
     async def requests(_: Request) -> Response:
         return json_response({"counts": sim.requests.snapshot()})
 
+    async def recent_requests(_: Request) -> Response:
+        return json_response({"requests": sim.requests.recent()})
+
     async def reset_requests(_: Request) -> Response:
         sim.requests.reset()
         return json_response({"counts": {}})
@@ -101,6 +106,7 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
     return [
         Route("/_sim/healthz", healthz, methods=["GET"]),
         Route("/_sim/requests", requests, methods=["GET"]),
+        Route("/_sim/requests/recent", recent_requests, methods=["GET"]),
         Route("/_sim/requests/reset", reset_requests, methods=["POST"]),
         Route("/_sim/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/_sim/faults/{rule_id:int}", fault, methods=["DELETE"]),

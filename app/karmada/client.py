@@ -26,6 +26,7 @@ from app.karmada.errors import (
     error_for_status,
 )
 from app.karmada.resources import CLUSTERS, ApiResource
+from app.karmada.paths import cluster_proxy_path
 
 log = logging.getLogger(__name__)
 
@@ -337,7 +338,8 @@ class KarmadaClient:
         return await self.list_all(CLUSTERS)
 
     def proxy_path(self, cluster: str, member_path: str) -> str:
-        return f"{CLUSTERS.path(None, cluster)}/proxy/{member_path.lstrip('/')}"
+        """``member_path`` comes from app.karmada.paths (validated, escaped)."""
+        return cluster_proxy_path(cluster, member_path)
 
     async def proxy_get(
         self, cluster: str, member_path: str, *, query: Mapping[str, str | int] | None = None
