@@ -24,7 +24,10 @@ def _serve(args: argparse.Namespace) -> int:
         settings.server.port = args.port
     from app.logging_setup import configure_logging
 
-    configure_logging(settings.server.log_format, settings.server.log_level)
+    configure_logging(
+        settings.server.log_format, settings.server.log_level,
+        max_string_chars=settings.limits.log_max_string_chars,
+    )
     from app.auth import InsecureConfiguration
 
     try:

@@ -207,6 +207,27 @@ class Settings:
 
     @property
     def embedded_karmada(self) -> bool:
+class RestLimitSettings(BaseSettings):
+    """Bounds on REST input and on what a job may carry (docs/security.md, "Limits")."""
+
+    model_config = _ENV
+    #: Deepest array/object nesting a JSON body may have (400 beyond; checked without recursion).
+    max_json_depth: int = Field(default=64, ge=2, le=512)
+    #: Largest ``limit`` on GET /api/v1/jobs.
+    rest_max_list_limit: int = Field(default=10_000, ge=1, le=1_000_000)
+    #: Most hyperparameters (algorithm section plus customHyperparameters) one job may have.
+    job_max_hyperparameters: int = Field(default=500, ge=1, le=10_000)
+    #: Largest hyperparameter value, bytes of its UTF-8 text.
+    job_max_hyperparameter_value_bytes: int = Field(default=4096, ge=16, le=65_536)
+    #: Largest workload manifest (JSON bytes); etcd refuses objects over 1.5 MiB, and the
+    #: object travels in every watch event and LIST page.
+    job_max_manifest_bytes: int = Field(default=262_144, ge=16_384, le=1_048_576)
+    #: Longest string one log field may carry; longer ones are cut with a marker first.
+    log_max_string_chars: int = Field(default=2048, ge=64, le=1_048_576)
+    #: How often a Karmada 409 Conflict at job creation is retried before 503.
+    karmada_conflict_retries: int = Field(default=3, ge=0, le=10)
+
+
         return self.karmada.karmada_kubeconfig is None
 
     @property
@@ -216,3 +237,4 @@ class Settings:
             return list(self.server.cors_allow_origins)
         embedded = self.server.is_loopback and self.auth.auth_mode == "none"
         return ["*"] if embedded else []
+    limits: RestLimitSettings = field(default_factory=RestLimitSettings)
