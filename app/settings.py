@@ -142,8 +142,21 @@ class GraphQLSettings(BaseSettings):
     graphql_max_tokens: int = Field(default=2000, ge=10)
     #: Most field aliases a GraphQL document may use.
     graphql_max_aliases: int = Field(default=20, ge=0)
+    #: Most selections a document may have with every fragment expanded at every spread
+    #: (fragment bombs are refused before validation, app.graphql_cost).
+    graphql_max_selections: int = Field(default=1000, ge=10)
+    #: Deepest nesting of JSON objects/arrays in a request body or websocket message.
+    graphql_max_json_depth: int = Field(default=32, ge=2, le=200)
+    #: Most entries of a list in a filter argument (e.g. ``jobs(filter: {clusters})``).
+    graphql_max_filter_entries: int = Field(default=100, ge=1)
+    #: Longest string in a filter argument (Kubernetes names are at most 253 characters).
+    graphql_max_filter_string_length: int = Field(default=256, ge=1)
     #: Seconds a websocket client has to send connection_init.
     graphql_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    #: Websockets that have not sent connection_init yet, in all (more are closed 1013).
+    graphql_max_pending_connections: int = Field(default=256, ge=1)
+    #: Of those, from one client address.
+    graphql_max_pending_connections_per_client: int = Field(default=32, ge=1)
     #: Upper bound of concurrent subscriptions on one websocket.
     graphql_max_subscriptions_per_connection: int = Field(default=100, ge=1)
     #: Bounded per-subscriber queue; overflow is back-filled from job_events.

@@ -15,6 +15,9 @@ class ResolverError(Exception):
 
 
 class InvalidInput(ResolverError):
+    #: GraphQL ``extensions.code`` (app.hardening adds it to the error).
+    code = "BAD_USER_INPUT"
+
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field

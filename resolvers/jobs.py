@@ -8,7 +8,7 @@ import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from operator import attrgetter
 from typing import Any, cast
@@ -20,8 +20,12 @@ from app.db.history import Change, apply_changes, create_job_row, update_of, utc
 from app.db.models import JobEvent, TrainingJob
 from app.db.rows import Converters, converters, count_and_fetch_raw
 from app.faultpoints import crash_point
+from app.graphql_input import bad_character
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
-from app.karmada import KarmadaError, KarmadaUnavailable
+from app.jobspec.manifest_size import check_manifest_size
+from app.karmada import KarmadaError, KarmadaRejected, KarmadaUnavailable
+from app.karmada.errors import Conflict
+from app.karmada.paths import InvalidPathValue
 from app.karmada.resources import NAMESPACES, PRIORITY_CLASSES, SECRETS
 from app.phases import Phase, Reason
 from app.stopping import stop_workload
@@ -30,6 +34,8 @@ from app.workloads import (
     ClusterCapabilities,
     check_target_clusters,
     kind_for,
+    JobIdentity,
+    build_manifests,
     new_job_id,
     object_name_for,
     priority_class_for,
@@ -73,10 +79,13 @@ async def create_job(
         await _check_prerequisites(ctx, request)
     except KarmadaUnavailable:
         clusters = None  # validated again at submission, once Karmada answers
-
-    now = utcnow()
     job_id = new_job_id(request.job_name)
     object_name = object_name_for(job_id, kind)
+    _check_manifest_size(ctx, request, JobIdentity(
+        job_id, object_name, request.namespace, services.submitter.instance_id
+    ))
+
+    now = utcnow()
     wants_pvc = request.resources.volume_size_gb > 0 and not request.pvc_name
     job = TrainingJob(
         id=job_id,
@@ -167,6 +176,21 @@ async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
             field, f"storage Secret {secret!r} does not exist in namespace {request.namespace!r}"
         )
     priority_class = priority_class_for(request.priority, ctx.services.submitter.workload_settings)
+def _check_manifest_size(ctx: Context, request: JobRequest, identity: JobIdentity) -> None:
+    """Refuse (400) a request whose workload manifest would be over the bound, before any
+    row or object exists (app.jobspec.manifest_size)."""
+    submitter = ctx.services.submitter
+    manifests = build_manifests(
+        request, identity, submitter.workload_settings, list(request.target_clusters)
+    )
+    try:
+        check_manifest_size(
+            manifests.workload, request.normalized(), ctx.services.limits.max_manifest_bytes
+        )
+    except RequestInvalid as exc:
+        raise InvalidInput(exc.field, exc.reason) from None
+
+
     if priority_class and await karmada.get_or_none(PRIORITY_CLASSES, None, priority_class) is None:
         raise InvalidInput("priority", f"PriorityClass {priority_class!r} does not exist")
 
@@ -414,14 +438,23 @@ def _decode_cursor(cursor: str, order: JobOrder = NEWEST_FIRST) -> tuple[object,
         if (field_name, descending) != (order.field.name, order.descending):
             raise ValueError("cursor of another order")
         if order.field in (OrderField.CREATED_AT, OrderField.UPDATED_AT):
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(value).astimezone(UTC)  # OverflowError near 9999
         elif order.field is OrderField.PRIORITY:
             value = int(value)
+            if not -(2**31) <= value < 2**31:  # the column is a PostgreSQL integer
+                raise ValueError("priority out of range")
         else:
-            value = str(value)
-        return value, str(job_id)
-    except (ValueError, TypeError, binascii.Error):
+            value = _cursor_text(value)
+        return value, _cursor_text(job_id)
+    except (ValueError, TypeError, OverflowError, binascii.Error):
         raise InvalidInput("after", "not a cursor returned by this API for this order") from None
+
+
+def _cursor_text(value: object) -> str:
+    """A cursor's text part, as the database can compare it (else ValueError)."""
+    if not isinstance(value, str) or len(value) > 256 or bad_character(value) is not None:
+        raise ValueError("not a stored value")
+    return value
 
 
 async def delete_job(ctx: Context, job_id: str) -> None:

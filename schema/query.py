@@ -10,6 +10,7 @@ from resolvers import jobs as job_resolvers
 from resolvers import logs as log_resolvers
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, Unavailable
+from schema.input_bounds import check_filter
 from schema.inputs import JobFilterInput, JobOrderInput, OrderDirection
 from schema.operate_types import JobLogs, JobLogsResult, UnavailableError
 from schema.types import (
@@ -60,6 +61,8 @@ class Query:
         after: str | None = None,
         order_by: JobOrderInput | None = None,
     ) -> JobConnection:
+        if filter is not None:
+            check_filter(info.context, filter)
         page = await job_resolvers.page_jobs(
             info.context, _filter(filter), first, after, _order(order_by)
         )
