@@ -52,6 +52,7 @@ from app.settings import Settings
 from app.submission import JobSubmitter
 from app.workloads import WorkloadSettings
 from app.workloads.config import DEFAULT_ENTRYPOINTS, DEFAULT_IMAGES
+from app.ws_guard import PendingConnections
 from app.ws_transport import LegacyWSHandler, TransportWSHandler, job_status_renderer
 from resolvers.authz import AccessDenied, Unauthenticated
 from resolvers.context import Context, Services
@@ -68,6 +69,8 @@ class GraphQLApp(GraphQL[Context, None]):
     graphql_ws_handler_class = LegacyWSHandler
     #: Deepest JSON nesting accepted in bodies and websocket messages (create_app sets it).
     max_json_depth = 32
+    #: Websockets awaiting connection_init, capped (app.ws_guard; create_app sets it).
+    pending_connections: PendingConnections | None = None
 
     def parse_json(self, data: str | bytes) -> Any:
         """HTTP bodies (and GET ``variables``): a 400 naming the reason, never a 500."""
@@ -309,6 +312,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         allowed_origins=settings.cors_origins,
     )
     graphql.max_json_depth = settings.graphql.graphql_max_json_depth
+    graphql.pending_connections = pending = PendingConnections(
+        settings.graphql.graphql_max_pending_connections,
+        settings.graphql.graphql_max_pending_connections_per_client,
+    )
     from app import ops_routes, rest  # composition layer: routes call resolvers
 
     routes: list[BaseRoute] = [
@@ -344,6 +351,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.authenticator = authenticator
+    app.state.graphql_pending = pending
     return app
 
 

@@ -73,7 +73,8 @@ def cursor(*parts: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode()
 
 
-JOBS = "query($f: JobFilterInput, $after: String) { jobs(filter: $f, after: $after) { totalCount } }"
+JOBS = ("query($f: JobFilterInput, $after: String) "
+        "{ jobs(filter: $f, after: $after) { totalCount } }")
 
 
 @pytest.mark.parametrize(
