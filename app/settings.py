@@ -207,19 +207,6 @@ class OperationsSettings(BaseSettings):
     purge_interval_seconds: float = Field(default=3600.0, gt=0)
 
 
-@dataclass
-class Settings:
-    db: DatabaseSettings = field(default_factory=DatabaseSettings)
-    karmada: KarmadaSettings = field(default_factory=KarmadaSettings)
-    server: ServerSettings = field(default_factory=ServerSettings)
-    poller: PollerSettings = field(default_factory=PollerSettings)
-    graphql: GraphQLSettings = field(default_factory=GraphQLSettings)
-    workloads: WorkloadDefaultSettings = field(default_factory=WorkloadDefaultSettings)
-    auth: AuthSettings = field(default_factory=AuthSettings)
-    operations: OperationsSettings = field(default_factory=OperationsSettings)
-
-    @property
-    def embedded_karmada(self) -> bool:
 class RestLimitSettings(BaseSettings):
     """Bounds on REST input and on what a job may carry (docs/security.md, "Limits")."""
 
@@ -241,6 +228,20 @@ class RestLimitSettings(BaseSettings):
     karmada_conflict_retries: int = Field(default=3, ge=0, le=10)
 
 
+@dataclass
+class Settings:
+    db: DatabaseSettings = field(default_factory=DatabaseSettings)
+    karmada: KarmadaSettings = field(default_factory=KarmadaSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    poller: PollerSettings = field(default_factory=PollerSettings)
+    graphql: GraphQLSettings = field(default_factory=GraphQLSettings)
+    workloads: WorkloadDefaultSettings = field(default_factory=WorkloadDefaultSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
+    limits: RestLimitSettings = field(default_factory=RestLimitSettings)
+
+    @property
+    def embedded_karmada(self) -> bool:
         return self.karmada.karmada_kubeconfig is None
 
     @property
@@ -250,4 +251,3 @@ class RestLimitSettings(BaseSettings):
             return list(self.server.cors_allow_origins)
         embedded = self.server.is_loopback and self.auth.auth_mode == "none"
         return ["*"] if embedded else []
-    limits: RestLimitSettings = field(default_factory=RestLimitSettings)

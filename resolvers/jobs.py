@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import contextlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -32,10 +34,10 @@ from app.stopping import stop_workload
 from app.submission import capabilities_of
 from app.workloads import (
     ClusterCapabilities,
-    check_target_clusters,
-    kind_for,
     JobIdentity,
     build_manifests,
+    check_target_clusters,
+    kind_for,
     new_job_id,
     object_name_for,
     priority_class_for,
@@ -44,7 +46,15 @@ from app.workloads import (
 )
 from resolvers import authz
 from resolvers.context import Context
-from resolvers.errors import InvalidInput, InvalidState, JobNotFound, Unavailable
+from resolvers.errors import (
+    InvalidInput,
+    InvalidState,
+    JobNotFound,
+    KarmadaMisconfigured,
+    Unavailable,
+)
+
+log = logging.getLogger(__name__)
 
 
 async def create_job(
@@ -69,9 +79,16 @@ async def create_job(
         if first is not None:
             return _replayed(first, request, key)
     kind = kind_for(request)
+    job_id = new_job_id(request.job_name)
+    object_name = object_name_for(job_id, kind)
+    _check_manifest_size(ctx, request, JobIdentity(
+        job_id, object_name, request.namespace, services.submitter.instance_id
+    ))
     clusters: list[ClusterCapabilities] | None
     try:
-        clusters = capabilities_of(await ctx.karmada.list_clusters())
+        clusters = capabilities_of(
+            await _lookup(ctx, "the Cluster list", ctx.karmada.list_clusters)
+        )
         try:
             check_target_clusters(request, kind, clusters)
         except RequestInvalid as exc:
@@ -79,11 +96,6 @@ async def create_job(
         await _check_prerequisites(ctx, request)
     except KarmadaUnavailable:
         clusters = None  # validated again at submission, once Karmada answers
-    job_id = new_job_id(request.job_name)
-    object_name = object_name_for(job_id, kind)
-    _check_manifest_size(ctx, request, JobIdentity(
-        job_id, object_name, request.namespace, services.submitter.instance_id
-    ))
 
     now = utcnow()
     wants_pvc = request.resources.volume_size_gb > 0 and not request.pvc_name
@@ -164,18 +176,6 @@ def _replayed(first: TrainingJob, request: JobRequest, key: str) -> TrainingJob:
     return first
 
 
-async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
-    """The server creates no namespace, Secret or PriorityClass: they must exist."""
-    karmada = ctx.karmada
-    if await karmada.get_or_none(NAMESPACES, None, request.namespace) is None:
-        raise InvalidInput("namespace", f"namespace {request.namespace!r} does not exist")
-    secret = secret_name_for(request, ctx.services.submitter.workload_settings)
-    if await karmada.get_or_none(SECRETS, request.namespace, secret) is None:
-        field = "storageSecretName" if request.storage_secret_name else "namespace"
-        raise InvalidInput(
-            field, f"storage Secret {secret!r} does not exist in namespace {request.namespace!r}"
-        )
-    priority_class = priority_class_for(request.priority, ctx.services.submitter.workload_settings)
 def _check_manifest_size(ctx: Context, request: JobRequest, identity: JobIdentity) -> None:
     """Refuse (400) a request whose workload manifest would be over the bound, before any
     row or object exists (app.jobspec.manifest_size)."""
@@ -191,8 +191,79 @@ def _check_manifest_size(ctx: Context, request: JobRequest, identity: JobIdentit
         raise InvalidInput(exc.field, exc.reason) from None
 
 
-    if priority_class and await karmada.get_or_none(PRIORITY_CLASSES, None, priority_class) is None:
+async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
+    """The server creates no namespace, Secret or PriorityClass: they must exist (404: 400)."""
+    karmada = ctx.karmada
+    namespace = await _lookup(
+        ctx, f"namespace {request.namespace!r}",
+        lambda: karmada.get_or_none(NAMESPACES, None, request.namespace),
+    )
+    if namespace is None:
+        raise InvalidInput("namespace", f"namespace {request.namespace!r} does not exist")
+    secret = secret_name_for(request, ctx.services.submitter.workload_settings)
+    field = "storageSecretName" if request.storage_secret_name else "namespace"
+    found = await _lookup(
+        ctx, f"Secret {secret!r}", lambda: karmada.get_or_none(SECRETS, request.namespace, secret),
+        field=field,
+    )
+    if found is None:
+        raise InvalidInput(
+            field, f"storage Secret {secret!r} does not exist in namespace {request.namespace!r}"
+        )
+    priority_class = priority_class_for(request.priority, ctx.services.submitter.workload_settings)
+    if priority_class and await _lookup(
+        ctx, f"PriorityClass {priority_class!r}",
+        lambda: karmada.get_or_none(PRIORITY_CLASSES, None, priority_class),
+    ) is None:
         raise InvalidInput("priority", f"PriorityClass {priority_class!r} does not exist")
+
+
+T = TypeVar("T")
+
+
+async def _lookup(
+    ctx: Context, what: str, read: Callable[[], Awaitable[T]], *, field: str = "namespace"
+) -> T:
+    """One read Karmada must answer before a job is accepted, its errors decided by status.
+
+    KarmadaUnavailable (no answer, 5xx, 429) passes through: the job is accepted and its
+    submission retried. 409 is retried a few times (Karmada's own optimistic concurrency).
+    401/403, 404 on a list, 422 and the rest mean the server's configuration is wrong: no
+    retry by the client helps, so they become KarmadaMisconfigured (REST 503, GraphQL
+    KARMADA_UNAVAILABLE) with a reason an operator can act on (it also shows in
+    /health/ready, app.health). Karmada's own message is logged, never returned.
+    """
+    retries = ctx.services.settings.limits.karmada_conflict_retries
+    attempt = 0
+    while True:
+        try:
+            return await read()
+        except InvalidPathValue as exc:
+            raise InvalidInput(field, exc.reason) from None
+        except Conflict as exc:
+            if attempt < retries:
+                attempt += 1
+                await asyncio.sleep(0.05 * 2**attempt)
+                continue
+            raise _misconfigured(
+                what, exc, f"kept answering 409 Conflict ({retries} retries); retry shortly"
+            ) from exc
+        except KarmadaRejected as exc:
+            raise _misconfigured(what, exc, _REJECTION_HINTS.get(exc.status, "")) from exc
+
+
+_REJECTION_HINTS = {
+    401: "check the credentials in KARMADA_KUBECONFIG (expired or wrong token?)",
+    403: "grant the server's Karmada account read access to it (RBAC)",
+    404: "is KARMADA_KUBECONFIG pointing at the Karmada API server?",
+    422: "Karmada refused the request as invalid; check its version and API groups",
+}
+
+
+def _misconfigured(what: str, exc: KarmadaRejected, hint: str) -> KarmadaMisconfigured:
+    log.warning("Karmada refused reading %s at job creation: %s", what, exc)
+    reason = f"Karmada refused reading {what} (HTTP {exc.status})"
+    return KarmadaMisconfigured(f"{reason}: {hint}" if hint else reason, exc.status)
 
 
 def is_plausible_job_id(job_id: str) -> bool:
