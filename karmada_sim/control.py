@@ -11,7 +11,7 @@
     DELETE /_sim/faults                      remove all rules
     DELETE /_sim/faults/{id}                 remove one rule
     GET    /_sim/watches                     {"open": n}
-    POST   /_sim/watches/close               {"mode": "close"|"abort"|"expire",
+    POST   /_sim/watches/close               {"mode": "close"|"abort"|"expire"|"corrupt",
                                               "afterEvents"?: N} -> {"watches": n}
     POST   /_sim/history/compact             older watch resourceVersions become 410 Gone
 
@@ -86,8 +86,8 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         try:
             body = await _json(request)
             mode = body.get("mode", "close")
-            if mode not in ("close", "abort", "expire"):
-                raise BadRequest("mode must be close, abort or expire")
+            if mode not in ("close", "abort", "expire", "corrupt"):
+                raise BadRequest("mode must be close, abort, expire or corrupt")
             after = body.get("afterEvents")
             if after is not None and (not isinstance(after, int) or after < 1):
                 raise BadRequest("afterEvents must be a positive integer")
