@@ -151,7 +151,8 @@ def test_job_names_labels_and_pods_in_karmada_urls(
         logs = wait_for(live_logs, timeout=60, what="the job's pods")
         pods = {entry["pod"] for entry in logs.json()["pods"]}
         requests = recent(p)
-        selector = [f"ml-platform.io/job-id={job_id},ml-platform.io/instance={p.platform.instance_id}"]
+        instance = p.platform.instance_id
+        selector = [f"ml-platform.io/job-id={job_id},ml-platform.io/instance={instance}"]
         lists = [r for r in requests if r["path"].endswith("/proxy/api/v1/namespaces/team-a/pods")]
         assert lists and all(
             parse_qs(r["query"]) == {"labelSelector": selector} for r in lists
