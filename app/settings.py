@@ -146,8 +146,21 @@ class GraphQLSettings(BaseSettings):
     graphql_max_tokens: int = Field(default=2000, ge=10)
     #: Most field aliases a GraphQL document may use.
     graphql_max_aliases: int = Field(default=20, ge=0)
+    #: Most selections a document may have with every fragment expanded at every spread
+    #: (fragment bombs are refused before validation, app.graphql.cost).
+    graphql_max_selections: int = Field(default=1000, ge=10)
+    #: Deepest nesting of JSON objects/arrays in a request body or websocket message.
+    graphql_max_json_depth: int = Field(default=32, ge=2, le=200)
+    #: Most entries of a list in a filter argument (e.g. ``jobs(filter: {clusters})``).
+    graphql_max_filter_entries: int = Field(default=100, ge=1)
+    #: Longest string in a filter argument (Kubernetes names are at most 253 characters).
+    graphql_max_filter_string_length: int = Field(default=256, ge=1)
     #: Seconds a websocket client has to send connection_init.
     graphql_connection_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    #: Websockets that have not sent connection_init yet, in all (more are closed 1013).
+    graphql_max_pending_connections: int = Field(default=256, ge=1)
+    #: Of those, from one client address.
+    graphql_max_pending_connections_per_client: int = Field(default=32, ge=1)
     #: Upper bound of concurrent subscriptions on one websocket.
     graphql_max_subscriptions_per_connection: int = Field(default=100, ge=1)
     #: Bounded per-subscriber queue; overflow is back-filled from job_events.
@@ -198,6 +211,27 @@ class OperationsSettings(BaseSettings):
     purge_interval_seconds: float = Field(default=3600.0, gt=0)
 
 
+class RestLimitSettings(BaseSettings):
+    """Bounds on REST input and on what a job may carry (docs/security.md, "Limits")."""
+
+    model_config = _ENV
+    #: Deepest array/object nesting a JSON body may have (400 beyond; checked without recursion).
+    max_json_depth: int = Field(default=64, ge=2, le=512)
+    #: Largest ``limit`` on GET /api/v1/jobs.
+    rest_max_list_limit: int = Field(default=10_000, ge=1, le=1_000_000)
+    #: Most hyperparameters (algorithm section plus customHyperparameters) one job may have.
+    job_max_hyperparameters: int = Field(default=500, ge=1, le=10_000)
+    #: Largest hyperparameter value, bytes of its UTF-8 text.
+    job_max_hyperparameter_value_bytes: int = Field(default=4096, ge=16, le=65_536)
+    #: Largest workload manifest (JSON bytes); etcd refuses objects over 1.5 MiB, and the
+    #: object travels in every watch event and LIST page.
+    job_max_manifest_bytes: int = Field(default=262_144, ge=16_384, le=1_048_576)
+    #: Longest string one log field may carry; longer ones are cut with a marker first.
+    log_max_string_chars: int = Field(default=2048, ge=64, le=1_048_576)
+    #: How often a Karmada 409 Conflict at job creation is retried before 503.
+    karmada_conflict_retries: int = Field(default=3, ge=0, le=10)
+
+
 @dataclass
 class Settings:
     db: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -208,6 +242,7 @@ class Settings:
     workloads: WorkloadDefaultSettings = field(default_factory=WorkloadDefaultSettings)
     auth: AuthSettings = field(default_factory=AuthSettings)
     operations: OperationsSettings = field(default_factory=OperationsSettings)
+    limits: RestLimitSettings = field(default_factory=RestLimitSettings)
 
     @property
     def embedded_karmada(self) -> bool:

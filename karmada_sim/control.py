@@ -4,6 +4,8 @@
     GET    /_sim/reference                   {"source": "directory"|"builtin", "path",
                                               "origin", "versions": {...}, "notes": [...]}
     GET    /_sim/requests                    {"counts": {"list ray.io/v1/rayjobs": 3, ...}}
+    GET    /_sim/requests/recent             {"requests": [{"method", "path", "query"}, ...]}
+                                              (the last 500, raw: as escaped on the wire)
     POST   /_sim/requests/reset
     GET    /_sim/faults                      {"faults": [...]}
     POST   /_sim/faults                      {"pathRegex", "methods"?, "latencyMs"?, "status"?,
@@ -11,7 +13,7 @@
     DELETE /_sim/faults                      remove all rules
     DELETE /_sim/faults/{id}                 remove one rule
     GET    /_sim/watches                     {"open": n}
-    POST   /_sim/watches/close               {"mode": "close"|"abort"|"expire",
+    POST   /_sim/watches/close               {"mode": "close"|"abort"|"expire"|"corrupt",
                                               "afterEvents"?: N} -> {"watches": n}
     POST   /_sim/history/compact             older watch resourceVersions become 410 Gone
 
@@ -60,6 +62,9 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
     async def requests(_: Request) -> Response:
         return json_response({"counts": sim.requests.snapshot()})
 
+    async def recent_requests(_: Request) -> Response:
+        return json_response({"requests": sim.requests.recent()})
+
     async def reset_requests(_: Request) -> Response:
         sim.requests.reset()
         return json_response({"counts": {}})
@@ -86,8 +91,8 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         try:
             body = await _json(request)
             mode = body.get("mode", "close")
-            if mode not in ("close", "abort", "expire"):
-                raise BadRequest("mode must be close, abort or expire")
+            if mode not in ("close", "abort", "expire", "corrupt"):
+                raise BadRequest("mode must be close, abort, expire or corrupt")
             after = body.get("afterEvents")
             if after is not None and (not isinstance(after, int) or after < 1):
                 raise BadRequest("afterEvents must be a positive integer")
@@ -107,6 +112,7 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         Route("/_sim/healthz", healthz, methods=["GET"]),
         Route("/_sim/reference", reference, methods=["GET"]),
         Route("/_sim/requests", requests, methods=["GET"]),
+        Route("/_sim/requests/recent", recent_requests, methods=["GET"]),
         Route("/_sim/requests/reset", reset_requests, methods=["POST"]),
         Route("/_sim/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/_sim/faults/{rule_id:int}", fault, methods=["DELETE"]),

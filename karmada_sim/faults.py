@@ -155,20 +155,32 @@ class FaultInjector:
 
 
 class RequestCounters:
-    """Counts of API requests by "<verb> <resource path template>"."""
+    """Counts of API requests by "<verb> <resource path template>", and the most recent
+    requests exactly as they arrived (raw, still-escaped path and query string), so a test
+    can assert what a client really sent."""
+
+    RECENT = 500
 
     def __init__(self) -> None:
         self._counts: collections.Counter[str] = collections.Counter()
+        self._recent: collections.deque[dict[str, str]] = collections.deque(maxlen=self.RECENT)
         self._lock = threading.Lock()
 
-    def record(self, key: str) -> None:
+    def record(self, key: str, raw: dict[str, str] | None = None) -> None:
         with self._lock:
             self._counts[key] += 1
+            if raw is not None:
+                self._recent.append(raw)
 
     def snapshot(self) -> dict[str, int]:
         with self._lock:
             return dict(sorted(self._counts.items()))
 
+    def recent(self) -> list[dict[str, str]]:
+        with self._lock:
+            return list(self._recent)
+
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._recent.clear()

@@ -122,7 +122,12 @@ class FaultMiddleware:
         method: str = scope["method"]
         query = parse_qs(scope.get("query_string", b"").decode())
         watch = (query.get("watch") or [""])[0].lower() in ("1", "true")
-        self.sim.requests.record(counter_key(method, parse_api_path(path), watch=watch))
+        raw = {
+            "method": method,
+            "path": bytes(scope.get("raw_path") or path.encode()).decode("latin-1"),
+            "query": bytes(scope.get("query_string", b"")).decode("latin-1"),
+        }
+        self.sim.requests.record(counter_key(method, parse_api_path(path), watch=watch), raw)
         decision = self.sim.faults.decide(method, path)
         if decision.latency_seconds:
             await asyncio.sleep(decision.latency_seconds)

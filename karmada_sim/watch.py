@@ -6,7 +6,8 @@ Gone when that history is compacted). Label/field selectors filter events, and a
 moves an object into or out of the selection becomes ADDED/DELETED (as the watch cache does).
 Streams end at `timeoutSeconds` (with a BOOKMARK first when `allowWatchBookmarks`). The
 control API can end every open stream now or after N more events, cleanly, abruptly
-(connection dropped mid-stream) or with an ERROR event carrying a 410 `Status`.
+(connection dropped mid-stream), with an ERROR event carrying a 410 `Status`, or with a
+corrupt (not JSON) line.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class WatchAborted(Exception):
 @dataclass(eq=False)
 class _OpenWatch:
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
-    mode: str | None = None  # None | "close" | "abort" | "expire"
+    mode: str | None = None  # None | "close" | "abort" | "expire" | "corrupt"
     after_events: int | None = None
 
 
@@ -56,7 +57,8 @@ class WatchRegistry:
         self._open.discard(handle)
 
     def close_all(self, mode: str = "close", after_events: int | None = None) -> int:
-        """End every open watch (`close`, `abort` or `expire`), now or after N more events."""
+        """End every open watch (`close`, `abort`, `expire` or `corrupt`), now or after N more
+        events. `corrupt` sends a line that is not JSON, then ends the stream."""
         for handle in list(self._open):
             handle.mode = mode
             handle.after_events = after_events
@@ -218,6 +220,8 @@ class WatchStream:
             yield _line("ERROR", _expired_status("too old resource version"))
         elif handle.mode == "abort":
             raise WatchAborted("watch stream broken on request")
+        elif handle.mode == "corrupt":
+            yield b'{"type":"MODIFIED","object":{"kind":\n'  # cut mid-object: not JSON
 
     async def _next_event(self, handle: _OpenWatch, remaining: float) -> StoreEvent | None:
         if not self._queue.empty():

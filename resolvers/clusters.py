@@ -9,18 +9,14 @@ from typing import Any
 from app.db import jobs as job_rows
 from app.db.models import TrainingJob
 from app.karmada import KarmadaError, KarmadaUnavailable, NotFound
+from app.karmada.paths import MEMBER_TYPES, InvalidPathValue, check_cluster, member_resources_path
 from app.karmada.resources import CLUSTERS
 from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, Unavailable
 
 #: Member resource types the resources route may read (never Secrets).
-RESOURCE_TYPES: dict[str, str] = {
-    "pods": "api/v1/namespaces/{ns}/pods",
-    "services": "api/v1/namespaces/{ns}/services",
-    "events": "api/v1/namespaces/{ns}/events",
-    "jobs": "apis/batch/v1/namespaces/{ns}/jobs",
-}
+RESOURCE_TYPES = MEMBER_TYPES
 
 
 _SUFFIXES = {
@@ -141,16 +137,21 @@ async def get_cluster(ctx: Context, name: str) -> ClusterView | None:
 async def cluster_resources(
     ctx: Context, cluster: str, namespace: str, resource_type: str
 ) -> list[dict[str, Any]] | None:
-    """Objects of an allowed type in a member's namespace; None if the cluster is unknown."""
-    template = RESOURCE_TYPES.get(resource_type)
-    if template is None:
-        raise InvalidInput("type", f"must be one of {', '.join(sorted(RESOURCE_TYPES))}")
+    """Objects of an allowed type in a member's namespace; None if the cluster is unknown.
+
+    Every value is validated and escaped by app.karmada.paths before it reaches a URL.
+    """
+    try:
+        check_cluster(cluster)
+        member_path = member_resources_path(resource_type, namespace)
+    except InvalidPathValue as exc:
+        raise InvalidInput(exc.field, exc.reason) from None
     if await get_cluster(ctx, cluster) is None:
         return None
     if not authz.can_read(ctx, namespace):
         return []  # exactly what a namespace with nothing in it answers
     try:
-        answer = await ctx.karmada.proxy_get(cluster, template.format(ns=namespace))
+        answer = await ctx.karmada.proxy_get(cluster, member_path)
     except NotFound:
         return []
     except (KarmadaUnavailable, KarmadaError) as exc:

@@ -35,6 +35,11 @@ class CredentialWatch:
     def attached(self) -> int:
         return self._attached
 
+    @property
+    def revoked(self) -> asyncio.Future[None] | None:
+        """Resolved once a re-check failed (app.graphql.ws_guard refuses new operations then)."""
+        return self._revoked
+
     def attach(self) -> asyncio.Future[None]:
         """Count a stream in; the future resolves when the credentials stop being valid."""
         loop = asyncio.get_running_loop()

@@ -6,11 +6,12 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 
 from app.db.jobs import NEWEST_FIRST, JobOrder, OrderField
 from app.db.models import TrainingJob
+from app.jobspec.json_input import bad_character
 from resolvers.errors import InvalidInput
 
 
@@ -61,13 +62,20 @@ def decode_cursor(cursor: str, order: JobOrder = NEWEST_FIRST) -> tuple[object, 
         if (field_name, descending) != (order.field.name, order.descending):
             raise ValueError("cursor of another order")
         if order.field in (OrderField.CREATED_AT, OrderField.UPDATED_AT):
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(value).astimezone(UTC)  # OverflowError near 9999
         elif order.field is OrderField.PRIORITY:
             value = int(value)
+            if not -(2**31) <= value < 2**31:  # the column is a PostgreSQL integer
+                raise ValueError("priority out of range")
         else:
-            value = str(value)
-        return value, str(job_id)
-    except (ValueError, TypeError, binascii.Error):
+            value = _cursor_text(value)
+        return value, _cursor_text(job_id)
+    except (ValueError, TypeError, OverflowError, binascii.Error):
         raise InvalidInput("after", "not a cursor returned by this API for this order") from None
 
 
+def _cursor_text(value: object) -> str:
+    """A cursor's text part, as the database can compare it (else ValueError)."""
+    if not isinstance(value, str) or len(value) > 256 or bad_character(value) is not None:
+        raise ValueError("not a stored value")
+    return value

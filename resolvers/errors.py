@@ -5,6 +5,8 @@ ResolverError        base class
 ├── JobNotFound      no such job (also: a job the caller may not see)
 ├── InvalidState     the job cannot do that now (e.g. stopping a finished job)
 └── Unavailable      a dependency (Karmada, a member cluster) did not answer
+    └── KarmadaMisconfigured  Karmada refuses us (401/403, an API it lacks): an operator
+                              must act; REST 503, GraphQL code KARMADA_UNAVAILABLE
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ class ResolverError(Exception):
 
 
 class InvalidInput(ResolverError):
+    #: GraphQL ``extensions.code`` (app.graphql.hardening adds it to the error).
+    code = "BAD_USER_INPUT"
+
     def __init__(self, field: str, reason: str) -> None:
         super().__init__(f"{field}: {reason}")
         self.field = field
@@ -33,3 +38,15 @@ class InvalidState(ResolverError):
 
 class Unavailable(ResolverError):
     pass
+
+
+class KarmadaMisconfigured(Unavailable):
+    """Karmada answered, but no retry by the caller can help: ``reason`` says what to fix."""
+
+    #: GraphQL ``extensions.code`` (app.graphql.hardening copies a public error's ``code``).
+    code = "KARMADA_UNAVAILABLE"
+
+    def __init__(self, reason: str, status: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
-from typing import Any
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from app.db import jobs as job_rows
 from app.db.history import Change, apply_changes, update_of, utcnow
 from app.db.models import JobEvent, TrainingJob
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
+from app.jobspec.manifest_size import check_manifest_size
 from app.jobstate.phases import Phase, Reason
 from app.jobstate.transitions import NOT_YET_SUBMITTED
-from app.karmada import KarmadaError, KarmadaUnavailable
+from app.karmada import KarmadaError, KarmadaRejected, KarmadaUnavailable
+from app.karmada.errors import Conflict
+from app.karmada.paths import InvalidPathValue
 from app.karmada.resources import NAMESPACES, PRIORITY_CLASSES, SECRETS
 from app.operations.stopping import stop_workload
 from app.submission.faultpoints import crash_point
 from app.submission.submitter import capabilities_of
 from app.workloads import (
     ClusterCapabilities,
+    JobIdentity,
+    build_manifests,
     check_target_clusters,
     kind_for,
     new_job_id,
@@ -29,7 +37,15 @@ from app.workloads import (
 )
 from resolvers import authz
 from resolvers.context import Context
-from resolvers.errors import InvalidInput, InvalidState, JobNotFound, Unavailable
+from resolvers.errors import (
+    InvalidInput,
+    InvalidState,
+    JobNotFound,
+    KarmadaMisconfigured,
+    Unavailable,
+)
+
+log = logging.getLogger(__name__)
 
 
 async def create_job(
@@ -54,9 +70,16 @@ async def create_job(
         if first is not None:
             return _replayed(first, request, key)
     kind = kind_for(request)
+    job_id = new_job_id(request.job_name)
+    object_name = object_name_for(job_id, kind)
+    _check_manifest_size(ctx, request, JobIdentity(
+        job_id, object_name, request.namespace, services.submitter.instance_id
+    ))
     clusters: list[ClusterCapabilities] | None
     try:
-        clusters = capabilities_of(await ctx.karmada.list_clusters())
+        clusters = capabilities_of(
+            await _lookup(ctx, "the Cluster list", ctx.karmada.list_clusters)
+        )
         try:
             check_target_clusters(request, kind, clusters)
         except RequestInvalid as exc:
@@ -66,8 +89,6 @@ async def create_job(
         clusters = None  # validated again at submission, once Karmada answers
 
     now = utcnow()
-    job_id = new_job_id(request.job_name)
-    object_name = object_name_for(job_id, kind)
     wants_pvc = request.resources.volume_size_gb > 0 and not request.pvc_name
     job = TrainingJob(
         id=job_id,
@@ -148,20 +169,94 @@ def _replayed(first: TrainingJob, request: JobRequest, key: str) -> TrainingJob:
     return first
 
 
+def _check_manifest_size(ctx: Context, request: JobRequest, identity: JobIdentity) -> None:
+    """Refuse (400) a request whose workload manifest would be over the bound, before any
+    row or object exists (app.jobspec.manifest_size)."""
+    submitter = ctx.services.submitter
+    manifests = build_manifests(
+        request, identity, submitter.workload_settings, list(request.target_clusters)
+    )
+    try:
+        check_manifest_size(
+            manifests.workload, request.normalized(), ctx.services.limits.max_manifest_bytes
+        )
+    except RequestInvalid as exc:
+        raise InvalidInput(exc.field, exc.reason) from None
+
+
 async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
-    """The server creates no namespace, Secret or PriorityClass: they must exist."""
+    """The server creates no namespace, Secret or PriorityClass: they must exist (404: 400)."""
     karmada = ctx.karmada
-    if await karmada.get_or_none(NAMESPACES, None, request.namespace) is None:
+    namespace = await _lookup(
+        ctx, f"namespace {request.namespace!r}",
+        lambda: karmada.get_or_none(NAMESPACES, None, request.namespace),
+    )
+    if namespace is None:
         raise InvalidInput("namespace", f"namespace {request.namespace!r} does not exist")
     secret = secret_name_for(request, ctx.services.submitter.workload_settings)
-    if await karmada.get_or_none(SECRETS, request.namespace, secret) is None:
-        field = "storageSecretName" if request.storage_secret_name else "namespace"
+    field = "storageSecretName" if request.storage_secret_name else "namespace"
+    found = await _lookup(
+        ctx, f"Secret {secret!r}", lambda: karmada.get_or_none(SECRETS, request.namespace, secret),
+        field=field,
+    )
+    if found is None:
         raise InvalidInput(
             field, f"storage Secret {secret!r} does not exist in namespace {request.namespace!r}"
         )
     priority_class = priority_class_for(request.priority, ctx.services.submitter.workload_settings)
-    if priority_class and await karmada.get_or_none(PRIORITY_CLASSES, None, priority_class) is None:
+    if priority_class and await _lookup(
+        ctx, f"PriorityClass {priority_class!r}",
+        lambda: karmada.get_or_none(PRIORITY_CLASSES, None, priority_class),
+    ) is None:
         raise InvalidInput("priority", f"PriorityClass {priority_class!r} does not exist")
+
+
+T = TypeVar("T")
+
+
+async def _lookup(
+    ctx: Context, what: str, read: Callable[[], Awaitable[T]], *, field: str = "namespace"
+) -> T:
+    """One read Karmada must answer before a job is accepted, its errors decided by status.
+
+    KarmadaUnavailable (no answer, 5xx, 429) passes through: the job is accepted and its
+    submission retried. 409 is retried a few times (Karmada's own optimistic concurrency).
+    401/403, 404 on a list, 422 and the rest mean the server's configuration is wrong: no
+    retry by the client helps, so they become KarmadaMisconfigured (REST 503, GraphQL
+    KARMADA_UNAVAILABLE) with a reason an operator can act on (it also shows in
+    /health/ready, app.server.health). Karmada's own message is logged, never returned.
+    """
+    retries = ctx.services.settings.limits.karmada_conflict_retries
+    attempt = 0
+    while True:
+        try:
+            return await read()
+        except InvalidPathValue as exc:
+            raise InvalidInput(field, exc.reason) from None
+        except Conflict as exc:
+            if attempt < retries:
+                attempt += 1
+                await asyncio.sleep(0.05 * 2**attempt)
+                continue
+            raise _misconfigured(
+                what, exc, f"kept answering 409 Conflict ({retries} retries); retry shortly"
+            ) from exc
+        except KarmadaRejected as exc:
+            raise _misconfigured(what, exc, _REJECTION_HINTS.get(exc.status, "")) from exc
+
+
+_REJECTION_HINTS = {
+    401: "check the credentials in KARMADA_KUBECONFIG (expired or wrong token?)",
+    403: "grant the server's Karmada account read access to it (RBAC)",
+    404: "is KARMADA_KUBECONFIG pointing at the Karmada API server?",
+    422: "Karmada refused the request as invalid; check its version and API groups",
+}
+
+
+def _misconfigured(what: str, exc: KarmadaRejected, hint: str) -> KarmadaMisconfigured:
+    log.warning("Karmada refused reading %s at job creation: %s", what, exc)
+    reason = f"Karmada refused reading {what} (HTTP {exc.status})"
+    return KarmadaMisconfigured(f"{reason}: {hint}" if hint else reason, exc.status)
 
 
 def is_plausible_job_id(job_id: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from app.db.models import TrainingJob
 from app.jobstate.phases import Phase
+from app.karmada.paths import InvalidPathValue, check_name
 from app.operations.archive import archived_logs
 from app.operations.logs import (
     LogLine,
@@ -80,6 +81,11 @@ async def job_logs(
     Raises JobNotFound, InvalidInput, or Unavailable when a member holding the pods is
     unreachable and nothing is archived.
     """
+    if pod is not None:
+        try:
+            check_name(pod, "pod")  # it selects a pod whose name goes into a Karmada path
+        except InvalidPathValue as exc:
+            raise InvalidInput(exc.field, exc.reason) from None
     job = await get_job(ctx, job_id)
     tail = _check_bounds(ctx, tail_lines, since_seconds)
     reader = reader_for(ctx)

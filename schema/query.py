@@ -11,6 +11,7 @@ from resolvers import logs as log_resolvers
 from resolvers import paging
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, Unavailable
+from schema.input_bounds import check_filter
 from schema.inputs import JobFilterInput, JobOrderInput, OrderDirection
 from schema.operate_types import JobLogs, JobLogsResult, UnavailableError
 from schema.types import (
@@ -61,6 +62,8 @@ class Query:
         after: str | None = None,
         order_by: JobOrderInput | None = None,
     ) -> JobConnection:
+        if filter is not None:
+            check_filter(info.context, filter)
         page = await paging.page_jobs(
             info.context, _filter(filter), first, after, _order(order_by)
         )

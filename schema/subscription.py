@@ -17,6 +17,7 @@ from resolvers.streams import (
     job_status_stream,
     job_updates_stream,
 )
+from schema.input_bounds import check_filter
 from schema.operate_types import JobLogLine, JobLogStreamItem, LogStreamError
 from schema.types import JobEvent, JobPhase, JobStatusUpdate
 
@@ -70,6 +71,8 @@ class Subscription:
     ) -> AsyncGenerator[JobStatusUpdate, None]:
         ctx = info.context
         interval = ctx.services.settings.poller.poll_interval_seconds
+        if filter is not None:
+            check_filter(info.context, filter)
         flt = filter.to_filter() if filter is not None else UpdatesFilter()
         async for state in guard_stream(ctx, job_updates_stream(ctx, flt), interval):
             yield JobStatusUpdate.from_state(state)

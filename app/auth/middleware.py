@@ -8,6 +8,7 @@ outside this middleware, so preflight OPTIONS requests are answered before authe
 from __future__ import annotations
 
 import logging
+from urllib.parse import parse_qsl
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
@@ -18,17 +19,25 @@ from app.auth.authenticator import AuthenticationFailed, Authenticator
 log = logging.getLogger(__name__)
 
 #: Reachable without credentials: probes, the REST API description, and GraphiQL's page
-#: (it holds no data; its queries are authenticated like any other).
+#: (``GET /graphql`` without ``query``: it holds no data; its queries are authenticated).
 PUBLIC_PATHS = frozenset(
     {"/health", "/api/v1/health", "/health/live", "/health/ready", "/api/v1/openapi.json"}
 )
 PUBLIC_PREFIXES = ("/graphiql-assets/",)
 
 
-def is_public(method: str, path: str) -> bool:
+def is_public(method: str, path: str, query_string: bytes = b"") -> bool:
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return True
-    return method in ("GET", "HEAD") and path == "/graphql"  # GraphiQL page
+    # GraphiQL's page only: a GET that carries a document (``?query=``) is a GraphQL
+    # operation and needs credentials like a POST, so nobody runs GraphQL (introspection
+    # included) unauthenticated in the token and oidc modes.
+    return method in ("GET", "HEAD") and path == "/graphql" and not _has_query(query_string)
+
+
+def _has_query(query_string: bytes) -> bool:
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return any(name == "query" for name, _ in pairs)
 
 
 class AuthenticationMiddleware:
@@ -52,7 +61,7 @@ class AuthenticationMiddleware:
         try:
             state["principal"] = await self.authenticator.authenticate(headers, peer)
         except AuthenticationFailed as exc:
-            if not is_public(method, path):
+            if not is_public(method, path, scope.get("query_string", b"")):
                 log.info("authentication failed for %s %s: %s", method, path, exc)
                 await _unauthorized(scope, receive, send)
                 return

@@ -29,6 +29,8 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from app.graphql.outage import (
     OUTAGE_MESSAGE,
@@ -36,6 +38,7 @@ from app.graphql.outage import (
     DatabaseOutageMaskErrors,
     is_database_outage,
 )
+from app.jobspec.json_input import bad_character
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,9 +54,14 @@ def current_request_id() -> str:
 
 def _should_mask(public: tuple[type[BaseException], ...], error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError):
+    if original is None or isinstance(original, (GraphQLError, *DOCUMENT_ERRORS)):
         return False  # syntax/validation errors: about the document, safe to show
     return not isinstance(original, public)
+
+
+#: Strawberry's errors about the document (no such operation, a type the transport does not
+#: allow): their messages name the operation, nothing internal.
+DOCUMENT_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError)
 
 
 class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
@@ -80,6 +88,8 @@ class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
                 processed.append(self.anonymise_error(error))
                 continue
             code = getattr(error.original_error, "code", None)
+            if isinstance(error.original_error, DOCUMENT_ERRORS):
+                code = "BAD_USER_INPUT"
             if isinstance(code, str) and not (error.extensions or {}).get("code"):
                 error = GraphQLError(
                     error.message, nodes=error.nodes, source=error.source,
@@ -125,6 +135,7 @@ def graphql_extensions(
         lambda: AddValidationRules(alias_rules),
         lambda: MaskUnexpectedErrors(public=public_errors),
         RejectNulCharacters,
+        NoSubscriptionsOverHTTP,
     ]
     if not g.graphiql_enabled:
         extensions.append(DisableIntrospection)
@@ -190,29 +201,41 @@ def contains_nul(value: object) -> bool:
     """True if a string anywhere in ``value`` (nested lists/dicts, keys too) has a NUL.
 
     PostgreSQL text cannot hold NUL: such input is refused up front instead of failing
-    deep inside a query.
+    deep inside a query. Iterative: deep input must not end in a RecursionError.
     """
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(contains_nul(v) for v in value)
-    return False
+    return bad_character(value) == "NUL characters are not allowed in input"
 
 
 class RejectNulCharacters(SchemaExtension):
-    """GraphQL (HTTP and websockets): NUL in a string literal or variable is a user error
-    (code BAD_USER_INPUT), not a database error deep inside a resolver."""
+    """GraphQL (HTTP and websockets): NUL (or a lone surrogate, which no UTF-8 writer can
+    encode) in a string literal or variable is a user error (code BAD_USER_INPUT), not a
+    database error deep inside a resolver."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if contains_nul(context.variables or {}) or _literal_has_nul(
-            context.query, context.graphql_document
-        ):
-            raise GraphQLError(
-                "NUL characters are not allowed in input", extensions={"code": "BAD_USER_INPUT"}
-            )
+        reason = bad_character(context.variables or {})
+        if reason is None and _literal_has_nul(context.query, context.graphql_document):
+            reason = "NUL characters are not allowed in input"
+        if reason is not None:
+            raise GraphQLError(reason, extensions={"code": "BAD_USER_INPUT"})
+        yield
+
+
+class NoSubscriptionsOverHTTP(SchemaExtension):
+    """Subscriptions need a websocket: over HTTP they are a 400 before any resolver runs.
+
+    Strawberry allows them over POST/GET for its streaming transports (multipart, SSE), which
+    this server does not offer; a plain JSON request then ran the subscription resolver as a
+    query and failed inside it. Removing SUBSCRIPTION from the allowed operations makes
+    Strawberry answer ``400 subscriptions are not allowed when using POST``.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        if getattr(context.context, "over_http", False):  # set by app.server.main's get_context
+            context.allowed_operations = frozenset(context.allowed_operations) - {
+                OperationType.SUBSCRIPTION
+            }
         yield
 
 

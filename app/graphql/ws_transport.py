@@ -14,16 +14,25 @@ This module sits with ``app.server.main`` in the composition layer: the renderer
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import logging
 from contextlib import aclosing
 from typing import Any
 
+from strawberry.http.exceptions import (
+    NonJsonMessageReceived,
+    NonTextMessageReceived,
+    WebSocketDisconnected,
+)
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from app.graphql.fanout import (
@@ -36,10 +45,21 @@ from app.graphql.fanout import (
     current_operation,
     operation_scope,
 )
+from app.graphql.ws_guard import (
+    BAD_MESSAGE,
+    FORBIDDEN,
+    INIT_TIMEOUT,
+    TRY_AGAIN_LATER,
+    CredentialGate,
+    PendingSlot,
+    message_problem,
+)
 from app.jobstate.updates import JobUpdate
 from resolvers.context import Context
 from resolvers.streams import state_of_update
 from schema.types import JobStatusUpdate
+
+log = logging.getLogger(__name__)
 
 
 def job_status_renderer(schema: BaseSchema) -> Renderer:
@@ -94,6 +114,33 @@ def _live_operation(
     )
 
 
+def _client_of(handler: TransportWSHandler | LegacyWSHandler) -> str:
+    socket = getattr(handler.websocket, "ws", None)
+    client = getattr(socket, "client", None)
+    return str(getattr(client, "host", None) or "unknown")
+
+
+def _pending_slot(handler: TransportWSHandler | LegacyWSHandler) -> PendingSlot:
+    return PendingSlot(getattr(handler.view, "pending_connections", None), _client_of(handler))
+
+
+def _gate(handler: TransportWSHandler | LegacyWSHandler) -> CredentialGate:
+    if handler.credential_gate is None:
+        interval = handler.context.services.settings.poller.poll_interval_seconds
+        handler.credential_gate = CredentialGate(ttl_seconds=interval)
+    return handler.credential_gate
+
+
+async def _credential_holds(handler: TransportWSHandler | LegacyWSHandler) -> bool:
+    context = handler.context
+    watch = context.credential_watch
+    revoked = watch.revoked if watch is not None else None
+    if await _gate(handler).allows(context.credentials_valid, revoked):
+        return True
+    log.info("websocket operation refused: the connection's credentials were revoked or expired")
+    return False
+
+
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws: ``next`` frames; grouped subscriptions are taken over.
 
@@ -105,6 +152,43 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     #: The connection's frame writer, made with its first operation.
     live_writer: ConnectionWriter | None = None
+    #: Per-operation credential re-check (app.graphql.ws_guard), made with the first operation.
+    credential_gate: CredentialGate | None = None
+    #: This connection's place among those awaiting connection_init (set by ``handle``).
+    pending_slot: PendingSlot
+
+    async def handle(self) -> None:
+        slot = _pending_slot(self)
+        self.pending_slot = slot
+        if not slot.held:
+            log.info("websocket refused: too many connections awaiting connection_init")
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason="Too many pending connections")
+            return
+        try:
+            await super().handle()
+        finally:
+            slot.release()
+
+    async def handle_message(self, message: Any) -> None:
+        problem = message_problem(message, "graphql-transport-ws")
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+    async def handle_invalid_message(self, error_message: str) -> None:
+        log.info("websocket closed 4400: %s", error_message)
+        await super().handle_invalid_message(error_message)
+
+    async def handle_connection_init(self, message: Any) -> None:
+        self.pending_slot.release()
+        await super().handle_connection_init(message)
+
+    async def handle_subscribe(self, message: Any) -> None:
+        if self.connection_acknowledged and not await _credential_holds(self):
+            await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
+            return
+        await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         live = _live_operation(
@@ -159,10 +243,92 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
-    """Legacy graphql-ws (subscriptions-transport-ws): ``data`` frames."""
+    """Legacy graphql-ws (subscriptions-transport-ws): ``data`` frames.
+
+    Strawberry's handler has no connection_init deadline and skips frames that are not
+    JSON; ``handle`` below adds the deadline (close 4408) and closes 4400 on such frames,
+    as graphql-transport-ws does. OVERRIDE of Strawberry's ``BaseGraphQLWSHandler.handle``
+    (strawberry/subscriptions/protocols/graphql_ws/handlers.py, 0.341): its loop is
+    repeated with ``ignore_parsing_errors=False``.
+    """
 
     #: The connection's frame writer, made with its first operation.
     live_writer: ConnectionWriter | None = None
+    #: Per-operation credential re-check (app.graphql.ws_guard), made with the first operation.
+    credential_gate: CredentialGate | None = None
+    #: This connection's place among those awaiting connection_init (set by ``handle``).
+    pending_slot: PendingSlot
+
+    async def handle(self) -> None:
+        slot = _pending_slot(self)
+        self.pending_slot = slot
+        if not slot.held:
+            log.info("websocket refused: too many connections awaiting connection_init")
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason="Too many pending connections")
+            return
+        deadline = asyncio.create_task(self._init_deadline())
+        try:
+            try:
+                async for message in self.websocket.iter_json(ignore_parsing_errors=False):
+                    await self.handle_message(message)
+            except NonTextMessageReceived:
+                await self._close_bad("WebSocket message type must be text")
+            except NonJsonMessageReceived:
+                await self._close_bad("WebSocket message must be valid JSON")
+        except WebSocketDisconnected:
+            pass
+        finally:
+            slot.release()
+            deadline.cancel()
+            with contextlib.suppress(BaseException):
+                await deadline
+            if self.keep_alive_task:
+                self.keep_alive_task.cancel()
+                with contextlib.suppress(BaseException):
+                    await self.keep_alive_task
+            await self.cleanup()
+
+    async def _init_deadline(self) -> None:
+        timeout = self.view.connection_init_wait_timeout.total_seconds()
+        await asyncio.sleep(timeout)
+        if not self.pending_slot.held:
+            return  # connection_init arrived
+        log.info("websocket closed 4408: no connection_init within %.1f s", timeout)
+        with contextlib.suppress(Exception):
+            await self.websocket.close(
+                code=INIT_TIMEOUT, reason="Connection initialisation timeout"
+            )
+
+    async def _close_bad(self, reason: str) -> None:
+        log.info("websocket closed 4400: %s", reason)
+        with contextlib.suppress(WebSocketDisconnected):
+            await self.websocket.close(code=BAD_MESSAGE, reason=reason)
+
+    async def handle_message(self, message: Any) -> None:
+        problem = message_problem(message, "graphql-ws")
+        if problem is not None:
+            await self._close_bad(problem)
+            return
+        await super().handle_message(message)
+
+    async def handle_connection_init(self, message: Any) -> None:
+        if not self.pending_slot.held:
+            await self._close_bad("Too many initialisation requests")
+            return
+        self.pending_slot.release()
+        await super().handle_connection_init(message)
+
+    async def handle_start(self, message: Any) -> None:
+        if self.connection_acknowledged and not await _credential_holds(self):
+            with contextlib.suppress(WebSocketDisconnected):
+                await self.send_message(
+                    {"type": "error", "id": message["id"],
+                     "payload": {"message": "credentials revoked or expired",
+                                 "extensions": {"code": "UNAUTHENTICATED"}}}
+                )
+                await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
+            return
+        await super().handle_start(message)
 
     async def handle_async_results(
         self,
@@ -173,7 +339,56 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     ) -> None:
         live = _live_operation(self, operation_id, query, variables, operation_name, "data")
         if live is None:
-            await super().handle_async_results(operation_id, query, operation_name, variables)
+            await self._run_operation(operation_id, query, operation_name, variables)
             return
         with operation_scope(live):
-            await super().handle_async_results(operation_id, query, operation_name, variables)
+            await self._run_operation(operation_id, query, operation_name, variables)
+
+    async def _run_operation(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        """Strawberry's ``handle_async_results`` serving queries and mutations too.
+
+        OVERRIDE (strawberry/subscriptions/protocols/graphql_ws/handlers.py, 0.341): the same
+        loop, but ``Schema.stream`` (every operation type) instead of ``Schema.subscribe``
+        (subscriptions only, which answered a query with a masked internal error). A query
+        or mutation gets one ``data`` frame, then ``complete``, as subscriptions-transport-ws
+        clients (Apollo) expect.
+        """
+        try:
+            result_source = await self.schema.stream(
+                query,
+                variable_values=variables,
+                operation_name=operation_name,
+                context_value=self.context,
+                root_value=self.root_value,
+            )
+            self.subscriptions[operation_id] = result_source
+            is_first_result = True
+            async for result in result_source:
+                if is_first_result and isinstance(result, PreExecutionError):
+                    assert result.errors
+                    await self.send_message(
+                        {"type": "error", "id": operation_id,
+                         "payload": result.errors[0].formatted}
+                    )
+                    return
+                if not isinstance(result, ExecutionResult):  # @defer/@stream: no frame for it
+                    await self.send_message(
+                        {"type": "error", "id": operation_id, "payload": {
+                            "message": "Incremental delivery is not supported over graphql-ws",
+                            "extensions": {"code": "BAD_USER_INPUT"}}}
+                    )
+                    return
+                await self.send_data_message(result, operation_id)
+                is_first_result = False
+            await self.send_message({"type": "complete", "id": operation_id})
+        except asyncio.CancelledError:
+            await self.send_message({"type": "complete", "id": operation_id})
+        finally:
+            self.subscriptions.pop(operation_id, None)
+            self.tasks.pop(operation_id, None)

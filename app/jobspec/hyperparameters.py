@@ -212,6 +212,23 @@ def _type_reason(param: Param) -> str:
     return text + ' or "auto"' if param.allow_auto else text
 
 
+#: Largest magnitude of a numeric hyperparameter: integers up to it are exact in float64 and
+#: in the frontend's JavaScript numbers; no training knob needs more (num_round: 10**40 did
+#: get through before).
+MAX_NUMBER = 2**53
+
+
+def value_bound_reason(value: object, max_bytes: int) -> str | None:
+    """Why a hyperparameter value is out of bounds (magnitude, rendered size), else None."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if abs(value) > MAX_NUMBER:
+            return f"must be between -{MAX_NUMBER} and {MAX_NUMBER}"
+        return None
+    if isinstance(value, str | list) and len(render_value(value).encode()) > max_bytes:
+        return f"must be at most {max_bytes} bytes"
+    return None
+
+
 def _check_value(field: str, param: Param, value: object) -> None:
     if value is None or (param.allow_auto and value == "auto"):
         return
@@ -233,6 +250,8 @@ def _check_value(field: str, param: Param, value: object) -> None:
     if not ok:
         raise RequestInvalid(field, _type_reason(param))
     if param.type in ("int", "float"):
+        if abs(value) > MAX_NUMBER:  # type: ignore[arg-type]
+            raise RequestInvalid(field, f"must be between -{MAX_NUMBER} and {MAX_NUMBER}")
         number = float(value)  # type: ignore[arg-type]
         if param.minimum is not None and number < param.minimum:
             raise RequestInvalid(field, f"must be >= {_fmt(param.minimum)}")
@@ -244,7 +263,9 @@ def _fmt(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else repr(number)
 
 
-def validate_hyperparameters(value: object) -> dict[str, dict[str, Any]]:
+def validate_hyperparameters(
+    value: object, *, max_entries: int = 500, max_value_bytes: int = 4096
+) -> dict[str, dict[str, Any]]:
     """Check ``hyperparameters`` against the per-algorithm schemas; return a copy.
 
     Raises RequestInvalid naming the first offending key (request order).
@@ -263,11 +284,15 @@ def validate_hyperparameters(value: object) -> dict[str, dict[str, Any]]:
             continue
         if not isinstance(section, dict):
             raise RequestInvalid(where, "must be an object")
+        if len(section) > max_entries:
+            raise RequestInvalid(where, f"must have at most {max_entries} entries")
         for key, item in section.items():
             param = schema.get(key)
             if param is None:
                 raise RequestInvalid(f"{where}.{key}", f"unknown hyperparameter for {algorithm}")
             _check_value(f"{where}.{key}", param, item)
+            if isinstance(item, str | list) and len(render_value(item).encode()) > max_value_bytes:
+                raise RequestInvalid(f"{where}.{key}", f"must be at most {max_value_bytes} bytes")
         result[algorithm] = {k: (list(v) if isinstance(v, list) else v) for k, v in section.items()}
     return result
 

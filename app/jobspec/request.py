@@ -30,11 +30,14 @@ from app.jobspec.hyperparameters import (
     env_name,
     hyperparameter_env,
     validate_hyperparameters,
+    value_bound_reason,
 )
 
 JOB_NAME_PATTERN = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
-DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$"
+# Each dot-separated part a DNS-1123 label (the old pattern let "a..b" through, which a
+# Karmada path refuses: app/karmada/paths.py); the 253-character bound is a max_length.
+DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 CHANNEL_NAME_PATTERN = r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 TENSORFLOW_ALGORITHMS = ("tensorflow", "tf-distributed", "tensorflow-cnn", "tensorflow-transformer")
 
@@ -74,6 +77,13 @@ class RequestLimits:
     max_instance_count: int = 128
     max_volume_size_gb: int = 10_000
     max_runtime_seconds: int = 30 * 86400
+    #: Entries of the algorithm's hyperparameters plus customHyperparameters.
+    max_hyperparameters: int = 500
+    #: Bytes (UTF-8) of one hyperparameter value as rendered into the manifest.
+    max_hyperparameter_value_bytes: int = 4096
+    #: Bytes of the workload manifest (etcd refuses objects over 1.5 MiB; every watch event
+    #: and LIST page carries the whole object).
+    max_manifest_bytes: int = 262_144
 
 
 def _limits(info: ValidationInfo) -> RequestLimits:
@@ -86,6 +96,12 @@ def _at_most(value: float, maximum: float) -> None:
     if value > maximum:
         shown = int(maximum) if float(maximum).is_integer() else maximum
         raise PydanticCustomError("limit", "must be <= {maximum}", {"maximum": shown})
+
+
+def check_image(value: str | None, field: str) -> None:
+    """An image reference: non-empty, no whitespace (the kubelet would refuse it later)."""
+    if value is not None and (not value or re.search(r"\s", value)):
+        raise _fail(field, "must be an image reference without spaces")
 
 
 def _fail(field: str, reason: str) -> PydanticCustomError:
@@ -117,8 +133,7 @@ class Algorithm(_Model):
 
     @model_validator(mode="after")
     def _check_source(self) -> Algorithm:
-        if self.image_uri is not None and (not self.image_uri or re.search(r"\s", self.image_uri)):
-            raise _fail("algorithm.imageUri", "must be an image reference without spaces")
+        check_image(self.image_uri, "algorithm.imageUri")
         if self.source == "container":
             if not self.image_uri:
                 raise _fail("algorithm.imageUri", "is required when source is 'container'")
@@ -233,9 +248,11 @@ class JobRequest(_Model):
     entrypoint: str | None = Field(None, min_length=1, max_length=16384)
     head_image: str | None = Field(None, alias="headImage", min_length=1, max_length=1024)
     worker_image: str | None = Field(None, alias="workerImage", min_length=1, max_length=1024)
-    pvc_name: str | None = Field(None, alias="pvcName", pattern=DNS1123_SUBDOMAIN)
+    pvc_name: str | None = Field(
+        None, alias="pvcName", pattern=DNS1123_SUBDOMAIN, max_length=253
+    )
     storage_secret_name: str | None = Field(
-        None, alias="storageSecretName", pattern=DNS1123_SUBDOMAIN
+        None, alias="storageSecretName", pattern=DNS1123_SUBDOMAIN, max_length=253
     )
     # "one": exactly one cluster (default); "every": a full copy on every target cluster.
     placement: Literal["one", "every"] = "one"
@@ -261,19 +278,35 @@ class JobRequest(_Model):
         _no_userinfo(value.artifact_uri, "outputDataConfig.artifactUri")
         return value
 
+    @field_validator("head_image", "worker_image")
+    @classmethod
+    def _image_reference(cls, value: str | None, info: ValidationInfo) -> str | None:
+        check_image(value, "headImage" if info.field_name == "head_image" else "workerImage")
+        return value
+
     @field_validator("hyperparameters", mode="before")
     @classmethod
-    def _typed_hyperparameters(cls, value: Any) -> Any:
+    def _typed_hyperparameters(cls, value: Any, info: ValidationInfo) -> Any:
+        limits = _limits(info)
         try:
-            return validate_hyperparameters(value)
+            return validate_hyperparameters(
+                value,
+                max_entries=limits.max_hyperparameters,
+                max_value_bytes=limits.max_hyperparameter_value_bytes,
+            )
         except RequestInvalid as error:
             raise _fail(error.field, error.reason) from None
 
     @field_validator("custom_hyperparameters", mode="before")
     @classmethod
-    def _custom_names(cls, value: Any) -> Any:
+    def _custom_names(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, dict):
             return value  # pydantic reports the type error
+        limits = _limits(info)
+        if len(value) > limits.max_hyperparameters:
+            raise _fail(
+                "customHyperparameters", f"must have at most {limits.max_hyperparameters} entries"
+            )
         cleaned: dict[str, Any] = {}
         for key, item in value.items():
             where = f"customHyperparameters.{key}"
@@ -288,6 +321,9 @@ class JobRequest(_Model):
                 isinstance(item, float) and not math.isfinite(item)
             ):
                 raise _fail(where, "must be a string, number or boolean")
+            reason = value_bound_reason(item, limits.max_hyperparameter_value_bytes)
+            if reason:
+                raise _fail(where, reason)
             cleaned[key] = item
         return cleaned
 
@@ -310,8 +346,16 @@ class JobRequest(_Model):
         return value
 
     @model_validator(mode="after")
-    def _cross_field(self) -> JobRequest:
+    def _cross_field(self, info: ValidationInfo) -> JobRequest:
         algorithm = self.algorithm_name
+        limits = _limits(info)
+        count = len(self.algorithm_hyperparameters) + len(self.custom_hyperparameters)
+        if count > limits.max_hyperparameters:
+            raise _fail(
+                "customHyperparameters",
+                f"hyperparameters and customHyperparameters must have at most "
+                f"{limits.max_hyperparameters} entries together (got {count})",
+            )
         if self.parameter_server_count and algorithm not in TENSORFLOW_ALGORITHMS:
             raise _fail("parameterServerCount", "is only supported for TensorFlow algorithms")
         if self.algorithm.source == "builtin" and algorithm in SCHEMAS:

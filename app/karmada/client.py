@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
+from aiohttp.http_exceptions import HttpProcessingError
 from kubernetes_asyncio import client as k8s_client
 from kubernetes_asyncio import config as k8s_config
 
@@ -24,14 +25,23 @@ from app.karmada.errors import (
     NotFound,
     error_for_status,
 )
+from app.karmada.paths import cluster_proxy_path
 from app.karmada.resources import CLUSTERS, ApiResource
 from app.observability import metrics
 
 log = logging.getLogger(__name__)
 
 MERGE_PATCH = "application/merge-patch+json"
+#: Longest line a stream (a watch event carries one whole object) may have. aiohttp's
+#: readline stops at 128 KiB (2 x its 64 KiB buffer limit) with LineTooLong, which is no
+#: ClientError; etcd stores objects up to 1.5 MiB, and a watch event wraps one.
+MAX_STREAM_LINE_BYTES = 4 * 1024 * 1024
 #: A Table of rows if the server can (kubectl's own Accept for `get`), else the plain List.
 TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+
+
+class UndecodableAnswer(KarmadaUnavailable):
+    """Karmada answered something we cannot read (not JSON, a line over the bound)."""
 
 
 class KarmadaClient:
@@ -76,9 +86,9 @@ class KarmadaClient:
         try:
             data = json.loads(raw) if raw else {}
         except ValueError as exc:
-            raise KarmadaUnavailable(f"{method} {path}: answer is not JSON") from exc
+            raise UndecodableAnswer(f"{method} {path}: answer is not JSON") from exc
         if not isinstance(data, dict):
-            raise KarmadaUnavailable(f"{method} {path}: answer is not a JSON object")
+            raise UndecodableAnswer(f"{method} {path}: answer is not a JSON object")
         return data
 
     async def request_bytes(
@@ -124,9 +134,13 @@ class KarmadaClient:
                 raise _error_from_answer("GET", path, response.status, await response.read())
             while True:
                 try:
-                    line = await response.content.readline()
+                    line = await response.content.readuntil(
+                        b"\n", max_size=MAX_STREAM_LINE_BYTES
+                    )
                 except (TimeoutError, aiohttp.ClientError) as exc:
                     raise KarmadaUnavailable(f"GET {path}: stream broke: {exc!r}") from exc
+                except (ValueError, HttpProcessingError) as exc:  # aiohttp's LineTooLong
+                    raise UndecodableAnswer(f"GET {path}: line over the bound: {exc}") from exc
                 if not line:
                     return
                 yield line
@@ -316,7 +330,7 @@ class KarmadaClient:
             try:
                 event = json.loads(line)
             except ValueError as exc:
-                raise KarmadaUnavailable(f"watch {resource.path(namespace)}: bad line") from exc
+                raise UndecodableAnswer(f"watch {resource.path(namespace)}: bad line") from exc
             if isinstance(event, dict):
                 yield event
 
@@ -337,7 +351,8 @@ class KarmadaClient:
         return await self.list_all(CLUSTERS)
 
     def proxy_path(self, cluster: str, member_path: str) -> str:
-        return f"{CLUSTERS.path(None, cluster)}/proxy/{member_path.lstrip('/')}"
+        """``member_path`` comes from app.karmada.paths (validated, escaped)."""
+        return cluster_proxy_path(cluster, member_path)
 
     async def proxy_get(
         self, cluster: str, member_path: str, *, query: Mapping[str, str | int] | None = None

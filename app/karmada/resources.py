@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
+
+from app.karmada.paths import api_path
 
 
 @dataclass(frozen=True)
@@ -18,13 +19,10 @@ class ApiResource:
         return f"{self.group}/{self.version}" if self.group else self.version
 
     def path(self, namespace: str | None = None, name: str | None = None) -> str:
-        base = f"/apis/{self.group}/{self.version}" if self.group else f"/api/{self.version}"
-        if self.namespaced and namespace is not None:
-            base += f"/namespaces/{quote(namespace, safe='')}"
-        base += f"/{self.plural}"
-        if name is not None:
-            base += f"/{quote(name, safe='')}"
-        return base
+        """Validated and escaped by app.karmada.paths (InvalidPathValue for a bad value)."""
+        return api_path(
+            self.group, self.version, self.plural, namespace if self.namespaced else None, name
+        )
 
 
 CLUSTERS = ApiResource("cluster.karmada.io", "v1alpha1", "clusters", namespaced=False)

@@ -18,29 +18,38 @@ from typing import Any, Literal
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
-REDACTED = "[REDACTED]"
+from app.observability.log_redaction import REDACTED
+from app.observability.log_redaction import redact_text as _redact_text
 
 # Keys whose values are credentials wherever they appear (request bodies, headers, settings).
 _SECRET_KEY = re.compile(
     r"(pass(word|wd)?|secret|token|authorization|api[-_]?key|access[-_]?key|credential|cookie)",
     re.IGNORECASE,
 )
-# user:password@ in URLs (DATABASE_URL), bearer/basic credentials in header-like text, and
-# key=value pairs naming a secret.
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+):[^@\s]+@", re.IGNORECASE)
-_AUTH_VALUE = re.compile(r"\b(?P<kind>bearer|basic)\s+[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-_SECRET_ASSIGNMENT = re.compile(
-    r"(?P<key>\b[\w-]*(password|secret|token|apikey|api_key|accesskey|secretkey)[\w-]*)"
-    r"(?P<sep>[\"']?\s*[=:]\s*)(?P<quote>[\"']?)[^\s\"',;&]+",
-    re.IGNORECASE,
-)
+#: Longest string one log field carries (RestLimitSettings.log_max_string_chars sets it):
+#: longer ones are cut, with a marker, before redaction, so a line costs O(limit) at most.
+MAX_STRING_CHARS = 2048
+TRACEBACK_LIMIT_FACTOR = 16
 
 
 def redact_text(text: str) -> str:
-    """Mask credentials inside free text (URLs with passwords, bearer tokens, key=value)."""
-    text = _URL_PASSWORD.sub(r"\g<scheme>:" + REDACTED + "@", text)
-    text = _AUTH_VALUE.sub(r"\g<kind> " + REDACTED, text)
-    return _SECRET_ASSIGNMENT.sub(r"\g<key>\g<sep>\g<quote>" + REDACTED, text)
+    """Mask credentials inside free text (URLs with passwords, bearer tokens, key=value).
+
+    Linear in ``len(text)`` (app.observability.log_redaction); ``redact_value`` bounds the length.
+    """
+    return _redact_text(text)
+
+
+def redact_string(text: str, limit: int | None = None) -> str:
+    """``text`` cut to ``limit`` characters (with a marker), then redacted.
+
+    Redacting the cut text with ``cut=True`` masks a secret the cut split (a URL password
+    whose ``@`` fell beyond the limit), so truncation never shows part of one.
+    """
+    limit = MAX_STRING_CHARS if limit is None else limit
+    if len(text) <= limit:
+        return _redact_text(text)
+    return f"{_redact_text(text[:limit], cut=True)}...[truncated {len(text) - limit} chars]"
 
 
 def redact_value(key: str, value: Any) -> Any:
@@ -48,7 +57,7 @@ def redact_value(key: str, value: Any) -> Any:
     if _SECRET_KEY.search(key) and value not in (None, ""):
         return REDACTED
     if isinstance(value, str):
-        return redact_text(value)
+        return redact_string(value)
     if isinstance(value, dict):
         return {k: redact_value(str(k), v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -61,7 +70,12 @@ def redact_secrets(logger: WrappedLogger, method_name: str, event_dict: EventDic
     for key in list(event_dict):
         if key in ("level", "timestamp", "logger"):
             continue
-        event_dict[key] = redact_value(key, event_dict[key])
+        value = event_dict[key]
+        if key == "exception" and isinstance(value, str):
+            # A traceback is ours and longer than any field: a wider bound, still redacted.
+            event_dict[key] = redact_string(value, TRACEBACK_LIMIT_FACTOR * MAX_STRING_CHARS)
+        else:
+            event_dict[key] = redact_value(key, value)
     return event_dict
 
 
@@ -81,9 +95,14 @@ def _shared_processors() -> list[Processor]:
 
 
 def configure_logging(
-    log_format: Literal["console", "json"] = "console", level: str = "INFO"
+    log_format: Literal["console", "json"] = "console",
+    level: str = "INFO",
+    max_string_chars: int | None = None,
 ) -> None:
     """Route all logging through structlog, rendered as JSON or as console lines."""
+    global MAX_STRING_CHARS
+    if max_string_chars is not None:
+        MAX_STRING_CHARS = max_string_chars
     renderer: Processor
     if log_format == "json":
         renderer = structlog.processors.JSONRenderer()

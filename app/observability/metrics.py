@@ -13,6 +13,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Enum,
     Gauge,
     Histogram,
     disable_created_metrics,
@@ -114,6 +115,21 @@ HTTP_REQUEST_SECONDS = Histogram(
     "HTTP request duration by method, route template and status code.",
     ["method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+WATCH_STATE = Enum(
+    "mlplatform_watch_state",
+    "State of the status poller's LIST+WATCH cache, by resource kind (app.poller.watchcache): "
+    "listing (first LIST or re-LIST), watching, backoff (LIST failing; cache not trusted).",
+    ["kind"],
+    states=["listing", "watching", "backoff"],
+    registry=REGISTRY,
+)
+WATCH_RESTARTS = Counter(
+    "mlplatform_watch_restarts_total",
+    "Watch streams that ended early and were healed by a re-LIST, by kind and reason "
+    "(expired, broken, undecodable, error).",
+    ["kind", "reason"],
     registry=REGISTRY,
 )
 

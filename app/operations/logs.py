@@ -17,12 +17,12 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 import aiohttp
 
 from app.db.models import TrainingJob
 from app.karmada import KarmadaClient, KarmadaError, NotFound
+from app.karmada.paths import api_path, label_selector, pod_log_path
 from app.workloads import INSTANCE_LABEL, JOB_ID_LABEL, job_id_label_value
 
 #: (connect, socket read) seconds for follow streams: a quiet pod may write nothing for a
@@ -69,16 +69,18 @@ class LogLine:
 
 
 def pod_selector(job_id: str, instance_id: str) -> str:
-    """Label selector of a job's pods (its id plus our installation id)."""
-    return f"{JOB_ID_LABEL}={job_id_label_value(job_id)},{INSTANCE_LABEL}={instance_id}"
+    """Label selector of a job's pods (its id plus our installation id), validated."""
+    return label_selector(
+        [(JOB_ID_LABEL, job_id_label_value(job_id)), (INSTANCE_LABEL, instance_id)]
+    )
 
 
 def pods_path(namespace: str) -> str:
-    return f"api/v1/namespaces/{quote(namespace, safe='')}/pods"
+    return api_path("", "v1", "pods", namespace)
 
 
 def log_path(namespace: str, pod: str) -> str:
-    return f"{pods_path(namespace)}/{quote(pod, safe='')}/log"
+    return pod_log_path(namespace, pod)
 
 
 def pod_refs(cluster: str, pod_list: Mapping[str, Any]) -> list[PodRef]:

@@ -18,7 +18,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.karmada import KarmadaClient, KarmadaError
+from app.karmada.client import UndecodableAnswer
 from app.karmada.resources import ApiResource
+from app.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -127,35 +129,53 @@ class ResourceWatcher:
         return f"{self.resource.plural}@{where}"
 
     async def run(self) -> None:
-        """LIST, then WATCH; forever (cancel the task to stop)."""
+        """LIST, then WATCH; forever (cancel the task to stop).
+
+        Nothing but cancellation ends the loop: whatever a LIST or a stream fails with (an
+        answer that is not JSON, a line too long, a bug in an event) is logged with its
+        reason, counted in ``mlplatform_watch_restarts_total`` and healed by a re-LIST with
+        backoff, so a kind is never left silently unwatched.
+        """
         loop = asyncio.get_running_loop()
+        state = metrics.WATCH_STATE.labels(kind=self.resource.plural)
+        restarts = metrics.WATCH_RESTARTS
         while True:
+            state.state("listing")
             try:
                 await self._list()
-            except (KarmadaError, WatchExpired) as exc:
+            except Exception as exc:
                 # Only a failed LIST makes the cache untrusted: the poller then backs off
                 # instead of judging jobs on data it cannot refresh.
                 self._failures += 1
                 self.synced.clear()
+                state.state("backoff")
                 delay = min(30.0, 0.1 * 2 ** min(self._failures, 8)) * random.uniform(0.8, 1.2)
-                log.warning("list %s failed (%s); retry in %.1fs", self.name, exc, delay)
+                log.warning("list %s failed (%s); retry in %.1fs", self.name, _why(exc), delay)
                 await asyncio.sleep(delay)
                 continue
             self._failures = 0
+            state.state("watching")
             relist_at = loop.time() + self.relist_seconds
             try:
                 while loop.time() < relist_at:
                     remaining = max(1, int(relist_at - loop.time()))
                     await self._watch(min(remaining, self.watch_timeout_seconds))
             except WatchExpired as exc:
+                restarts.labels(kind=self.resource.plural, reason="expired").inc()
                 log.info("watch %s expired (%s); re-listing", self.name, exc)
-            except KarmadaError as exc:
+            except Exception as exc:
                 # A broken stream: what the cache holds was true up to its resourceVersion,
                 # so it stays in use while the re-LIST below catches up. Streams that keep
                 # breaking at once (e.g. watch refused) must not turn into a LIST loop.
                 self._broken += 1
+                reason = _restart_reason(exc)
+                restarts.labels(kind=self.resource.plural, reason=reason).inc()
                 delay = min(5.0, 0.05 * 2 ** min(self._broken, 7)) if self._broken > 1 else 0
-                log.info("watch %s broke (%s); re-list in %.2fs", self.name, exc, delay)
+                log_at = logging.INFO if reason == "broken" else logging.WARNING
+                log.log(
+                    log_at, "watch %s ended: %s (%s); re-list in %.2fs",
+                    self.name, reason, _why(exc), delay,
+                )
                 await asyncio.sleep(delay)
                 continue
             self._broken = 0
@@ -201,3 +221,17 @@ class ResourceWatcher:
             if exc.status == 410:  # resourceVersion too old already when the watch opened
                 raise WatchExpired(str(exc)) from exc
             raise
+
+
+def _restart_reason(exc: BaseException) -> str:
+    if isinstance(exc, UndecodableAnswer):
+        return "undecodable"
+    if isinstance(exc, KarmadaError):
+        return "broken"
+    return "error"
+
+
+def _why(exc: BaseException) -> str:
+    """A short reason for a log line: the error's class and the start of its text."""
+    text = str(exc)
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__

@@ -28,7 +28,10 @@ def _serve(args: argparse.Namespace) -> int:
         settings.karmada.k8s_reference_dir = args.reference_dir
     from app.observability.logging_setup import configure_logging
 
-    configure_logging(settings.server.log_format, settings.server.log_level)
+    configure_logging(
+        settings.server.log_format, settings.server.log_level,
+        max_string_chars=settings.limits.log_max_string_chars,
+    )
     from app.auth import InsecureConfiguration
 
     try:

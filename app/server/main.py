@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import HTTPException  # what Strawberry's views raise and answer as 4xx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -16,13 +17,14 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.http import GraphQLRequestData
 
 from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
 from app.auth.middleware import AuthenticationMiddleware
 from app.db.leader import LeaderElection, lock_key
 from app.db.session import database
 from app.graphql import graphiql_assets
+from app.graphql.cost import CostLimitedValidationCache, SafeParserCache
 from app.graphql.execution import LeafFastExecutor
 from app.graphql.fanout import SharedStatusFanout
 from app.graphql.hardening import (
@@ -32,8 +34,10 @@ from app.graphql.hardening import (
     graphql_extensions,
 )
 from app.graphql.metrics import GraphQLMetricsExtension
+from app.graphql.ws_guard import PendingConnections
 from app.graphql.ws_transport import LegacyWSHandler, TransportWSHandler, job_status_renderer
 from app.jobspec import RequestLimits
+from app.jobspec.json_input import InvalidJson, decode_json
 from app.karmada import KarmadaClient
 from app.karmada.embedded import karmada_client
 from app.live.hub import StatusHub
@@ -61,6 +65,36 @@ class GraphQLApp(GraphQL[Context, None]):
 
     graphql_transport_ws_handler_class = TransportWSHandler
     graphql_ws_handler_class = LegacyWSHandler
+    #: Deepest JSON nesting accepted in bodies and websocket messages (create_app sets it).
+    max_json_depth = 32
+    #: Websockets awaiting connection_init, capped (app.graphql.ws_guard; create_app sets it).
+    pending_connections: PendingConnections | None = None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """HTTP bodies (and GET ``variables``): a 400 naming the reason, never a 500."""
+        try:
+            value = decode_json(data, self.max_json_depth)
+        except InvalidJson as exc:
+            raise HTTPException(400, f"Invalid request body: {exc.reason}") from None
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "Invalid request body: expected a JSON object")
+        return value
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Websocket messages come here directly: a bad one is handed on as the InvalidJson
+        # itself, and app.graphql.ws_guard.message_problem closes the socket 4400 with its reason.
+        try:
+            return decode_json(data, self.max_json_depth)
+        except InvalidJson as exc:
+            return exc
+
+    async def parse_http_body(self, request: Any) -> Any:
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and not isinstance(
+            data.operation_name, str | None
+        ):
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string")
+        return data
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         # HTTP: the AuthenticationMiddleware already identified the caller. Websockets:
@@ -70,6 +104,8 @@ class GraphQLApp(GraphQL[Context, None]):
         ctx = Context(services=request.app.state.services, actor=user, principal=principal)
         if isinstance(request, WebSocket):
             ctx.ws_request = request  # type: ignore[attr-defined]
+        else:
+            ctx.over_http = True  # type: ignore[attr-defined]  # app.graphql.hardening reads it
         return ctx
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -161,7 +197,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if settings.graphql.graphql_shared_fanout
                 else None
             )
-            services = Services(settings, karmada, hub, submitter, RequestLimits(), fanout)
+            limits = RequestLimits(
+                max_hyperparameters=settings.limits.job_max_hyperparameters,
+                max_hyperparameter_value_bytes=settings.limits.job_max_hyperparameter_value_bytes,
+                max_manifest_bytes=settings.limits.job_max_manifest_bytes,
+            )
+            services = Services(settings, karmada, hub, submitter, limits, fanout)
             app.state.services = services
             poller = StatusPoller(
                 karmada, submitter, hub, settings.poller, settings.karmada.ml_platform_instance
@@ -212,8 +253,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 GraphQLMetricsExtension,
                 # Module-level LRU caches shared by every operation: list views and
                 # dashboards send the same few documents over and over (bench/jobs_query.py).
-                lambda: ParserCache(maxsize=256),
-                lambda: ValidationCache(maxsize=256),
+                lambda: SafeParserCache(maxsize=256),
+                # After measuring the document: a fragment bomb never reaches validation.
+                lambda: CostLimitedValidationCache(
+                    settings.graphql.graphql_max_selections, maxsize=256
+                ),
             ],
             execution_context_class=LeafFastExecutor,
         ),
@@ -223,6 +267,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         max_subscriptions_per_connection=settings.graphql.graphql_max_subscriptions_per_connection,
         allowed_origins=settings.cors_origins,
+    )
+    graphql.max_json_depth = settings.graphql.graphql_max_json_depth
+    graphql.pending_connections = pending = PendingConnections(
+        settings.graphql.graphql_max_pending_connections,
+        settings.graphql.graphql_max_pending_connections_per_client,
     )
     from app.server import ops_routes, rest  # routes call resolvers
 
@@ -259,6 +308,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.authenticator = authenticator
+    app.state.graphql_pending = pending
     return app
 
 

@@ -5,7 +5,6 @@ Thin: parse the request, call the same resolvers GraphQL uses, shape the JSON.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,15 +14,20 @@ from starlette.routing import Route
 
 from app.db.models import TrainingJob
 from app.jobstate.phases import Phase
+from app.karmada.paths import InvalidPathValue, check_name, check_namespace
 from app.server.openapi import openapi_document
+from app.server.rest_params import ParamInvalid, UnsupportedMediaType, decode_json_body, query_int
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
 from resolvers import logs as log_resolvers
 from resolvers import paging
 from resolvers.context import Context
-from resolvers.errors import InvalidInput, JobNotFound, Unavailable
+from resolvers.errors import InvalidInput, JobNotFound, KarmadaMisconfigured, Unavailable
 
 NOT_FOUND = {"error": "Training job not found"}
+#: Upper bounds of query integers that have no setting of their own.
+MAX_OFFSET = 1_000_000_000
+MAX_SINCE_SECONDS = 2**31 - 1
 
 
 def rfc3339(value: datetime | None) -> str | None:
@@ -65,6 +69,18 @@ def invalid(details: str) -> JSONResponse:
     return JSONResponse({"error": "Invalid request payload", "details": details}, status_code=400)
 
 
+def unsupported_media_type(details: str) -> JSONResponse:
+    return JSONResponse({"error": "Unsupported media type", "details": details}, status_code=415)
+
+
+def karmada_misconfigured(exc: KarmadaMisconfigured) -> JSONResponse:
+    """503: Karmada refuses us (credentials, permissions, API missing); the operator must act."""
+    return JSONResponse(
+        {"error": "Karmada unavailable", "details": exc.reason}, status_code=503,
+        headers={"Retry-After": "30"},
+    )
+
+
 def _ctx(request: Request) -> Context:
     # The AuthenticationMiddleware put the caller here (None: nobody, everything denied).
     principal = getattr(request.state, "principal", None)
@@ -77,16 +93,24 @@ async def health(request: Request) -> JSONResponse:
 
 
 async def create_job(request: Request) -> Response:
+    limits = request.app.state.services.settings.limits
     try:
-        payload = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
-        return invalid("body: malformed JSON")
+        payload = decode_json_body(
+            await request.body(), request.headers.get("content-type"),
+            max_depth=limits.max_json_depth,
+        )
+    except UnsupportedMediaType as exc:
+        return unsupported_media_type(str(exc))
+    except ParamInvalid as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
     try:
         job = await job_resolvers.create_job(
             _ctx(request), payload, request.headers.get("idempotency-key")
         )
     except InvalidInput as exc:
         return invalid(f"{exc.field}: {exc.reason}")
+    except KarmadaMisconfigured as exc:
+        return karmada_misconfigured(exc)
     return JSONResponse(job_response(job), status_code=201)
 
 
@@ -98,26 +122,19 @@ async def list_jobs(request: Request) -> Response:
             phases = [Phase.from_rest(s) for s in status.split(",") if s]
         except ValueError:
             return invalid(f"status: unknown phase {status!r}")
-    job_filter = paging.JobFilter(
-        namespace=request.query_params.get("namespace") or None, phases=phases
-    )
+    params = request.query_params
+    max_limit = request.app.state.services.settings.limits.rest_max_list_limit
     try:
-        limit = _non_negative(request, "limit")
-        offset = _non_negative(request, "offset") or 0
-    except InvalidInput as exc:
+        namespace = params.get("namespace") or None
+        if namespace is not None:
+            check_namespace(namespace)
+        limit = query_int(params, "limit", minimum=0, maximum=max_limit)
+        offset = query_int(params, "offset", minimum=0, maximum=MAX_OFFSET) or 0
+    except (ParamInvalid, InvalidPathValue) as exc:
         return invalid(f"{exc.field}: {exc.reason}")
+    job_filter = paging.JobFilter(namespace=namespace, phases=phases)
     jobs = await paging.list_jobs(_ctx(request), job_filter, limit=limit, offset=offset)
     return JSONResponse([job_response(j) for j in jobs])
-
-
-def _non_negative(request: Request, name: str) -> int | None:
-    """An optional non-negative integer query parameter (``limit``, ``offset``)."""
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(name, "must be a non-negative integer")
-    return int(raw)
 
 
 async def get_job(request: Request) -> Response:
@@ -147,15 +164,22 @@ async def job_status(request: Request) -> Response:
 async def job_logs(request: Request) -> Response:
     """The job's logs: ``message`` (the text the frontend shows), ``source``, ``pods``..."""
     query = request.query_params
+    max_lines = request.app.state.services.settings.operations.log_read_max_lines
     try:
-        tail = _non_negative(request, "tailLines")
-        since = _non_negative(request, "sinceSeconds")
+        tail = query_int(query, "tailLines", minimum=0, maximum=max_lines)
+        since = query_int(query, "sinceSeconds", minimum=1, maximum=MAX_SINCE_SECONDS)
+        pod = query.get("pod") or None
+        if pod is not None:
+            check_name(pod, "pod")
+    except (ParamInvalid, InvalidPathValue) as exc:
+        return invalid(f"{exc.field}: {exc.reason}")
+    try:
         logs = await log_resolvers.job_logs(
             _ctx(request),
             request.path_params["job_id"],
             tail_lines=tail,
             since_seconds=since,
-            pod=query.get("pod") or None,
+            pod=pod,
         )
     except JobNotFound:
         return JSONResponse(NOT_FOUND, status_code=404)

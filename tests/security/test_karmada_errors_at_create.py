@@ -1,0 +1,46 @@
+"""Karmada errors at job creation, decided by status (resolvers/jobs.py ``_lookup``), with the
+simulator's fault injection: 401/403 -> 503 with a reason, 404 on a prerequisite -> 400,
+409 retried. Nothing is written when the answer is not 201."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.support.platform import Platform
+
+
+def create(platform: Platform, fault: dict[str, object]) -> tuple[int, dict[str, object]]:
+    rule = platform.sim_request("POST", "/_sim/faults", json=fault).json()
+    try:
+        with platform.http() as client:
+            answer = client.post("/api/v1/jobs", json={
+                "jobName": f"kerr-{uuid.uuid4().hex[:6]}",
+                "algorithm": {"source": "builtin", "algorithmName": "xgboost"},
+                "resources": {"instanceResources": {"cpuCores": 1, "memoryGiB": 1}}})
+        return answer.status_code, answer.json()
+    finally:
+        platform.sim_request("DELETE", f"/_sim/faults/{rule['id']}")
+
+
+@pytest.mark.parametrize("status", [401, 403, 422])
+def test_configuration_errors_are_503_with_a_reason(platform: Platform, status: int) -> None:
+    code, body = create(platform, {"pathRegex": "^/apis/cluster.karmada.io/v1alpha1/clusters$",
+                                   "methods": ["GET"], "status": status})
+    assert code == 503, body
+    assert body["error"] == "Karmada unavailable"
+    assert f"HTTP {status}" in str(body["details"]) and "Cluster list" in str(body["details"])
+
+
+def test_a_missing_namespace_is_400(platform: Platform) -> None:
+    code, body = create(platform, {"pathRegex": "^/api/v1/namespaces/default$",
+                                   "methods": ["GET"], "status": 404})
+    assert code == 400, body
+    assert str(body["details"]).startswith("namespace: ")
+
+
+def test_a_conflict_is_retried(platform: Platform) -> None:
+    code, body = create(platform, {"pathRegex": "^/api/v1/namespaces/default$",
+                                   "methods": ["GET"], "status": 409, "count": 2})
+    assert code == 201, body
