@@ -259,7 +259,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     settings.graphql.graphql_max_selections, maxsize=256
                 ),
             ],
-            execution_context_class=LeafFastExecutor,
+            execution_context_class=(
+                LeafFastExecutor if settings.graphql.graphql_fast_executor else None
+            ),
         ),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
         connection_init_wait_timeout=_seconds(
