@@ -11,8 +11,9 @@ import re
 import uuid
 from typing import Any
 
-from tests.live.test_watch_poller import assert_complete_history, create_jobs, statuses
-from tests.support.platform import Platform, wait_for
+from tests.poller.test_watch_poller import assert_complete_history, create_jobs, statuses
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
 from tests.support.simulator import sim_control
 
 

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.security.support import SecurePlatform, bearer, ensure_namespace, job_body
-from tests.support.platform import wait_for
+from tests.support.eventually import wait_for
 
 PROXY = "/apis/cluster.karmada.io/v1alpha1/clusters"
 
