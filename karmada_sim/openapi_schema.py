@@ -362,7 +362,10 @@ class ResourceSchema:
         meta = prepared.get("metadata")
         if isinstance(meta, dict):
             errors.extend(self._metadata_errors(meta, "metadata"))
-        template_meta = ((prepared.get("spec") or {}).get("template") or {}).get("metadata")
+        # Any of these may be of a wrong type here; the schema check below reports that.
+        spec = prepared.get("spec")
+        template = spec.get("template") if isinstance(spec, dict) else None
+        template_meta = template.get("metadata") if isinstance(template, dict) else None
         if self.group == "batch" and self.kind == "Job" and isinstance(template_meta, dict):
             # ValidatePodTemplateSpec: a Job's pod template labels are checked like any labels.
             errors.extend(self._metadata_errors(template_meta, "spec.template.metadata"))

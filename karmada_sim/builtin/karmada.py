@@ -228,7 +228,7 @@ WORK = KindModel(
              _AGE),
     schema=resource_root({
         "spec": obj({
-            "workload": obj({"manifests": array(obj(preserve=True, embedded=True))}),
+            "workload": obj({"manifests": array(free_object())}),
             "suspendDispatching": boolean(),
             "preserveResourcesOnDeletion": boolean(),
         }),

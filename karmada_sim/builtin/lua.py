@@ -31,7 +31,7 @@ def arg(value: Any) -> Any:
 
 def result(value: Any, *, root_is_struct: bool = True) -> Any:
     """A rule's result as the Lua bridge hands it back."""
-    if isinstance(value, dict | list) and not value:
+    if _empty(value):
         return {} if root_is_struct else []
     return _shape(value)
 
@@ -47,7 +47,12 @@ def _shape(value: Any) -> Any:
 
 
 def _empty(value: Any) -> bool:
-    return isinstance(value, dict | list) and not value
+    # A table holding only nils is empty in Lua.
+    if isinstance(value, dict):
+        return all(v is None for v in value.values())
+    if isinstance(value, list):
+        return all(v is None for v in value)
+    return False
 
 
 def lua_tostring(number: float) -> str:

@@ -18,7 +18,9 @@ from karmada_sim.builtin.schema import (
     Schema,
     array,
     boolean,
+    builtin_int_or_string,
     builtin_quantity,
+    int_or_string,
     integer,
     map_of,
     obj,
@@ -88,9 +90,60 @@ def pod_spec(*, crd: bool) -> Schema:
             "imagePullSecrets": array(obj({"name": ref_name})),
             "terminationGracePeriodSeconds": integer(),
             "schedulerName": string(),
+            "securityContext": POD_SECURITY,
         },
         required=("containers",),
     )
+
+
+def _int_or_string(*, crd: bool) -> Schema:
+    return int_or_string() if crd else builtin_int_or_string()
+
+
+def _probe(*, crd: bool) -> Schema:
+    port = _int_or_string(crd=crd)
+    return obj(
+        {
+            "exec": obj({"command": strings()}),
+            "httpGet": obj(
+                {"path": string(), "port": port, "host": string(), "scheme": string()},
+                required=("port",),
+            ),
+            "tcpSocket": obj({"port": port, "host": string()}, required=("port",)),
+            "initialDelaySeconds": integer(),
+            "periodSeconds": integer(),
+            "timeoutSeconds": integer(),
+            "successThreshold": integer(),
+            "failureThreshold": integer(),
+        }
+    )
+
+
+_SECCOMP = obj({"type": string(), "localhostProfile": string()}, required=("type",))
+
+# SecurityContext (container) and PodSecurityContext: the usual user/privilege fields.
+CONTAINER_SECURITY = obj(
+    {
+        "allowPrivilegeEscalation": boolean(),
+        "capabilities": obj({"add": strings(), "drop": strings()}),
+        "privileged": boolean(),
+        "readOnlyRootFilesystem": boolean(),
+        "runAsGroup": integer(),
+        "runAsNonRoot": boolean(),
+        "runAsUser": integer(),
+        "seccompProfile": _SECCOMP,
+    }
+)
+POD_SECURITY = obj(
+    {
+        "fsGroup": integer(),
+        "runAsGroup": integer(),
+        "runAsNonRoot": boolean(),
+        "runAsUser": integer(),
+        "seccompProfile": _SECCOMP,
+        "supplementalGroups": array(integer()),
+    }
+)
 
 
 def _container(*, crd: bool) -> Schema:
@@ -147,6 +200,10 @@ def _container(*, crd: bool) -> Schema:
                 )
             ),
             "resources": obj({"limits": map_of(qty), "requests": map_of(qty)}),
+            "securityContext": CONTAINER_SECURITY,
+            "livenessProbe": _probe(crd=crd),
+            "readinessProbe": _probe(crd=crd),
+            "startupProbe": _probe(crd=crd),
             "volumeMounts": array(
                 obj(
                     {

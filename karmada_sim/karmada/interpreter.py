@@ -126,7 +126,8 @@ class ResourceInterpreter:
         rules = self._builtin.get((api_version, kind))
         if rules is None:
             return None
-        rule: Rule | None = getattr(rules, self._RULE_FIELDS[operation])
+        field = self._RULE_FIELDS.get(operation)  # no Python rule for Retain
+        rule: Rule | None = getattr(rules, field) if field else None
         return rule
 
     def hook_enabled(self, api_version: str, kind: str, operation: str) -> bool:
