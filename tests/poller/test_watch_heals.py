@@ -54,8 +54,13 @@ def test_a_corrupt_watch_stream_heals_and_the_metric_says_so(platform: Platform)
     wait_for(lambda: watching(platform, "rayjobs"), what="rayjobs watched")
     before = metric(platform, "mlplatform_watch_restarts_total", kind="rayjobs",
                     reason="undecodable")
-    closed = sim_control(platform.sim, "POST", "/_sim/watches/close", json={"mode": "corrupt"})
-    assert closed["watches"] >= 1
+    # "watching" is set as the request goes out: retry until the simulator holds the stream.
+    wait_for(
+        lambda: sim_control(
+            platform.sim, "POST", "/_sim/watches/close", json={"mode": "corrupt"}
+        )["watches"] >= 1,
+        what="a watch stream to corrupt",
+    )
     wait_for(lambda: metric(platform, "mlplatform_watch_restarts_total", kind="rayjobs",
                             reason="undecodable") > before, what="the restart counted")
     wait_for(lambda: watching(platform, "rayjobs"), what="rayjobs watched again")
