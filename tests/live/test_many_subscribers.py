@@ -29,6 +29,10 @@ def crowded_platform(
     pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path
 ) -> Iterator[Platform]:
     settings = platform_settings(pg_url, sim_kubeconfig, poll_interval_seconds=0.25)
+    # All subscribers connect from one address at once, before any sends connection_init:
+    # admit them (the caps themselves are tested in tests/security/test_ws_guard.py).
+    settings.graphql.graphql_max_pending_connections = 2000
+    settings.graphql.graphql_max_pending_connections_per_client = 2000
     settings.graphql.subscriber_queue_size = 1  # any burst overflows: back-fill must cover it
     settings.poller.submission_retry_initial_seconds = 0.2
     settings.poller.submission_retry_max_seconds = 0.5
