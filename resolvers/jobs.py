@@ -19,6 +19,7 @@ from app.jobstate.transitions import NOT_YET_SUBMITTED
 from app.karmada import KarmadaError, KarmadaRejected, KarmadaUnavailable
 from app.karmada.errors import Conflict
 from app.karmada.paths import InvalidPathValue
+from app.karmada.refusals import REFUSAL_HINTS
 from app.karmada.resources import NAMESPACES, PRIORITY_CLASSES, SECRETS
 from app.operations.stopping import stop_workload
 from app.submission.faultpoints import crash_point
@@ -242,15 +243,9 @@ async def _lookup(
                 what, exc, f"kept answering 409 Conflict ({retries} retries); retry shortly"
             ) from exc
         except KarmadaRejected as exc:
-            raise _misconfigured(what, exc, _REJECTION_HINTS.get(exc.status, "")) from exc
+            raise _misconfigured(what, exc, REFUSAL_HINTS.get(exc.status, "")) from exc
 
 
-_REJECTION_HINTS = {
-    401: "check the credentials in KARMADA_KUBECONFIG (expired or wrong token?)",
-    403: "grant the server's Karmada account read access to it (RBAC)",
-    404: "is KARMADA_KUBECONFIG pointing at the Karmada API server?",
-    422: "Karmada refused the request as invalid; check its version and API groups",
-}
 
 
 def _misconfigured(what: str, exc: KarmadaRejected, hint: str) -> KarmadaMisconfigured:

@@ -23,9 +23,11 @@ from app.karmada.errors import (
     KarmadaError,
     KarmadaUnavailable,
     NotFound,
+    Unauthorized,
     error_for_status,
 )
 from app.karmada.paths import cluster_proxy_path
+from app.karmada.refusals import Refusals
 from app.karmada.resources import CLUSTERS, ApiResource
 from app.observability import metrics
 
@@ -50,6 +52,8 @@ class KarmadaClient:
         self._timeout = timeout
         #: Requests sent, by verb; read by metrics and tests.
         self.request_count = 0
+        #: 401/403 answers still standing, per resource (shown by /health/ready).
+        self.refusals = Refusals()
 
     @classmethod
     async def from_kubeconfig(
@@ -114,7 +118,10 @@ class KarmadaClient:
         if not 200 <= response.status < 300:
             error = _error_from_answer(method, path, response.status, data)
             metrics.count_karmada_error(error)
+            if isinstance(error, Unauthorized):
+                self.refusals.record(method, path, response.status)
             raise error
+        self.refusals.clear(path)
         return data
 
     async def stream_lines(

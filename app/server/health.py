@@ -4,8 +4,9 @@
   outage never makes Kubernetes restart every replica).
 - ``/health/ready``: 503 unless the database answers and its schema is at head (a new version
   waits for the pre-deploy migration Job) and the server is not shutting down; 200 ``ready``,
-  or 200 ``degraded`` with the reason when only Karmada is unreachable (reads keep working, and
-  submissions are retried, so taking every replica out of the Service would only hurt).
+  or 200 ``degraded`` with the reason when only Karmada is unreachable or refuses our
+  credentials (reads keep working, and submissions are retried, so taking every replica out of
+  the Service would only hurt; the reason says what Karmada refuses and what to fix).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from tortoise import connections
 
 from app.db.config import MIGRATIONS_MODULE
-from app.karmada import KarmadaClient, KarmadaError
+from app.karmada import KarmadaClient, KarmadaError, KarmadaRejected
 from app.karmada.resources import CLUSTERS
 
 log = logging.getLogger(__name__)
@@ -84,13 +85,19 @@ async def check_database() -> CheckResult:
 
 
 async def check_karmada(karmada: KarmadaClient) -> CheckResult:
-    """One cheap authenticated request (a one-item Cluster list)."""
+    """One cheap authenticated request (a one-item Cluster list), plus any resource Karmada
+    still refuses us (401/403 seen by any request since, e.g. Secrets at job creation)."""
     try:
         await karmada.request(
             "GET", CLUSTERS.path(None), query={"limit": 1}, timeout=KARMADA_PROBE_TIMEOUT_SECONDS
         )
+    except KarmadaRejected:
+        pass  # recorded in karmada.refusals by the client, described below
     except KarmadaError as exc:
         return CheckResult(False, f"Karmada unreachable: {type(exc).__name__} (HTTP {exc.status})")
+    refusals = karmada.refusals.current()
+    if refusals:
+        return CheckResult(False, "; ".join(r.describe() for r in refusals))
     return CheckResult(True)
 
 

@@ -5,6 +5,7 @@ Thin: parse the request, call the same resolvers GraphQL uses, shape the JSON.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,8 @@ from resolvers import logs as log_resolvers
 from resolvers import paging
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, KarmadaMisconfigured, Unavailable
+
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 NOT_FOUND = {"error": "Training job not found"}
 #: Upper bounds of query integers that have no setting of their own.
@@ -250,14 +253,27 @@ async def cluster_resources(request: Request) -> Response:
     )
 
 
+def _by_method(**endpoints: Endpoint) -> Endpoint:
+    """One endpoint for a path served by several methods.
+
+    Starlette answers 405 from the first route whose path matches, so two routes on one path
+    would advertise only one method in ``Allow``; one route lists them all (RFC 9110, 15.5.6).
+    """
+
+    async def dispatch(request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        return await endpoints[method](request)
+
+    return dispatch
+
+
 routes = [
     Route("/api/v1/openapi.json", openapi_document, methods=["GET"]),
     Route("/health", health, methods=["GET"]),
     Route("/api/v1/health", health, methods=["GET"]),
-    Route("/api/v1/jobs", create_job, methods=["POST"]),
-    Route("/api/v1/jobs", list_jobs, methods=["GET"]),
-    Route("/api/v1/jobs/{job_id}", get_job, methods=["GET"]),
-    Route("/api/v1/jobs/{job_id}", delete_job, methods=["DELETE"]),
+    Route("/api/v1/jobs", _by_method(GET=list_jobs, POST=create_job), methods=["GET", "POST"]),
+    Route("/api/v1/jobs/{job_id}", _by_method(GET=get_job, DELETE=delete_job),
+          methods=["GET", "DELETE"]),
     Route("/api/v1/jobs/{job_id}/status", job_status, methods=["GET"]),
     Route("/api/v1/jobs/{job_id}/logs", job_logs, methods=["GET"]),
     Route("/api/v1/proxy/clusters", list_clusters, methods=["GET"]),
