@@ -61,8 +61,10 @@ def message_problem(message: object, protocol: str) -> str | None:
         payload = message.get("payload")
         if not isinstance(payload, dict):
             return f"the {kind} payload must be an object"
-        if not isinstance(payload.get("query"), str):
-            return "payload.query must be a string"
+        query = payload.get("query")
+        if not isinstance(query, str) or not query:
+            # Strawberry raises MissingQueryError on "" (reported as an internal error).
+            return "payload.query must be a non-empty string"
         for key in ("variables", "extensions"):
             if not isinstance(payload.get(key), dict | None):
                 return f"payload.{key} must be an object or null"

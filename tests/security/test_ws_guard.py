@@ -105,6 +105,7 @@ def test_the_gate_checks_at_most_once_per_interval_and_stays_denied() -> None:
     "frame",
     ["[1]", '"str"', "7", '{"type": 5}', '{"type": "%s", "payload": {"query": "{ a }"}}',
      '{"type": "%s", "id": "1", "payload": "x"}', '{"type": "%s", "id": "1", "payload": {}}',
+     '{"type": "%s", "id": "1", "payload": {"query": ""}}',
      '{"type": "%s", "id": 5, "payload": {"query": "{ a }"}}',
      '{"type": "%s", "id": "1", "payload": {"query": "{ a }", "variables": [1]}}',
      '{"type": "%s", "id": "1", "payload": {"query": "{ a }", "variables": {"v": '
