@@ -122,6 +122,27 @@ class LiveOperation:
     #: Set by the transport when it restarts the stream: (sequence, phase) delivered last.
     resume_after: tuple[int, str] | None = None
 
+    def release(self) -> None:
+        """Let go of the connection once the operation has ended.
+
+        A copy of the operation's contextvars outlives it wherever a pooled connection was
+        opened meanwhile (asyncpg's and aiohttp's transports keep the context they were made
+        in), and that copy holds this object: without this, it would keep the websocket and
+        the caller's context alive for as long as the pooled connection lives.
+        """
+        self.context = None
+        self.writer = _ENDED
+        self.handoff = None
+
+
+async def _refuse(frame: str) -> None:
+    raise ConnectionError("the operation has ended")
+
+
+#: The writer of every ended operation: it sends nothing.
+_ENDED = ConnectionWriter(_refuse)
+_ENDED.broken = True
+
 
 _current: contextvars.ContextVar[LiveOperation | None] = contextvars.ContextVar(
     "live_operation", default=None
@@ -140,6 +161,7 @@ def operation_scope(operation: LiveOperation) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+        operation.release()
 
 
 @dataclass(frozen=True)
