@@ -33,6 +33,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_string_chars=settings.limits.log_max_string_chars,
     )
     from app.auth import InsecureConfiguration
+    from app.server.uvicorn_options import uvicorn_options
 
     try:
         app = create_app(settings)
@@ -44,17 +45,7 @@ def _serve(args: argparse.Namespace) -> int:
     # ~200k objects of it this) stay shorter with many subscriptions (docs/benchmarks.md).
     gc.freeze()
     uvicorn.run(
-        app,
-        host=settings.server.host,
-        port=settings.server.port,
-        ws_ping_interval=settings.graphql.ws_ping_interval_seconds,
-        ws_ping_timeout=settings.graphql.ws_ping_timeout_seconds,
-        timeout_graceful_shutdown=int(settings.server.graceful_shutdown_seconds),
-        log_level=settings.server.log_level.lower(),
-        # Our logging setup stays in force (no uvicorn dictConfig); one line per request
-        # comes from app.server.request_logging instead of uvicorn's access log.
-        log_config=None,
-        access_log=False,
+        app, host=settings.server.host, port=settings.server.port, **uvicorn_options(settings)
     )
     return 0
 

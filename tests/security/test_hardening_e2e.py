@@ -60,6 +60,19 @@ def test_oversized_bodies_are_413_and_write_nothing(hardened: SecurePlatform) ->
     assert job_count(hardened) == 1
 
 
+def test_a_websocket_message_larger_than_a_body_is_closed_1009(hardened: SecurePlatform) -> None:
+    """uvicorn reads a message whole before our checks: its bound is the body limit."""
+    with ws_connection(hardened.platform.ws_url) as ws:
+        ws.send(json.dumps({"type": "connection_init"}))
+        assert recv_json(ws)["type"] == "connection_ack"
+        ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": {
+            "query": "{ __typename }", "variables": {"pad": "x" * LIMIT * 2}}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                recv_json(ws)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
 def test_websocket_origins_come_from_the_allowlist(hardened: SecurePlatform) -> None:
     url = hardened.platform.ws_url
     with (

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 
 from app.server.main import create_app
+from app.server.uvicorn_options import uvicorn_options
 from app.settings import (
     DatabaseSettings,
     GraphQLSettings,
@@ -117,7 +118,9 @@ def platform_settings(database_url: str, kubeconfig: Path, **poller: Any) -> Set
 @contextlib.contextmanager
 def run_platform(settings: Settings, sim: EmbeddedSimulator) -> Iterator[Platform]:
     app = create_app(settings)
-    with serve_in_thread(app, ws_ping_interval=5, ws_ping_timeout=5) as base_url:
+    # The server's websocket bounds (uvicorn_options), with faster pings.
+    max_size = uvicorn_options(settings)["ws_max_size"]
+    with serve_in_thread(app, ws_ping_interval=5, ws_ping_timeout=5, ws_max_size=max_size) as base_url:
         yield Platform(base_url, settings, sim, app)
 
 
