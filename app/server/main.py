@@ -25,7 +25,7 @@ from app.db.leader import LeaderElection, lock_key
 from app.db.session import database
 from app.graphql import graphiql_assets
 from app.graphql.cost import CostLimitedValidationCache, SafeParserCache
-from app.graphql.execution import LeafFastExecutor
+from app.graphql.execution import execution_context_class
 from app.graphql.fanout import SharedStatusFanout
 from app.graphql.hardening import (
     BodySizeLimitMiddleware,
@@ -259,8 +259,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     settings.graphql.graphql_max_selections, maxsize=256
                 ),
             ],
-            execution_context_class=(
-                LeafFastExecutor if settings.graphql.graphql_fast_executor else None
+            execution_context_class=execution_context_class(
+                settings.graphql.graphql_fast_executor
             ),
         ),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
