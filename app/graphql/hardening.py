@@ -228,7 +228,7 @@ class NoSubscriptionsOverHTTP(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        if getattr(context.context, "over_http", False):  # set by app.server.main's get_context
+        if getattr(context.context, "over_http", False):  # app.graphql.asgi.GraphQLContext
             context.allowed_operations = frozenset(context.allowed_operations) - {
                 OperationType.SUBSCRIPTION
             }

@@ -9,7 +9,7 @@ waits in the group (see ``TransportWSHandler``). The parts of Strawberry's handl
 public hook are opened in ``app._compat.strawberry_ws``, whose base classes these extend;
 everything else about the protocols is Strawberry's.
 
-This module sits with ``app.server.main`` in the composition layer: the renderer needs the schema.
+It sits above ``schema`` (the layer contract): the renderer executes the schema's types.
 """
 
 from __future__ import annotations
