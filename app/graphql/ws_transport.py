@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from contextlib import aclosing
 from typing import Any
@@ -42,6 +41,7 @@ from app.graphql.fanout import (
     current_operation,
     operation_scope,
 )
+from app.graphql.frames import MessageType, frame_prefix, result_payload
 from app.graphql.ws_guard import (
     BAD_MESSAGE,
     FORBIDDEN,
@@ -75,12 +75,8 @@ def job_status_renderer(schema: BaseSchema) -> Renderer:
             operation_name=key.operation_name,
             allowed_operation_types=(OperationType.SUBSCRIPTION,),
         )
-        payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [error.formatted for error in result.errors]
-        if result.extensions:
-            payload["extensions"] = result.extensions
-        return json.dumps(payload, separators=(",", ":"))
+        errors = [error.formatted for error in result.errors] if result.errors else None
+        return result_payload(result.data, errors, result.extensions)
 
     return render
 
@@ -91,7 +87,7 @@ def _live_operation(
     query: str,
     variables: dict[str, Any] | None,
     operation_name: str | None,
-    message_type: str,
+    message_type: MessageType,
     *,
     detachable: bool = False,
 ) -> LiveOperation | None:
@@ -103,7 +99,7 @@ def _live_operation(
         handler.live_writer = ConnectionWriter(send_text)
     return LiveOperation(
         OperationKey.of(query, variables, operation_name),
-        '{"id":' + json.dumps(operation_id) + ',"type":"' + message_type + '","payload":',
+        frame_prefix(operation_id, message_type),
         handler.live_writer,
         handler.context,
         detachable=detachable,
