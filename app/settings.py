@@ -168,7 +168,7 @@ class GraphQLSettings(BaseSettings):
     #: Render each live jobStatus update once per (document, variables) and send it to every
     #: websocket subscriber of that job (app.graphql.fanout); off: once per subscriber.
     graphql_shared_fanout: bool = True
-    #: Complete plain fields with the short path (app.graphql.execution, an override of
+    #: Complete plain fields with the short path (app._compat.graphql_executor, an override of
     #: graphql-core's execute_fields); off: Strawberry's own executor, for any doubt about it.
     graphql_fast_executor: bool = True
     #: Websocket ping interval (uvicorn), seconds: dead subscribers are found and reaped.

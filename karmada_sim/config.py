@@ -1,7 +1,7 @@
 """Configuration of the embedded simulated Karmada.
 
-Plain dataclasses so the simulator stays independent of the product's settings
-(DESIGN §6: it imports nothing from the rest of the product).
+Plain dataclasses so the simulator stays independent of the product's settings: it imports
+nothing from the product (an import-linter contract in pyproject.toml).
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class SimulatorConfig:
     token: str | None = "sim-token"
     # kubectl never sends a bearer token over plain http: allow anonymous GET/LIST/WATCH.
     allow_anonymous_reads: bool = False
-    # Namespaces and Secrets present on a fresh simulator (DESIGN §6).
+    # Namespaces and Secrets present on a fresh simulator, so the quick start (README) works
+    # with no setup.
     namespaces: tuple[str, ...] = ("default",)
     storage_secret_name: str = "ml-platform-storage"
     # Upstream reference data (CRDs, Karmada interpreters): a directory, "builtin" to force the

@@ -40,7 +40,7 @@ T = TypeVar("T")
 
 # Namespaces of a fresh Karmada control plane, plus config.namespaces.
 SYSTEM_NAMESPACES = ("default", "kube-system", "karmada-system")
-# Demo credentials for the default storage Secret (DESIGN §6: the quick start works as is).
+# Demo credentials for the default storage Secret: the README's quick start works as is.
 DEMO_ACCESS_KEY = "sim-access-key"
 DEMO_SECRET_KEY = "sim-secret-key"
 

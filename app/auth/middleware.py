@@ -1,6 +1,6 @@
 """HTTP authentication as ASGI middleware: 401 before any route runs, except public paths.
 
-Websockets pass through: they authenticate in connection_init (app.server.main's GraphQL view),
+Websockets pass through: they authenticate in connection_init (app.graphql.asgi's GraphQL view),
 so a bad token closes graphql-transport-ws with 4403 as the protocol expects. CORS sits
 outside this middleware, so preflight OPTIONS requests are answered before authentication.
 """

@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from app._compat.tortoise_queries import model_meta
 from app.db.history import create_job_row
 from app.db.models import JobEvent, TrainingJob
 from app.db.rows import JobRecord, converters, count_and_fetch_raw
@@ -24,7 +25,7 @@ from app.jobstate.phases import TERMINAL_PHASES, Phase
 from app.jobstate.updates import JobUpdate
 
 #: The longest id a row can have (the column's width).
-ID_MAX_LENGTH: int = TrainingJob._meta.fields_map["id"].max_length  # type: ignore[attr-defined]
+ID_MAX_LENGTH: int = model_meta(TrainingJob).fields_map["id"].max_length  # type: ignore[attr-defined]
 
 #: Namespaces a caller may read; None: all of them.
 Namespaces = Collection[str] | None

@@ -20,6 +20,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.queryset import AwaitableQuery, CountQuery, QuerySet
 
+from app._compat.tortoise_queries import (
+    database_of,
+    model_meta,
+    offset_and_limit,
+    parameterized_sql,
+)
+
 #: Per database client (one per Tortoise.init): table -> its column names, in attnum order.
 _table_columns: WeakKeyDictionary[BaseDBAsyncClient, dict[str, tuple[str, ...]]] = (
     WeakKeyDictionary()
@@ -49,9 +56,8 @@ async def count_and_fetch_raw(
     reset with a round trip of its own, so one acquire instead of two saves a round trip
     (and PostgreSQL's work for it) per page. Elsewhere each query runs on its own.
     """
-    count._choose_db_if_not_chosen()
-    page._choose_db_if_not_chosen()
-    db = page._db
+    count_db = database_of(count)
+    db = database_of(page)
     compiled = _compiled.setdefault(db, OrderedDict())
     statements = compiled.get(key) if key is not None else None
     if statements is None:
@@ -63,12 +69,12 @@ async def count_and_fetch_raw(
     elif key is not None:
         compiled.move_to_end(key)
     (count_sql, count_params), (page_sql, page_params) = statements
-    if isinstance(db, AsyncpgDBClient) and count._db is db:
+    if isinstance(db, AsyncpgDBClient) and count_db is db:
         async with db.acquire_connection() as connection:
             counted = await connection.fetch(count_sql, *count_params)
             rows = await connection.fetch(page_sql, *page_params)
     else:
-        _, counted = await count._db.execute_query(count_sql, count_params)
+        _, counted = await count_db.execute_query(count_sql, count_params)
         _, rows = await db.execute_query(page_sql, page_params)
     return _counted(count, counted), rows
 
@@ -87,12 +93,7 @@ async def _all_columns_sql(query: QuerySet[Any]) -> tuple[str, list[Any]]:
     The query's own list (Tortoise's ``basequery_all_fields``) follows a set's order; a
     ``.values(*fields)`` list costs ~150 µs per query to build (one copied term per field).
     """
-    select = await _select_list(query.model)
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    query.query._selects = list(select)
-    sql, params = query.query.get_parameterized_sql()
-    return sql, list(params)
+    return parameterized_sql(query, selects=await _select_list(query.model))
 
 
 def _sql_of(query: AwaitableQuery[Any]) -> tuple[str, list[Any]]:
@@ -100,24 +101,21 @@ def _sql_of(query: AwaitableQuery[Any]) -> tuple[str, list[Any]]:
 
     Tortoise has no public accessor for both (``.sql()`` drops the parameters).
     """
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    sql, params = query.query.get_parameterized_sql()
-    return sql, list(params)
+    return parameterized_sql(query)
 
 
 def _counted(count: CountQuery, rows: Sequence[Mapping[str, Any]]) -> int:
     """What CountQuery makes of its rows (offset and limit apply after COUNT(*))."""
     if not rows:
         return 0
-    number = max(0, next(iter(dict(rows[0]).values())) - count._offset)
-    limit = count._limit
+    offset, limit = offset_and_limit(count)
+    number = max(0, next(iter(dict(rows[0]).values())) - offset)
     return limit if limit is not None and number > limit else int(number)
 
 
 def converters(model: type[Model]) -> Converters:
     """How Tortoise converts each of ``model``'s columns as read from this database."""
-    meta = model._meta
+    meta = model_meta(model)
     native = {native_field[1] for native_field in meta.db_native_fields}  # final as read
     return {
         name: None if name in native else meta.fields_map[name].to_python_value
@@ -135,7 +133,7 @@ async def fields_in_table_order(model: type[Model]) -> list[str]:
     (bench/jobs_query.py). The catalog is read once per process; other databases get the
     model's order.
     """
-    meta = model._meta
+    meta = model_meta(model)
     db = meta.db
     by_column = {column: name for name, column in meta.fields_db_projection.items()}
     if db.capabilities.dialect != "postgres":
@@ -155,7 +153,7 @@ async def fields_in_table_order(model: type[Model]) -> list[str]:
 
 async def _select_list(model: type[Model]) -> list[Field]:
     """Terms selecting every column of ``model`` in table order, each named by its field."""
-    meta = model._meta
+    meta = model_meta(model)
     cached = _select_lists.get(meta.db)
     if cached is not None and meta.db_table in cached:
         return cached[meta.db_table]
@@ -195,14 +193,10 @@ def _column(name: str) -> property:
     return property(read)
 
 
-
-
-
-
 def _job_record_columns() -> None:
     from app.db.models import TrainingJob
 
-    for name in TrainingJob._meta.fields_db_projection:
+    for name in model_meta(TrainingJob).fields_db_projection:
         setattr(JobRecord, name, _column(name))
 
 

@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.graphql.frames import frame
 from app.jobstate.phases import Phase
 from app.jobstate.updates import JobUpdate
 from app.live.hub import StatusHub
@@ -106,7 +107,7 @@ class LiveOperation:
     """One websocket operation, as the shared delivery needs it (set by the transport)."""
 
     key: OperationKey
-    #: The message up to its payload, e.g. ``{"id":"7","type":"next","payload":``.
+    #: The frame up to its payload (app.graphql.frames.frame_prefix).
     frame_prefix: str
     writer: ConnectionWriter
     #: The connection's context (the render runs with it).
@@ -257,7 +258,7 @@ class _Group:
                 member.finish(False, "overflow")  # a slow reader: back-fill it later
                 continue
             op = member.operation
-            op.writer.push(member, op.frame_prefix + payload + "}")
+            op.writer.push(member, frame(op.frame_prefix, payload))
             frames += 1
             member.last, member.last_sequence = update, update.sequence
             if final:

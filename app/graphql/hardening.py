@@ -81,23 +81,19 @@ class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
         self._should_mask = functools.partial(_should_mask, public)
         super().__init__(should_mask_error=self._should_mask, error_message=INTERNAL_ERROR_MESSAGE)
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed: list[GraphQLError] = []
-        for error in errors:
-            if self._should_mask(error):
-                processed.append(self.anonymise_error(error))
-                continue
-            code = getattr(error.original_error, "code", None)
-            if isinstance(error.original_error, DOCUMENT_ERRORS):
-                code = "BAD_USER_INPUT"
-            if isinstance(code, str) and not (error.extensions or {}).get("code"):
-                error = GraphQLError(
-                    error.message, nodes=error.nodes, source=error.source,
-                    positions=error.positions, path=error.path,
-                    extensions={**(error.extensions or {}), "code": code},
-                )
-            processed.append(error)
-        return processed
+    def process_error(self, error: GraphQLError) -> GraphQLError:
+        if self._should_mask(error):
+            return self.anonymise_error(error)
+        code = getattr(error.original_error, "code", None)
+        if isinstance(error.original_error, DOCUMENT_ERRORS):
+            code = "BAD_USER_INPUT"
+        if isinstance(code, str) and not (error.extensions or {}).get("code"):
+            error = GraphQLError(
+                error.message, nodes=error.nodes, source=error.source,
+                positions=error.positions, path=error.path,
+                extensions={**(error.extensions or {}), "code": code},
+            )
+        return error
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
@@ -232,7 +228,7 @@ class NoSubscriptionsOverHTTP(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
-        if getattr(context.context, "over_http", False):  # set by app.server.main's get_context
+        if getattr(context.context, "over_http", False):  # app.graphql.asgi.GraphQLContext
             context.allowed_operations = frozenset(context.allowed_operations) - {
                 OperationType.SUBSCRIPTION
             }

@@ -12,9 +12,9 @@ from typing import Any
 
 import asyncpg
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 from tortoise.exceptions import DBConnectionError
 
+from app._compat.strawberry_masking import MaskEachError
 from app.karmada.errors import KarmadaError
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def is_database_outage(exc: BaseException) -> bool:
     return False
 
 
-class DatabaseOutageMaskErrors(MaskErrors):
+class DatabaseOutageMaskErrors(MaskEachError):
     """MaskErrors that names a database outage (code DATABASE_UNAVAILABLE) instead of hiding it."""
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:

@@ -39,7 +39,7 @@ _ID_TYPES = {"graphql-transport-ws": ("complete",), "graphql-ws": ("stop",)}
 
 def message_problem(message: object, protocol: str) -> str | None:
     """Why ``message`` (decoded JSON) is not a valid message of ``protocol``, else None."""
-    if isinstance(message, InvalidJson):  # what app.server.main's decode_json hands on
+    if isinstance(message, InvalidJson):  # what app.graphql.asgi's decode_json hands on
         return message.reason
     if not isinstance(message, dict):
         return "a message must be a JSON object"

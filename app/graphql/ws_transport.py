@@ -5,36 +5,32 @@ own task; the handlers below bind a :class:`~app.graphql.fanout.LiveOperation` t
 ``jobStatus`` streams can hand their live updates to the shared fan-out, which writes
 ``next`` (or legacy ``data``) frames through one :class:`~app.graphql.fanout.ConnectionWriter`
 per connection. Over graphql-transport-ws a grouped stream ends and the operation's task
-waits in the group (see ``TransportWSHandler``); this overrides Strawberry's
-``_send_result_stream``, one reason its release line is pinned. Everything else about the
-protocols is Strawberry's.
+waits in the group (see ``TransportWSHandler``). The parts of Strawberry's handlers with no
+public hook are opened in ``app._compat.strawberry_ws``, whose base classes these extend;
+everything else about the protocols is Strawberry's.
 
-This module sits with ``app.server.main`` in the composition layer: the renderer needs the schema.
+It sits above ``schema`` (the layer contract): the renderer executes the schema's types.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from contextlib import aclosing
 from typing import Any
 
-from strawberry.http.exceptions import (
-    NonJsonMessageReceived,
-    NonTextMessageReceived,
-    WebSocketDisconnected,
-)
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema import BaseSchema
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-    Operation,
-)
-from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.types.execution import ExecutionResult, PreExecutionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
 from strawberry.types.graphql import OperationType
 
+from app._compat.strawberry_ws import (
+    HandoffTransportWSHandler,
+    StrictLegacyWSHandler,
+    peer_host,
+    text_sender,
+)
 from app.graphql.fanout import (
     ConnectionWriter,
     FollowOutcome,
@@ -45,6 +41,7 @@ from app.graphql.fanout import (
     current_operation,
     operation_scope,
 )
+from app.graphql.frames import MessageType, frame_prefix, result_payload
 from app.graphql.ws_guard import (
     BAD_MESSAGE,
     FORBIDDEN,
@@ -78,12 +75,8 @@ def job_status_renderer(schema: BaseSchema) -> Renderer:
             operation_name=key.operation_name,
             allowed_operation_types=(OperationType.SUBSCRIPTION,),
         )
-        payload: dict[str, Any] = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [error.formatted for error in result.errors]
-        if result.extensions:
-            payload["extensions"] = result.extensions
-        return json.dumps(payload, separators=(",", ":"))
+        errors = [error.formatted for error in result.errors] if result.errors else None
+        return result_payload(result.data, errors, result.extensions)
 
     return render
 
@@ -94,34 +87,29 @@ def _live_operation(
     query: str,
     variables: dict[str, Any] | None,
     operation_name: str | None,
-    message_type: str,
+    message_type: MessageType,
     *,
     detachable: bool = False,
 ) -> LiveOperation | None:
     """The operation as the shared fan-out sees it (None: the socket takes no raw text)."""
     if handler.live_writer is None:
-        socket = getattr(handler.websocket, "ws", None)  # Strawberry's adapter wraps Starlette's
-        send_text = getattr(socket, "send_text", None)
+        send_text = text_sender(handler.websocket)
         if send_text is None:
             return None
         handler.live_writer = ConnectionWriter(send_text)
     return LiveOperation(
         OperationKey.of(query, variables, operation_name),
-        '{"id":' + json.dumps(operation_id) + ',"type":"' + message_type + '","payload":',
+        frame_prefix(operation_id, message_type),
         handler.live_writer,
         handler.context,
         detachable=detachable,
     )
 
 
-def _client_of(handler: TransportWSHandler | LegacyWSHandler) -> str:
-    socket = getattr(handler.websocket, "ws", None)
-    client = getattr(socket, "client", None)
-    return str(getattr(client, "host", None) or "unknown")
-
-
 def _pending_slot(handler: TransportWSHandler | LegacyWSHandler) -> PendingSlot:
-    return PendingSlot(getattr(handler.view, "pending_connections", None), _client_of(handler))
+    return PendingSlot(
+        getattr(handler.view, "pending_connections", None), peer_host(handler.websocket)
+    )
 
 
 def _gate(handler: TransportWSHandler | LegacyWSHandler) -> CredentialGate:
@@ -141,7 +129,7 @@ async def _credential_holds(handler: TransportWSHandler | LegacyWSHandler) -> bo
     return False
 
 
-class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+class TransportWSHandler(HandoffTransportWSHandler[Context, None]):
     """graphql-transport-ws: ``next`` frames; grouped subscriptions are taken over.
 
     A ``jobStatus`` stream that joined its group ends (``LiveOperation.handoff``); the
@@ -206,10 +194,9 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         with operation_scope(live):
             await super().run_operation(operation)
 
-    async def _send_result_stream(
+    async def after_result_stream(
         self, operation: Operation[Context, None], result_source: Any
     ) -> None:
-        await super()._send_result_stream(operation, result_source)
         live = current_operation()
         while live is not None and live.handoff is not None:
             member, live.handoff = live.handoff, None
@@ -229,7 +216,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 operation_name=operation.operation_name,
             )
             async with aclosing(result_source):
-                await super()._send_result_stream(operation, result_source)
+                await self.send_result_stream(operation, result_source)
 
     async def _wait_in_group(self, member: Member) -> FollowOutcome:
         # The stream's credential re-check ended with it: keep the connection's watch on.
@@ -242,14 +229,13 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 watch.detach()
 
 
-class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
+class LegacyWSHandler(StrictLegacyWSHandler[Context, None]):
     """Legacy graphql-ws (subscriptions-transport-ws): ``data`` frames.
 
     Strawberry's handler has no connection_init deadline and skips frames that are not
-    JSON; ``handle`` below adds the deadline (close 4408) and closes 4400 on such frames,
-    as graphql-transport-ws does. OVERRIDE of Strawberry's ``BaseGraphQLWSHandler.handle``
-    (strawberry/subscriptions/protocols/graphql_ws/handlers.py, 0.341): its loop is
-    repeated with ``ignore_parsing_errors=False``.
+    JSON; ``handle`` below adds the deadline (close 4408), and the strict loop of
+    ``app._compat.strawberry_ws`` closes 4400 on such frames (``reject_frame``), as
+    graphql-transport-ws does.
     """
 
     #: The connection's frame writer, made with its first operation.
@@ -258,6 +244,8 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     credential_gate: CredentialGate | None = None
     #: This connection's place among those awaiting connection_init (set by ``handle``).
     pending_slot: PendingSlot
+    #: Closes the connection 4408 without connection_init in time (set by ``handle``).
+    init_deadline: asyncio.Task[None] | None = None
 
     async def handle(self) -> None:
         slot = _pending_slot(self)
@@ -266,27 +254,19 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             log.info("websocket refused: too many connections awaiting connection_init")
             await self.websocket.close(code=TRY_AGAIN_LATER, reason="Too many pending connections")
             return
-        deadline = asyncio.create_task(self._init_deadline())
-        try:
-            try:
-                async for message in self.websocket.iter_json(ignore_parsing_errors=False):
-                    await self.handle_message(message)
-            except NonTextMessageReceived:
-                await self._close_bad("WebSocket message type must be text")
-            except NonJsonMessageReceived:
-                await self._close_bad("WebSocket message must be valid JSON")
-        except WebSocketDisconnected:
-            pass
-        finally:
-            slot.release()
+        self.init_deadline = asyncio.create_task(self._init_deadline())
+        await super().handle()
+
+    async def connection_ended(self) -> None:
+        self.pending_slot.release()
+        deadline, self.init_deadline = self.init_deadline, None
+        if deadline is not None:
             deadline.cancel()
             with contextlib.suppress(BaseException):
                 await deadline
-            if self.keep_alive_task:
-                self.keep_alive_task.cancel()
-                with contextlib.suppress(BaseException):
-                    await self.keep_alive_task
-            await self.cleanup()
+
+    async def reject_frame(self, reason: str) -> None:
+        await self._close_bad(reason)
 
     async def _init_deadline(self) -> None:
         timeout = self.view.connection_init_wait_timeout.total_seconds()
@@ -339,56 +319,7 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     ) -> None:
         live = _live_operation(self, operation_id, query, variables, operation_name, "data")
         if live is None:
-            await self._run_operation(operation_id, query, operation_name, variables)
+            await self.run_any_operation(operation_id, query, operation_name, variables)
             return
         with operation_scope(live):
-            await self._run_operation(operation_id, query, operation_name, variables)
-
-    async def _run_operation(
-        self,
-        operation_id: str,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, object] | None,
-    ) -> None:
-        """Strawberry's ``handle_async_results`` serving queries and mutations too.
-
-        OVERRIDE (strawberry/subscriptions/protocols/graphql_ws/handlers.py, 0.341): the same
-        loop, but ``Schema.stream`` (every operation type) instead of ``Schema.subscribe``
-        (subscriptions only, which answered a query with a masked internal error). A query
-        or mutation gets one ``data`` frame, then ``complete``, as subscriptions-transport-ws
-        clients (Apollo) expect.
-        """
-        try:
-            result_source = await self.schema.stream(
-                query,
-                variable_values=variables,
-                operation_name=operation_name,
-                context_value=self.context,
-                root_value=self.root_value,
-            )
-            self.subscriptions[operation_id] = result_source
-            is_first_result = True
-            async for result in result_source:
-                if is_first_result and isinstance(result, PreExecutionError):
-                    assert result.errors
-                    await self.send_message(
-                        {"type": "error", "id": operation_id,
-                         "payload": result.errors[0].formatted}
-                    )
-                    return
-                if not isinstance(result, ExecutionResult):  # @defer/@stream: no frame for it
-                    await self.send_message(
-                        {"type": "error", "id": operation_id, "payload": {
-                            "message": "Incremental delivery is not supported over graphql-ws",
-                            "extensions": {"code": "BAD_USER_INPUT"}}}
-                    )
-                    return
-                await self.send_data_message(result, operation_id)
-                is_first_result = False
-            await self.send_message({"type": "complete", "id": operation_id})
-        except asyncio.CancelledError:
-            await self.send_message({"type": "complete", "id": operation_id})
-        finally:
-            self.subscriptions.pop(operation_id, None)
-            self.tasks.pop(operation_id, None)
+            await self.run_any_operation(operation_id, query, operation_name, variables)

@@ -8,36 +8,27 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from cross_web import HTTPException  # what Strawberry's views raise and answer as 4xx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
 
-from app.auth import AuthenticationFailed, Authenticator, check_startup_safety
+from app.auth import Authenticator, check_startup_safety
 from app.auth.middleware import AuthenticationMiddleware
 from app.db.leader import LeaderElection, lock_key
 from app.db.session import database
 from app.graphql import graphiql_assets
-from app.graphql.cost import CostLimitedValidationCache, SafeParserCache
-from app.graphql.execution import LeafFastExecutor
+from app.graphql.asgi import graphql_app
 from app.graphql.fanout import SharedStatusFanout
 from app.graphql.hardening import (
     BodySizeLimitMiddleware,
     ErrorMaskingMiddleware,
     NulCharacterMiddleware,
-    graphql_extensions,
 )
-from app.graphql.metrics import GraphQLMetricsExtension
-from app.graphql.ws_guard import PendingConnections
-from app.graphql.ws_transport import LegacyWSHandler, TransportWSHandler, job_status_renderer
+from app.graphql.ws_transport import job_status_renderer
 from app.jobspec import RequestLimits
-from app.jobspec.json_input import InvalidJson, decode_json
 from app.karmada import KarmadaClient
 from app.karmada.embedded import karmada_client
 from app.live.hub import StatusHub
@@ -53,87 +44,9 @@ from app.submission.submitter import JobSubmitter
 from app.workloads import WorkloadSettings
 from app.workloads.config import DEFAULT_ENTRYPOINTS, DEFAULT_IMAGES
 from resolvers.authz import AccessDenied, Unauthenticated
-from resolvers.context import Context, Services
-from resolvers.errors import ResolverError
-from schema import build_schema
+from resolvers.context import Services
 
 log = logging.getLogger(__name__)
-
-
-class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our per-connection context and shared live delivery."""
-
-    graphql_transport_ws_handler_class = TransportWSHandler
-    graphql_ws_handler_class = LegacyWSHandler
-    #: Deepest JSON nesting accepted in bodies and websocket messages (create_app sets it).
-    max_json_depth = 32
-    #: Websockets awaiting connection_init, capped (app.graphql.ws_guard; create_app sets it).
-    pending_connections: PendingConnections | None = None
-
-    def parse_json(self, data: str | bytes) -> Any:
-        """HTTP bodies (and GET ``variables``): a 400 naming the reason, never a 500."""
-        try:
-            value = decode_json(data, self.max_json_depth)
-        except InvalidJson as exc:
-            raise HTTPException(400, f"Invalid request body: {exc.reason}") from None
-        if not isinstance(value, dict | list):
-            raise HTTPException(400, "Invalid request body: expected a JSON object")
-        return value
-
-    def decode_json(self, data: str | bytes) -> object:
-        # Websocket messages come here directly: a bad one is handed on as the InvalidJson
-        # itself, and app.graphql.ws_guard.message_problem closes the socket 4400 with its reason.
-        try:
-            return decode_json(data, self.max_json_depth)
-        except InvalidJson as exc:
-            return exc
-
-    async def parse_http_body(self, request: Any) -> Any:
-        data = await super().parse_http_body(request)
-        if isinstance(data, GraphQLRequestData) and not isinstance(
-            data.operation_name, str | None
-        ):
-            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string")
-        return data
-
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        # HTTP: the AuthenticationMiddleware already identified the caller. Websockets:
-        # nobody until connection_init (on_ws_connect); the context lives per connection.
-        principal = request.state.principal if isinstance(request, Request) else None
-        user = principal.user if principal is not None else None
-        ctx = Context(services=request.app.state.services, actor=user, principal=principal)
-        if isinstance(request, WebSocket):
-            ctx.ws_request = request  # type: ignore[attr-defined]
-        else:
-            ctx.over_http = True  # type: ignore[attr-defined]  # app.graphql.hardening reads it
-        return ctx
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        # Locally served GraphiQL scripts when fetched (air-gapped clusters), else the CDN.
-        return HTMLResponse(graphiql_assets.offline_graphiql_page(self.graphql_ide_html))
-
-    async def on_ws_connect(self, context: Context) -> Any:
-        """Authenticate connection_init; a bad or missing credential closes with 4403."""
-        from strawberry.exceptions import ConnectionRejectionError
-
-        websocket: WebSocket = context.ws_request  # type: ignore[attr-defined]
-        authenticator: Authenticator = websocket.app.state.authenticator
-        peer = websocket.client.host if websocket.client else None
-        try:
-            principal = await authenticator.authenticate_connection_params(
-                context.connection_params, websocket.headers, peer
-            )
-        except AuthenticationFailed as exc:
-            log.info("websocket authentication failed: %s", exc)
-            raise ConnectionRejectionError({"message": "Unauthorized"}) from None
-        context.principal = principal
-        context.actor = principal.user
-
-        async def still_valid() -> bool:
-            return await authenticator.still_valid(principal)
-
-        context.credentials_valid = still_valid
-        return None
 
 
 class PreflightCORSMiddleware(CORSMiddleware):
@@ -246,35 +159,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if bridge is not None:
                     await bridge.stop()
 
-    graphql = GraphQLApp(
-        build_schema(
-            extensions=[
-                *graphql_extensions(settings, public_errors=(ResolverError,)),
-                GraphQLMetricsExtension,
-                # Module-level LRU caches shared by every operation: list views and
-                # dashboards send the same few documents over and over (bench/jobs_query.py).
-                lambda: SafeParserCache(maxsize=256),
-                # After measuring the document: a fragment bomb never reaches validation.
-                lambda: CostLimitedValidationCache(
-                    settings.graphql.graphql_max_selections, maxsize=256
-                ),
-            ],
-            execution_context_class=(
-                LeafFastExecutor if settings.graphql.graphql_fast_executor else None
-            ),
-        ),
-        graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
-        connection_init_wait_timeout=_seconds(
-            settings.graphql.graphql_connection_init_timeout_seconds
-        ),
-        max_subscriptions_per_connection=settings.graphql.graphql_max_subscriptions_per_connection,
-        allowed_origins=settings.cors_origins,
-    )
-    graphql.max_json_depth = settings.graphql.graphql_max_json_depth
-    graphql.pending_connections = pending = PendingConnections(
-        settings.graphql.graphql_max_pending_connections,
-        settings.graphql.graphql_max_pending_connections_per_client,
-    )
+    graphql = graphql_app(settings)
+    pending = graphql.pending_connections
     from app.server import ops_routes, rest  # routes call resolvers
 
     routes: list[BaseRoute] = [
@@ -341,8 +227,3 @@ def status_fanout(
     )
     return bridge, election
 
-
-def _seconds(value: float) -> Any:
-    from datetime import timedelta
-
-    return timedelta(seconds=value)

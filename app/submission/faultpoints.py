@@ -32,4 +32,4 @@ def crash_point(name: str) -> None:
         return
     sys.stderr.write(f"{ENV_VAR}: crashing at {name}\n")
     sys.stderr.flush()
-    os._exit(CRASH_EXIT_STATUS)
+    os._exit(CRASH_EXIT_STATUS)  # public stdlib API (exit without clean-up), not a private name

@@ -16,6 +16,7 @@ from app.graphql.fanout import (
     OperationKey,
     SharedStatusFanout,
 )
+from app.graphql.frames import frame_prefix
 from app.jobstate.updates import JobUpdate
 from app.live.hub import StatusHub
 from schema.types import JobStatusUpdate
@@ -62,9 +63,7 @@ def _operation(
     writer: ConnectionWriter, op_id: str, variables: dict[str, Any] | None = None
 ) -> LiveOperation:
     key = OperationKey.of(QUERY, variables or {"id": "job-a"}, None)
-    return LiveOperation(
-        key, '{"id":' + json.dumps(op_id) + ',"type":"next","payload":', writer, None
-    )
+    return LiveOperation(key, frame_prefix(op_id, "next"), writer, None)
 
 
 async def test_one_render_per_update_however_many_members() -> None:

@@ -1,4 +1,4 @@
-"""The registry of library internals we rely on (app.graphql._compat) matches the installed
+"""The registry of library internals we rely on (app._compat) matches the installed
 releases, and the executor override can be switched off."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.routing import Route
 
-from app.graphql import _compat
+from app import _compat
 from app.graphql.execution import LeafFastExecutor
 from app.server.main import create_app
 from app.settings import Settings
