@@ -120,7 +120,9 @@ def run_platform(settings: Settings, sim: EmbeddedSimulator) -> Iterator[Platfor
     app = create_app(settings)
     # The server's websocket bounds (uvicorn_options), with faster pings.
     max_size = uvicorn_options(settings)["ws_max_size"]
-    with serve_in_thread(app, ws_ping_interval=5, ws_ping_timeout=5, ws_max_size=max_size) as base_url:
+    with serve_in_thread(
+        app, ws_ping_interval=5, ws_ping_timeout=5, ws_max_size=max_size
+    ) as base_url:
         yield Platform(base_url, settings, sim, app)
 
 
