@@ -93,6 +93,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             karmada_client(settings) as karmada,
         ):
             hub = StatusHub(settings.graphql.subscriber_queue_size)
+            limits = RequestLimits(
+                max_hyperparameters=settings.limits.job_max_hyperparameters,
+                max_hyperparameter_value_bytes=settings.limits.job_max_hyperparameter_value_bytes,
+                max_manifest_bytes=settings.limits.job_max_manifest_bytes,
+            )
             submitter = JobSubmitter(
                 karmada,
                 workload_settings(settings),
@@ -100,6 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 settings.poller.submission_deadline_seconds,
                 settings.poller.submission_retry_initial_seconds,
                 settings.poller.submission_retry_max_seconds,
+                limits=limits,
             )
             fanout = (
                 SharedStatusFanout(
@@ -109,11 +115,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 )
                 if settings.graphql.graphql_shared_fanout
                 else None
-            )
-            limits = RequestLimits(
-                max_hyperparameters=settings.limits.job_max_hyperparameters,
-                max_hyperparameter_value_bytes=settings.limits.job_max_hyperparameter_value_bytes,
-                max_manifest_bytes=settings.limits.job_max_manifest_bytes,
             )
             services = Services(settings, karmada, hub, submitter, limits, fanout)
             app.state.services = services

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.db.history import Change, utcnow
 from app.db.models import TrainingJob
-from app.jobspec import JobRequest, RequestInvalid, parse_job_request
+from app.jobspec import JobRequest, RequestInvalid, RequestLimits, parse_job_request
 from app.jobstate.phases import Phase, Reason
 from app.karmada import KarmadaClient, KarmadaRejected, KarmadaUnavailable
 from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource, resource_for_manifest
@@ -60,8 +60,13 @@ class JobSubmitter:
         submission_deadline_seconds: float,
         retry_initial_seconds: float = 1.0,
         retry_max_seconds: float = 30.0,
+        *,
+        limits: RequestLimits | None = None,
     ) -> None:
         self.karmada = karmada
+        #: The limits the request was accepted under: a resubmission (the reconciler
+        #: re-creating missing objects) parses the stored request with the same ones.
+        self.limits = limits or RequestLimits()
         self.workload_settings = workload_settings
         self.instance_id = instance_id
         self.deadline_seconds = submission_deadline_seconds
@@ -135,7 +140,7 @@ class JobSubmitter:
         are ours are left as they are.
         """
         if request is None:
-            request = parse_job_request(job.request_payload)
+            request = parse_job_request(job.request_payload, self.limits)
         kind = kind_by_name(job.kind)
         if clusters is None:
             clusters = capabilities_of(await self.karmada.list_clusters())

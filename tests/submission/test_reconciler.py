@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -11,9 +12,16 @@ import httpx
 from app.karmada.resources import PVCS
 from app.submission import reconciler
 from app.submission.reconciler import Inventory, OwnedObject, orphans_to_delete, owned_object
+from karmada_sim.runtime import EmbeddedSimulator
 from tests.reliability.helpers import JOB_BODY, job_ids, objects_of_instance
 from tests.support.eventually import wait_for
-from tests.support.platform import Platform, PlatformFactory
+from tests.support.platform import (
+    FAST_LOOPS,
+    Platform,
+    PlatformFactory,
+    platform_settings,
+    run_platform,
+)
 from tests.support.postgres import run_coroutine_sync
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -138,12 +146,12 @@ def test_jobs_created_during_passes_are_never_orphans(fast_platform: Platform) -
     assert reconciler.ACTIONS["orphan_deleted"] == before
 
 
-def test_a_missing_propagation_policy_is_recreated(fast_platform: Platform) -> None:
+def _policy_is_recreated(fast_platform: Platform, job: dict[str, Any]) -> None:
     rule = fast_platform.sim_request("POST", "/_sim/scenarios", json={
         "match": {"nameContains": "rel-policy"}, "scenario": {"runSeconds": 60}})
     assert rule.status_code == 201, rule.text
     try:
-        job_id = _create(fast_platform, {**JOB_BODY, "jobName": "rel-policy"})
+        job_id = _create(fast_platform, {**job, "jobName": "rel-policy"})
         wait_for(lambda: (_phase(fast_platform, job_id) or ("",))[0] == "Running",
                  timeout=30, what="the job to run")
         before = reconciler.ACTIONS["policy_restored"]
@@ -162,6 +170,22 @@ def test_a_missing_propagation_policy_is_recreated(fast_platform: Platform) -> N
         assert _phase(fast_platform, job_id) == ("Running", "Running")
     finally:
         fast_platform.sim_request("DELETE", "/_sim/scenarios")
+
+
+def test_a_missing_propagation_policy_is_recreated(fast_platform: Platform) -> None:
+    _policy_is_recreated(fast_platform, JOB_BODY)
+
+
+def test_the_rebuild_parses_the_request_with_the_configured_limits(
+    pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path
+) -> None:
+    """A job accepted under a raised limit is rebuilt under the same one, not the default."""
+    settings = platform_settings(pg_url, sim_kubeconfig, **FAST_LOOPS)
+    default = settings.limits.job_max_hyperparameters
+    settings.limits.job_max_hyperparameters = default * 2
+    many = {f"param_{n}": n for n in range(default + 10)}
+    with run_platform(settings, platform_sim) as platform:
+        _policy_is_recreated(platform, {**JOB_BODY, "customHyperparameters": many})
 
 
 def test_unreachable_karmada_until_the_deadline_fails_the_job(
