@@ -68,23 +68,42 @@ _NOT_BRACKETS = re.compile(r'"(?:[^"\\]+|\\.)*"?|[^\[\]{}"]+', re.DOTALL)
 
 
 def bad_character(value: object) -> str | None:
-    """Why a string anywhere in ``value`` (keys too) cannot be stored, else None.
+    """Why a string anywhere in ``value`` (keys too) cannot be stored, else None."""
+    found = bad_string_at(value)
+    return found[1] if found else None
 
-    NUL: PostgreSQL text cannot hold it. A lone surrogate: not encodable as UTF-8.
+
+def bad_string_at(value: object) -> tuple[str, str] | None:
+    """``(path, reason)`` of the first string (key or value) that cannot be stored, else None.
+
+    NUL: PostgreSQL text cannot hold it. A lone surrogate: not encodable as UTF-8 (the JSON
+    decoder accepts ``"\\ud800"``). ``path`` is dotted (``x[0].y``); the top level is "body".
+    Iterative: no recursion whatever the nesting.
     """
-    stack: list[Any] = [value]
+    stack: list[tuple[str, object]] = [("", value)]
     while stack:
-        item = stack.pop()
+        path, item = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                return "NUL characters are not allowed in input"
-            if not item.isascii() and any(ord(c) in _SURROGATES for c in item):
-                return "lone UTF-16 surrogates are not allowed in input"
+            reason = _string_problem(item)
+            if reason:
+                return path or "body", reason
         elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                reason = _string_problem(key) if isinstance(key, str) else None
+                if reason:
+                    return path or "body", reason
+                stack.append((child_path, child))
         elif isinstance(item, list | tuple):
-            stack.extend(item)
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
+    return None
+
+
+def _string_problem(text: str) -> str | None:
+    if "\x00" in text:
+        return "NUL characters are not allowed in input"
+    if not text.isascii() and any(ord(c) in _SURROGATES for c in text):
+        return "lone UTF-16 surrogates are not allowed in input"
     return None
 
 

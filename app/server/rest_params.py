@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from app.jobspec.json_input import json_nesting_depth
+from app.jobspec.json_input import bad_string_at, json_nesting_depth
 
 #: ``Content-Type`` values a JSON body may come with (RFC 8259 §8.1: JSON is UTF-8).
 JSON_MEDIA_TYPE = "application/json"
@@ -75,37 +75,6 @@ def json_depth_exceeds(text: str, max_depth: int) -> bool:
     return json_nesting_depth(text, max_depth) > max_depth
 
 
-def _lone_surrogate_at(value: Any) -> str | None:
-    """The path of the first string (key or value) holding a lone surrogate, else None.
-
-    PostgreSQL (and UTF-8) cannot store ``\\ud800`` without its pair; the decoder accepts it.
-    Iterative: the depth is already bounded, but no recursion is needed either.
-    """
-    stack: list[tuple[str, Any]] = [("", value)]
-    while stack:
-        path, item = stack.pop()
-        if isinstance(item, str):
-            if not _encodable(item):
-                return path or "body"
-        elif isinstance(item, dict):
-            for key, child in item.items():
-                child_path = f"{path}.{key}" if path else str(key)
-                if not _encodable(key):
-                    return path or "body"
-                stack.append((child_path, child))
-        elif isinstance(item, list):
-            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
-    return None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def decode_json_body(raw: bytes, content_type: str | None, *, max_depth: int) -> Any:
     """The decoded body, or ParamInvalid / UnsupportedMediaType saying what is wrong."""
     check_content_type(content_type)
@@ -119,7 +88,7 @@ def decode_json_body(raw: bytes, content_type: str | None, *, max_depth: int) ->
         value = json.loads(text)
     except (ValueError, RecursionError):
         raise ParamInvalid("body", "malformed JSON") from None
-    where = _lone_surrogate_at(value)
-    if where is not None:
-        raise ParamInvalid(where, "must not contain a lone surrogate (invalid Unicode)")
+    found = bad_string_at(value)
+    if found is not None:
+        raise ParamInvalid(*found)
     return value

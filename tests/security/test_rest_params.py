@@ -83,3 +83,13 @@ def test_lone_surrogates_are_refused_naming_the_field() -> None:
     assert decode_json_body(b'{"a": "\\ud83d\\ude00"}', "application/json", max_depth=64) == {
         "a": "\U0001f600"
     }
+
+
+def test_nul_characters_are_refused_naming_the_field() -> None:
+    with pytest.raises(ParamInvalid) as raised:
+        decode_json_body(b'{"a": {"b": ["ok", "x\\u0000"]}}', "application/json", max_depth=64)
+    assert (raised.value.field, raised.value.reason) == (
+        "a.b[1]", "NUL characters are not allowed in input")
+    with pytest.raises(ParamInvalid) as raised:
+        decode_json_body(b'{"a": {"k\\u0000": 1}}', "application/json", max_depth=64)
+    assert raised.value.field == "a"
