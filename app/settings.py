@@ -65,6 +65,9 @@ class ServerSettings(BaseSettings):
     model_config = _ENV
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    #: Worker processes of ``mlplatform serve`` (``--workers`` overrides it; PostgreSQL and
+    #: an external Karmada only beyond 1). k8s/ sets it from the pod's CPU limit.
+    web_concurrency: int = Field(default=1, ge=1, le=64)
     #: Origins allowed by CORS and by cross-origin websocket handshakes (JSON list). Unset:
     #: ``["*"]`` in the embedded mode (loopback + AUTH_MODE=none), otherwise none at all.
     cors_allow_origins: list[str] | None = None

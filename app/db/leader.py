@@ -18,6 +18,8 @@ from typing import Any
 
 import asyncpg
 
+from app.observability import metrics
+
 log = logging.getLogger(__name__)
 
 Term = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
@@ -56,11 +58,11 @@ class LeaderElection:
         """Campaign until ``stop``; run ``term(term_stop)`` while leader."""
         if self.dsn is None:
             self.terms += 1
-            self.is_leader.set()
+            self._set_leader(True)
             try:
                 await term(stop)
             finally:
-                self.is_leader.clear()
+                self._set_leader(False)
             return
         while not stop.is_set():
             conn = await self._try_acquire()
@@ -96,7 +98,7 @@ class LeaderElection:
         term_stop = asyncio.Event()
         self._conn = conn
         self.terms += 1
-        self.is_leader.set()
+        self._set_leader(True)
         log.info("leader election: this replica is the leader (term %d)", self.terms)
         task: asyncio.Task[None] = asyncio.create_task(term(term_stop), name="leader-term")
         try:
@@ -113,7 +115,7 @@ class LeaderElection:
                     except _DB_ERRORS:
                         lost.set()
         finally:
-            self.is_leader.clear()
+            self._set_leader(False)
             term_stop.set()
             with contextlib.suppress(Exception):
                 await task
@@ -126,6 +128,15 @@ class LeaderElection:
                 if not conn.is_closed():
                     conn.terminate()
             self._conn = None
+
+    def _set_leader(self, leading: bool) -> None:
+        if leading:
+            self.is_leader.set()
+        else:
+            self.is_leader.clear()
+        # Also refreshed on scrape; set here so every worker's value is current (with
+        # several workers a scrape reaches one of them, and the gauge sums them).
+        metrics.LEADER.set(1 if leading else 0)
 
     async def lock_pid(self) -> int | None:
         """The backend pid holding the lock while leader (tests terminate it)."""

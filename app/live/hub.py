@@ -82,9 +82,13 @@ class StatusHub:
                 self._by_job.setdefault(job_id, set()).add(sub)
         else:
             self._wide.add(sub)
+        # Kept current here, not only on scrape: with workers a scrape reaches one of them.
+        metrics.ACTIVE_SUBSCRIPTIONS.inc()
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
+        if not sub.closed:
+            metrics.ACTIVE_SUBSCRIPTIONS.dec()
         sub.closed = True
         if sub.job_ids is None:
             self._wide.discard(sub)
