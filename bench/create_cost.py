@@ -43,6 +43,7 @@ from bench.serve_procs import (
     own_cpu_seconds,
     server,
     simulator,
+    source_at,
 )
 
 CREATE = """
@@ -54,7 +55,7 @@ mutation($input: CreateJobInput!) {
 }
 """
 VARIANTS: list[tuple[str, dict[str, str]]] = [
-    ("old (trust_env, no cache, full reset)",
+    ("this branch, old settings (trust_env, no cache, full reset)",
      {"KARMADA_TRUST_ENV": "true", "KARMADA_LOOKUP_CACHE_SECONDS": "0", "DB_POOL_RESET": "full"}),
     ("+ trust_env off",
      {"KARMADA_TRUST_ENV": "false", "KARMADA_LOOKUP_CACHE_SECONDS": "0", "DB_POOL_RESET": "full"}),
@@ -132,9 +133,10 @@ async def wait_archived(db_url: str, prefix: str, jobs: int, timeout: float = 30
 
 
 def measure(name: str, env: dict[str, str], args: argparse.Namespace, tmp: Path,
-            log: Any) -> Row:
-    with database() as db_url, simulator(tmp, log) as (sim, kubeconfig), server(
-        {**COMMON, **env, "DATABASE_URL": db_url, "KARMADA_KUBECONFIG": str(kubeconfig)}, log
+            log: Any, source: Path | None = None) -> Row:
+    with database() as db_url, simulator(tmp, log, source) as (sim, kubeconfig), server(
+        {**COMMON, **env, "DATABASE_URL": db_url, "KARMADA_KUBECONFIG": str(kubeconfig)}, log,
+        source=source,
     ) as (srv, base_url):
         warm = f"warm{uuid.uuid4().hex[:4]}"
         asyncio.run(create_all(base_url, warm, 10, 2))
@@ -179,6 +181,11 @@ def main() -> int:
     parser.add_argument("--idle", type=float, default=5.0, help="idle-rate window, seconds")
     parser.add_argument("--repeat", type=int, default=1, help="rounds over all rows")
     parser.add_argument("--only", choices=["old", "new"], help="just the first or last row")
+    parser.add_argument(
+        "--baseline", metavar="REV",
+        help="add a first row running the server and the simulator as they were at this git "
+        "revision (e.g. the commit before issue 17), with that revision's behaviour",
+    )
     args = parser.parse_args()
     variants = VARIANTS
     if args.only == "old":
@@ -190,6 +197,10 @@ def main() -> int:
         tmp = Path(tmp_name)
         with (tmp / "children.log").open("wb") as log:
             for _ in range(args.repeat):
+                if args.baseline:
+                    source = source_at(args.baseline, tmp)
+                    rows.append(measure(f"@{args.baseline}: server and simulator before", {},
+                                        args, tmp, log, source))
                 for name, env in variants:
                     rows.append(measure(name, env, args, tmp, log))
                     print(f"  done: {name} (load {rows[-1].load})", file=sys.stderr)

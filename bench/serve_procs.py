@@ -109,13 +109,29 @@ def wait_until(probe: Any, what: str, timeout: float = 90) -> None:
     raise SystemExit(f"timed out waiting for {what}")
 
 
+def source_at(rev: str, tmp: Path) -> Path:
+    """The product and the simulator as they were at git revision ``rev``, extracted under
+    ``tmp`` (a baseline in the same run; the repository is only read)."""
+    dest = tmp / f"src-{rev}"
+    dest.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", rev, "app", "schema", "resolvers", "karmada_sim"],
+        cwd=REPO, check=True, capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
 @contextlib.contextmanager
-def simulator(tmp: Path, log: Any) -> Iterator[tuple[Child, Path]]:
+def simulator(tmp: Path, log: Any, source: Path | None = None) -> Iterator[tuple[Child, Path]]:
+    """The simulator in a child process; ``source``: a directory holding another
+    ``karmada_sim`` package to run instead of this checkout's."""
     kubeconfig = tmp / f"kubeconfig-{uuid.uuid4().hex[:6]}"
+    env = {**os.environ, "BENCH_SIMULATOR_SOURCE": str(source or "")}
     child = Child(
         subprocess.Popen(
             [sys.executable, __file__, "--serve-simulator", str(kubeconfig)],
-            cwd=REPO, stdout=log, stderr=log,
+            cwd=REPO, stdout=log, stderr=log, env=env,
         )
     )
     try:
@@ -126,15 +142,21 @@ def simulator(tmp: Path, log: Any) -> Iterator[tuple[Child, Path]]:
 
 
 @contextlib.contextmanager
-def server(env: dict[str, str], log: Any, workers: int = 1) -> Iterator[tuple[Child, str]]:
+def server(
+    env: dict[str, str], log: Any, workers: int = 1, source: Path | None = None
+) -> Iterator[tuple[Child, str]]:
+    """``mlplatform serve``; ``source``: a directory holding another version of the product
+    (``source_at``), run instead of this checkout (it may predate ``--workers``)."""
     port = free_port()
     full_env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "WARNING",
                 **env}
+    command = [sys.executable, "-m", "app.server.cli", "serve"]
+    if source is not None:
+        full_env["PYTHONPATH"] = str(source)
+    else:
+        command += ["--workers", str(workers)]
     child = Child(
-        subprocess.Popen(
-            [sys.executable, "-m", "app.server.cli", "serve", "--workers", str(workers)],
-            cwd=REPO, env=full_env, stdout=log, stderr=log,
-        )
+        subprocess.Popen(command, cwd=source or REPO, env=full_env, stdout=log, stderr=log)
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -175,6 +197,8 @@ def serve_simulator(kubeconfig: str) -> None:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))
+    if os.environ.get("BENCH_SIMULATOR_SOURCE"):
+        sys.path.insert(0, os.environ["BENCH_SIMULATOR_SOURCE"])
     if len(sys.argv) == 3 and sys.argv[1] == "--serve-simulator":
         serve_simulator(sys.argv[2])
     else:
