@@ -118,6 +118,12 @@ class StatusHub:
         for sub in {*self._wide, *(s for subs in self._by_job.values() for s in subs)}:
             sub.poke()
 
+    def wanted(self, job_id: str, namespace: str) -> bool:
+        """Whether any subscriber here may want an update of this job (a cheap pre-check)."""
+        if job_id in self._by_job:
+            return True
+        return any(s.namespaces is None or namespace in s.namespaces for s in self._wide)
+
     def deliver(self, updates: Iterable[JobUpdate]) -> None:
         """Deliver to every interested subscriber without waiting for any of them."""
         for update in updates:

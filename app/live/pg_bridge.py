@@ -180,7 +180,12 @@ class PgStatusBridge:
         while True:
             payload = await self._inbox.get()
             try:
-                self.hub.deliver(await updates_for(decode_payload(payload)))
+                # Only what a subscriber here follows costs a read of job_events: a worker or
+                # replica without subscribers of these jobs skips the round trip. One that
+                # subscribes meanwhile reads the committed state itself first.
+                entries = [e for e in decode_payload(payload) if self.hub.wanted(e[0], e[1])]
+                if entries:
+                    self.hub.deliver(await updates_for(entries))
             except Exception:
                 log.exception("could not deliver a status notification; subscribers re-read")
                 self.hub.resync()
