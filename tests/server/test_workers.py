@@ -191,3 +191,16 @@ def test_sqlite_refuses_several_workers_with_exit_code_2(tmp_path: Path, how: li
     assert done.returncode == 2, done.stderr
     assert "needs PostgreSQL" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_embedded_simulator_refuses_several_workers_with_exit_code_2(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/never-reached",
+           "PORT": str(find_free_port())}
+    env.pop("KARMADA_KUBECONFIG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.server.cli", "serve", "--workers", "3"],
+        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "needs KARMADA_KUBECONFIG" in done.stderr
+    assert "Traceback" not in done.stderr
