@@ -1,7 +1,9 @@
 """Leader election: a session advisory lock on a dedicated asyncpg connection (docs/live-status.md).
 
 Only the leader runs the poller. The lock lives exactly as long as its connection, so it is
-never taken from a pool (a pool's reset runs ``pg_advisory_unlock_all()``). When the
+never taken from a pool (a pooled connection serves other queries in between, and with
+``DB_POOL_RESET=full`` its reset runs ``pg_advisory_unlock_all()``; the default reset relies
+on no pooled connection holding session state, app.db.config). When the
 connection drops (PostgreSQL restarted, the backend was terminated, the network broke) the
 leader stops its term at once; another replica's ``pg_try_advisory_lock`` succeeds within
 its retry period. Without PostgreSQL (SQLite, one process) this replica is always leader.

@@ -3,9 +3,11 @@
 The publishing replica (the poller's leader, or whichever replica served a mutation) sends
 ``pg_notify`` with small JSON payloads — ``[[job id, namespace, sequence, phase, deleted],
 ...]``, split so each stays far below PostgreSQL's 8000-byte limit. Every replica LISTENs on
-its own dedicated asyncpg connection (never a pooled one: a pool's reset runs ``UNLISTEN *``),
-reads the matching ``job_events`` rows in one query per notification to restore reason,
-message and time, and delivers through the in-process hub. When the listening connection
+its own dedicated asyncpg connection (never a pooled one: with ``DB_POOL_RESET=full`` a pool's
+reset runs ``UNLISTEN *``, and the default reset relies on pooled connections holding no
+session state, app.db.config), reads the matching ``job_events`` rows in one query per
+notification to restore reason, message and time (only for jobs a subscriber here follows),
+and delivers through the in-process hub. When the listening connection
 drops it is re-established with capped, jittered backoff, and every subscriber is told to
 re-read the database (it may have missed notifications meanwhile).
 """
