@@ -23,6 +23,10 @@ class DatabaseSettings(BaseSettings):
     database_url: str = "sqlite://./mlplatform.db"
     #: Apply pending migrations at start-up (set false where a pre-deploy Job runs them).
     auto_migrate: bool = True
+    #: PostgreSQL pool reset on release: ``rollback`` (only an open transaction is rolled
+    #: back; pooled connections carry no session state, app.db.config) or ``full``
+    #: (asyncpg's default RESET ALL / UNLISTEN * / unlock-all query, one more round trip).
+    db_pool_reset: Literal["rollback", "full"] = "rollback"
 
     @property
     def is_postgres(self) -> bool:
@@ -42,6 +46,13 @@ class KarmadaSettings(BaseSettings):
     ml_platform_instance: str = Field(
         default="default", pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
     )
+    #: Let Karmada requests honour HTTP(S)_PROXY / NO_PROXY and ~/.netrc (aiohttp's trust_env).
+    #: Off by default: looking them up costs a thread hop on every request.
+    karmada_trust_env: bool = False
+    #: Seconds a found namespace, storage Secret, PriorityClass or Cluster list read at job
+    #: creation is reused (app.karmada.lookup_cache); a deleted Secret is refused at most this
+    #: long after. 0: read them from Karmada on every create.
+    karmada_lookup_cache_seconds: float = Field(default=5.0, ge=0, le=60)
     #: Member clusters of the embedded simulator (only without KARMADA_KUBECONFIG).
     simulator_clusters: int = Field(default=2, ge=1, le=16)
     #: Upstream reference data for the embedded simulator: a directory, or ``builtin``; unset:
@@ -54,6 +65,9 @@ class ServerSettings(BaseSettings):
     model_config = _ENV
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    #: Worker processes of ``mlplatform serve`` (``--workers`` overrides it; PostgreSQL and
+    #: an external Karmada only beyond 1). k8s/ sets it from the pod's CPU limit.
+    web_concurrency: int = Field(default=1, ge=1, le=64)
     #: Origins allowed by CORS and by cross-origin websocket handshakes (JSON list). Unset:
     #: ``["*"]`` in the embedded mode (loopback + AUTH_MODE=none), otherwise none at all.
     cors_allow_origins: list[str] | None = None

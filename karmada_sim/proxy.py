@@ -36,11 +36,13 @@ _GROUP = re.compile(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/namespaces/(?P<n
                     r"(?P<plural>[^/]+)(?:/(?P<name>[^/]+))?/?$")
 
 
-def _selector_matches(selector: str | None, labels: dict[str, str]) -> bool:
+def _matching(selector: str | None, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The objects whose labels match ``selector`` (parsed once per request, not per object:
+    the log archiver lists pods by label for every finished job)."""
     if not selector:
-        return True
+        return objects
     parsed = parse_label_selector(selector)
-    return bool(parsed.matches(labels))
+    return [o for o in objects if parsed.matches(o["metadata"].get("labels") or {})]
 
 
 def _list(kind: str, api_version: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -81,16 +83,14 @@ class MemberProxy:
             if plural == "pods":
                 if sub == "log":
                     return await self._log(request, member, ns, name)
-                pods = [p for (pns, _), p in sorted(member.pods.items()) if pns == ns]
+                pods = [p for _, p in sorted(kv for kv in member.pods.items() if kv[0][0] == ns)]
                 if name:
                     pod = member.pods.get((ns, name))
                     if pod is None:
                         raise NotFound(f'pods "{name}" not found')
                     return json_response(pod)
-                items = [p for p in pods
-                         if _selector_matches(query.get("labelSelector"),
-                                              p["metadata"].get("labels") or {})]
-                return json_response(_list("Pod", "v1", items))
+                return json_response(_list("Pod", "v1", _matching(query.get("labelSelector"),
+                                                                  pods)))
             if plural == "events":
                 events = [e for e in member.events if e["metadata"]["namespace"] == ns]
                 return json_response(_list("Event", "v1", events))
@@ -122,9 +122,8 @@ class MemberProxy:
             if found is None:
                 raise NotFound(f'{kind.lower()}s "{name}" not found')
             return json_response(found)
-        items = [o for o in items if _selector_matches(query.get("labelSelector"),
-                                                        o["metadata"].get("labels") or {})]
-        return json_response(_list(kind, api_version, items))
+        return json_response(_list(kind, api_version, _matching(query.get("labelSelector"),
+                                                                 items)))
 
     async def _log(self, request: Request, member: MemberCluster, ns: str, pod: str
                    ) -> Response:

@@ -8,6 +8,7 @@ on the fields a resource supports (metadata.name and metadata.namespace for ever
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -95,6 +96,9 @@ def _check_value(value: str, text: str) -> str:
     return value
 
 
+# Clients send the same few selectors over and over; the parsed form is immutable (a failed
+# parse raises and is not kept).
+@functools.lru_cache(maxsize=1024)
 def parse_label_selector(text: str | None) -> LabelSelector:
     """Parse a label selector string; raise BadRequest on syntax errors."""
     if not text or not text.strip():

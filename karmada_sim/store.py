@@ -242,8 +242,13 @@ class ObjectStore:
         *,
         subresource: str | None = None,
         field_validation: str = "Ignore",
+        view: bool = True,
     ) -> dict[str, Any]:
-        """Replace an object (Conflict on a stale resourceVersion; see module docstring)."""
+        """Replace an object (Conflict on a stale resourceVersion; see module docstring).
+
+        ``view=False``: return ``{}`` instead of decoding the stored object again (internal
+        writers that do not read the answer, such as the status sync).
+        """
         meta = obj.get("metadata") or {}
         name = meta.get("name")
         if not name:
@@ -260,15 +265,16 @@ class ObjectStore:
         if wanted_rv not in (None, "") and str(wanted_rv) != str(entry.rv):
             raise Conflict.stale(rt.plural, rt.group, name)
         old = entry.obj
-        incoming = json.loads(dumps(obj))
         if subresource == "status":
+            # Only the status is taken from the caller: copy just that (the status sync
+            # writes every workload's status several times per job).
             new = json.loads(entry.raw)
-            if "status" in incoming and incoming["status"] is not None:
-                new["status"] = incoming["status"]
+            if obj.get("status") is not None:
+                new["status"] = json.loads(dumps(obj["status"]))
             else:
                 new.pop("status", None)
         elif subresource is None:
-            new = incoming
+            new = json.loads(dumps(obj))
             new["apiVersion"] = rt.api_version
             new["kind"] = rt.kind
             if rt.has_status:
@@ -296,16 +302,18 @@ class ObjectStore:
             raise NotFound(f"the server could not find the requested resource ({subresource})")
         new = self._admit(rt, new, field_validation, old=old)
         new["metadata"].pop("resourceVersion", None)
-        if comparable(new) == comparable(old):
+        # Unequal dicts are a change (cheap); equal ones are confirmed on the JSON form,
+        # which tells 1 from 1.0 and True.
+        if _same_but_rv(new, old) and comparable(new) == comparable(old):
             return self._view(entry, rt)
-        if spec_part(new) != spec_part(old):
+        if subresource is None and spec_part(new) != spec_part(old):
             new["metadata"]["generation"] = int(old["metadata"].get("generation", 1)) + 1
         stored = self._write(rt, bucket, key, new, old)
         if new["metadata"].get("deletionTimestamp") and not new["metadata"].get("finalizers"):
             # The last finalizer is gone: the server deletes the object during this update.
             return self._remove(rt, bucket, key)
         self._emit("MODIFIED", rt, stored, old)
-        return self._loads_for(stored.raw, rt)
+        return self._loads_for(stored.raw, rt) if view else {}
 
     def patch(
         self,
@@ -317,6 +325,7 @@ class ObjectStore:
         subresource: str | None = None,
         content_type: str = MERGE_PATCH,
         field_validation: str = "Ignore",
+        view: bool = True,
     ) -> dict[str, Any]:
         """Patch an object (JSON merge patch by default; see patches.apply_patch)."""
         entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
@@ -331,7 +340,9 @@ class ObjectStore:
         meta["name"] = name
         if rt.namespaced:
             meta["namespace"] = namespace
-        return self.update(rt, patched, subresource=subresource, field_validation=field_validation)
+        return self.update(
+            rt, patched, subresource=subresource, field_validation=field_validation, view=view
+        )
 
     def delete(
         self,
@@ -551,3 +562,19 @@ class ObjectStore:
                 self._gc.release_foreground(owner)
         self._gc.maybe_finish_namespace(key[0])
         return self._loads_for(gone.raw, rt)
+
+
+def _same_but_rv(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two objects are equal as dicts, resourceVersion aside."""
+    if a.keys() != b.keys():
+        return False
+    for key, value in a.items():
+        if key == "metadata":
+            ma, mb = value or {}, b[key] or {}
+            if {k: v for k, v in ma.items() if k != "resourceVersion"} != {
+                k: v for k, v in mb.items() if k != "resourceVersion"
+            }:
+                return False
+        elif value != b[key]:
+            return False
+    return True

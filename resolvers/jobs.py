@@ -79,12 +79,20 @@ async def create_job(
     clusters: list[ClusterCapabilities] | None
     try:
         clusters = capabilities_of(
-            await _lookup(ctx, "the Cluster list", ctx.karmada.list_clusters)
+            await _lookup(ctx, "the Cluster list", ctx.karmada.cached_list_clusters)
         )
         try:
             check_target_clusters(request, kind, clusters)
-        except RequestInvalid as exc:
-            raise InvalidInput(exc.field, exc.reason) from None
+        except RequestInvalid:
+            # The list may be a few seconds old (app.karmada.lookup_cache): a cluster that
+            # just joined or became ready is only refused once a fresh list says so.
+            clusters = capabilities_of(
+                await _lookup(ctx, "the Cluster list", ctx.karmada.list_clusters)
+            )
+            try:
+                check_target_clusters(request, kind, clusters)
+            except RequestInvalid as exc:
+                raise InvalidInput(exc.field, exc.reason) from None
         await _check_prerequisites(ctx, request)
     except KarmadaUnavailable:
         clusters = None  # validated again at submission, once Karmada answers
@@ -186,18 +194,25 @@ def _check_manifest_size(ctx: Context, request: JobRequest, identity: JobIdentit
 
 
 async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
-    """The server creates no namespace, Secret or PriorityClass: they must exist (404: 400)."""
+    """The server creates no namespace, Secret or PriorityClass: they must exist (404: 400).
+
+    A found object may be answered from the short-lived cache (KARMADA_LOOKUP_CACHE_SECONDS,
+    app.karmada.lookup_cache): one deleted is refused at most that long after; a missing
+    one is always asked for again, so one just created is accepted at once.
+    """
     karmada = ctx.karmada
     namespace = await _lookup(
         ctx, f"namespace {request.namespace!r}",
-        lambda: karmada.get_or_none(NAMESPACES, None, request.namespace),
+        lambda: karmada.cached_get_or_none(NAMESPACES, None, request.namespace),
     )
     if namespace is None:
         raise InvalidInput("namespace", f"namespace {request.namespace!r} does not exist")
     secret = secret_name_for(request, ctx.services.submitter.workload_settings)
     field = "storageSecretName" if request.storage_secret_name else "namespace"
     found = await _lookup(
-        ctx, f"Secret {secret!r}", lambda: karmada.get_or_none(SECRETS, request.namespace, secret),
+        ctx,
+        f"Secret {secret!r}",
+        lambda: karmada.cached_get_or_none(SECRETS, request.namespace, secret),
         field=field,
     )
     if found is None:
@@ -207,7 +222,7 @@ async def _check_prerequisites(ctx: Context, request: JobRequest) -> None:
     priority_class = priority_class_for(request.priority, ctx.services.submitter.workload_settings)
     if priority_class and await _lookup(
         ctx, f"PriorityClass {priority_class!r}",
-        lambda: karmada.get_or_none(PRIORITY_CLASSES, None, priority_class),
+        lambda: karmada.cached_get_or_none(PRIORITY_CLASSES, None, priority_class),
     ) is None:
         raise InvalidInput("priority", f"PriorityClass {priority_class!r} does not exist")
 

@@ -1,7 +1,9 @@
 """Leader election: a session advisory lock on a dedicated asyncpg connection (docs/live-status.md).
 
 Only the leader runs the poller. The lock lives exactly as long as its connection, so it is
-never taken from a pool (a pool's reset runs ``pg_advisory_unlock_all()``). When the
+never taken from a pool (a pooled connection serves other queries in between, and with
+``DB_POOL_RESET=full`` its reset runs ``pg_advisory_unlock_all()``; the default reset relies
+on no pooled connection holding session state, app.db.config). When the
 connection drops (PostgreSQL restarted, the backend was terminated, the network broke) the
 leader stops its term at once; another replica's ``pg_try_advisory_lock`` succeeds within
 its retry period. Without PostgreSQL (SQLite, one process) this replica is always leader.
@@ -17,6 +19,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 import asyncpg
+
+from app.observability import metrics
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +60,11 @@ class LeaderElection:
         """Campaign until ``stop``; run ``term(term_stop)`` while leader."""
         if self.dsn is None:
             self.terms += 1
-            self.is_leader.set()
+            self._set_leader(True)
             try:
                 await term(stop)
             finally:
-                self.is_leader.clear()
+                self._set_leader(False)
             return
         while not stop.is_set():
             conn = await self._try_acquire()
@@ -96,7 +100,7 @@ class LeaderElection:
         term_stop = asyncio.Event()
         self._conn = conn
         self.terms += 1
-        self.is_leader.set()
+        self._set_leader(True)
         log.info("leader election: this replica is the leader (term %d)", self.terms)
         task: asyncio.Task[None] = asyncio.create_task(term(term_stop), name="leader-term")
         try:
@@ -113,7 +117,7 @@ class LeaderElection:
                     except _DB_ERRORS:
                         lost.set()
         finally:
-            self.is_leader.clear()
+            self._set_leader(False)
             term_stop.set()
             with contextlib.suppress(Exception):
                 await task
@@ -126,6 +130,15 @@ class LeaderElection:
                 if not conn.is_closed():
                     conn.terminate()
             self._conn = None
+
+    def _set_leader(self, leading: bool) -> None:
+        if leading:
+            self.is_leader.set()
+        else:
+            self.is_leader.clear()
+        # Also refreshed on scrape; set here so every worker's value is current (with
+        # several workers a scrape reaches one of them, and the gauge sums them).
+        metrics.LEADER.set(1 if leading else 0)
 
     async def lock_pid(self) -> int | None:
         """The backend pid holding the lock while leader (tests terminate it)."""

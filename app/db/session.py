@@ -10,7 +10,7 @@ from tortoise import Tortoise
 from tortoise.backends.base import executor as base_executor
 from tortoise.migrations.api import migrate as tortoise_migrate
 
-from app.db.config import tortoise_config
+from app.db.config import PoolReset, tortoise_config
 from app.db.legacy import adopt_if_legacy, copy_legacy_rows
 
 # Session-level advisory lock key so concurrent `mlplatform migrate` runs serialise.
@@ -41,8 +41,10 @@ async def migrate(database_url: str) -> None:
 
 
 @asynccontextmanager
-async def database(database_url: str, *, apply_migrations: bool = False) -> AsyncIterator[None]:
-    """Initialise Tortoise for the lifetime of the block."""
+async def database(
+    database_url: str, *, apply_migrations: bool = False, pool_reset: PoolReset = "full"
+) -> AsyncIterator[None]:
+    """Initialise Tortoise for the lifetime of the block (``pool_reset``: app.db.config)."""
     # Tortoise caches INSERT SQL per (connection name, table) across backends; a process that
     # switches backends (tests) would otherwise send the wrong placeholders.
     base_executor.EXECUTOR_CACHE.clear()
@@ -51,7 +53,9 @@ async def database(database_url: str, *, apply_migrations: bool = False) -> Asyn
         # current context, which would shadow the global one initialised below.
         await asyncio.create_task(migrate(database_url))
     # Requests run in tasks that do not inherit the lifespan's context: use the global fallback.
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await Tortoise.init(
+        config=tortoise_config(database_url, pool_reset=pool_reset), _enable_global_fallback=True
+    )
     try:
         yield
     finally:

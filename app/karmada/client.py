@@ -26,6 +26,7 @@ from app.karmada.errors import (
     Unauthorized,
     error_for_status,
 )
+from app.karmada.lookup_cache import LookupCache
 from app.karmada.paths import cluster_proxy_path
 from app.karmada.refusals import Refusals
 from app.karmada.resources import CLUSTERS, ApiResource
@@ -47,20 +48,44 @@ class UndecodableAnswer(KarmadaUnavailable):
 
 
 class KarmadaClient:
-    def __init__(self, api_client: k8s_client.ApiClient, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        api_client: k8s_client.ApiClient,
+        *,
+        timeout: float = 10.0,
+        lookup_cache_seconds: float = 0.0,
+    ) -> None:
         self._api = api_client
         self._timeout = timeout
         #: Requests sent, by verb; read by metrics and tests.
         self.request_count = 0
         #: 401/403 answers still standing, per resource (shown by /health/ready).
         self.refusals = Refusals()
+        #: Found prerequisites of job creation (app.karmada.lookup_cache; 0 s: off).
+        self.lookups = LookupCache(lookup_cache_seconds)
 
     @classmethod
     async def from_kubeconfig(
-        cls, path: str | os.PathLike[str], *, timeout: float = 10.0
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 10.0,
+        trust_env: bool = False,
+        lookup_cache_seconds: float = 0.0,
     ) -> KarmadaClient:
         api_client = await k8s_config.new_client_from_config(config_file=str(path))
-        return cls(api_client, timeout=timeout)
+        if not trust_env:
+            # kubernetes-asyncio opens its aiohttp session with trust_env=True: every request
+            # then reads ~/.netrc and the proxy variables in a worker thread (~5% of the
+            # server's CPU under load). Off unless KARMADA_TRUST_ENV asks for a proxy. aiohttp
+            # has no public setter; tests/karmada checks the public ``trust_env`` reads False.
+            api_client.rest_client.pool_manager._trust_env = False
+        return cls(api_client, timeout=timeout, lookup_cache_seconds=lookup_cache_seconds)
+
+    @property
+    def trust_env(self) -> bool:
+        """Whether requests honour the proxy variables and ~/.netrc (KARMADA_TRUST_ENV)."""
+        return bool(self._api.rest_client.pool_manager.trust_env)
 
     async def close(self) -> None:
         await self._api.close()
@@ -356,6 +381,20 @@ class KarmadaClient:
 
     async def list_clusters(self) -> list[dict[str, Any]]:
         return await self.list_all(CLUSTERS)
+
+    async def cached_list_clusters(self) -> list[dict[str, Any]]:
+        """The Cluster list, possibly up to ``lookups.ttl`` seconds old (job creation)."""
+        clusters: list[dict[str, Any]] = await self.lookups.get(("clusters",), self.list_clusters)
+        return clusters
+
+    async def cached_get_or_none(
+        self, resource: ApiResource, namespace: str | None, name: str
+    ) -> dict[str, Any] | None:
+        """``get_or_none``; a found object may be answered from ``lookups`` (job creation)."""
+        found: dict[str, Any] | None = await self.lookups.get(
+            (resource.path(namespace, name),), lambda: self.get_or_none(resource, namespace, name)
+        )
+        return found
 
     def proxy_path(self, cluster: str, member_path: str) -> str:
         """``member_path`` comes from app.karmada.paths (validated, escaped)."""

@@ -31,9 +31,14 @@ SIMULATOR_MISSING = (
 async def karmada_client(settings: Settings) -> AsyncIterator[KarmadaClient]:
     """The configured Karmada, or an embedded simulated one."""
     timeout = settings.karmada.karmada_request_timeout_seconds
+    options: dict[str, Any] = {
+        "timeout": timeout,
+        "trust_env": settings.karmada.karmada_trust_env,
+        "lookup_cache_seconds": settings.karmada.karmada_lookup_cache_seconds,
+    }
     if not settings.embedded_karmada:
         client = await KarmadaClient.from_kubeconfig(
-            str(settings.karmada.karmada_kubeconfig), timeout=timeout
+            str(settings.karmada.karmada_kubeconfig), **options
         )
         try:
             yield client
@@ -56,7 +61,7 @@ async def karmada_client(settings: Settings) -> AsyncIterator[KarmadaClient]:
     await asyncio.to_thread(simulator.start)
     with tempfile.TemporaryDirectory(prefix="mlplatform-sim-") as tmp:
         kubeconfig = simulator.write_kubeconfig(Path(tmp) / "kubeconfig")
-        client = await KarmadaClient.from_kubeconfig(str(kubeconfig), timeout=timeout)
+        client = await KarmadaClient.from_kubeconfig(str(kubeconfig), **options)
         log.info(
             "embedded simulated Karmada at %s; %s",
             simulator.url,

@@ -82,9 +82,13 @@ class StatusHub:
                 self._by_job.setdefault(job_id, set()).add(sub)
         else:
             self._wide.add(sub)
+        # Kept current here, not only on scrape: with workers a scrape reaches one of them.
+        metrics.ACTIVE_SUBSCRIPTIONS.inc()
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
+        if not sub.closed:
+            metrics.ACTIVE_SUBSCRIPTIONS.dec()
         sub.closed = True
         if sub.job_ids is None:
             self._wide.discard(sub)
@@ -113,6 +117,12 @@ class StatusHub:
         """Wake every subscriber to re-read the database (updates may have been missed)."""
         for sub in {*self._wide, *(s for subs in self._by_job.values() for s in subs)}:
             sub.poke()
+
+    def wanted(self, job_id: str, namespace: str) -> bool:
+        """Whether any subscriber here may want an update of this job (a cheap pre-check)."""
+        if job_id in self._by_job:
+            return True
+        return any(s.namespaces is None or namespace in s.namespaces for s in self._wide)
 
     def deliver(self, updates: Iterable[JobUpdate]) -> None:
         """Deliver to every interested subscriber without waiting for any of them."""

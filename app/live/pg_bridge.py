@@ -3,9 +3,11 @@
 The publishing replica (the poller's leader, or whichever replica served a mutation) sends
 ``pg_notify`` with small JSON payloads — ``[[job id, namespace, sequence, phase, deleted],
 ...]``, split so each stays far below PostgreSQL's 8000-byte limit. Every replica LISTENs on
-its own dedicated asyncpg connection (never a pooled one: a pool's reset runs ``UNLISTEN *``),
-reads the matching ``job_events`` rows in one query per notification to restore reason,
-message and time, and delivers through the in-process hub. When the listening connection
+its own dedicated asyncpg connection (never a pooled one: with ``DB_POOL_RESET=full`` a pool's
+reset runs ``UNLISTEN *``, and the default reset relies on pooled connections holding no
+session state, app.db.config), reads the matching ``job_events`` rows in one query per
+notification to restore reason, message and time (only for jobs a subscriber here follows),
+and delivers through the in-process hub. When the listening connection
 drops it is re-established with capped, jittered backoff, and every subscriber is told to
 re-read the database (it may have missed notifications meanwhile).
 """
@@ -180,7 +182,12 @@ class PgStatusBridge:
         while True:
             payload = await self._inbox.get()
             try:
-                self.hub.deliver(await updates_for(decode_payload(payload)))
+                # Only what a subscriber here follows costs a read of job_events: a worker or
+                # replica without subscribers of these jobs skips the round trip. One that
+                # subscribes meanwhile reads the committed state itself first.
+                entries = [e for e in decode_payload(payload) if self.hub.wanted(e[0], e[1])]
+                if entries:
+                    self.hub.deliver(await updates_for(entries))
             except Exception:
                 log.exception("could not deliver a status notification; subscribers re-read")
                 self.hub.resync()

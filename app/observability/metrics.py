@@ -3,11 +3,19 @@
 Counters and histograms are process-wide (a process serves one app); the gauges that mirror
 state owned elsewhere (jobs by phase, active subscriptions) are refreshed when /metrics is
 scraped, so no code path has to keep them in step.
+
+With ``mlplatform serve --workers N`` (N > 1) serve sets ``PROMETHEUS_MULTIPROC_DIR`` before
+the workers start: prometheus_client then keeps every value in per-process files there and
+``render`` aggregates all workers, whichever one is scraped. Each gauge says how its workers'
+values combine (``multiprocess_mode``); gauges a scrape refreshes are also kept current by
+the code that changes them, since a scrape reaches only one worker.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -18,6 +26,7 @@ from prometheus_client import (
     Histogram,
     disable_created_metrics,
     generate_latest,
+    multiprocess,
 )
 
 from app.jobstate.phases import Phase
@@ -26,12 +35,15 @@ from app.jobstate.phases import Phase
 # is pure Python (~50 us per line on a busy 2-core machine): leave them out.
 disable_created_metrics()  # type: ignore[no-untyped-call]
 REGISTRY = CollectorRegistry(auto_describe=True)
+#: Several worker processes share the metrics (see the module docstring).
+MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 JOBS_BY_PHASE = Gauge(
     "mlplatform_jobs",
     "Training jobs in the database, by phase (refreshed on scrape).",
     ["phase"],
     registry=REGISTRY,
+    multiprocess_mode="mostrecent",  # every worker counts the same table
 )
 JOB_TRANSITIONS = Counter(
     "mlplatform_job_transitions_total",
@@ -72,21 +84,25 @@ WEBSOCKET_CONNECTIONS = Gauge(
     "mlplatform_websocket_connections",
     "Open websocket connections.",
     registry=REGISTRY,
+    multiprocess_mode="livesum",
 )
 ACTIVE_SUBSCRIPTIONS = Gauge(
     "mlplatform_active_subscriptions",
-    "Subscribers registered on the status hub (refreshed on scrape).",
+    "Subscribers registered on the status hub.",
     registry=REGISTRY,
+    multiprocess_mode="livesum",
 )
 LEADER = Gauge(
     "mlplatform_leader",
-    "1 while this replica holds the poller leadership (refreshed on scrape).",
+    "1 while this replica holds the poller leadership (with workers: how many of them do).",
     registry=REGISTRY,
+    multiprocess_mode="livesum",
 )
 POLL_LAST_SUCCESS = Gauge(
     "mlplatform_poll_last_success_timestamp_seconds",
     "Unix time of the poller's last successful tick on this replica (0: none yet).",
     registry=REGISTRY,
+    multiprocess_mode="livemax",
 )
 GRAPHQL_OPERATIONS = Counter(
     "mlplatform_graphql_operations_total",
@@ -117,14 +133,55 @@ HTTP_REQUEST_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
     registry=REGISTRY,
 )
-WATCH_STATE = Enum(
-    "mlplatform_watch_state",
+_WATCH_STATE_HELP = (
     "State of the status poller's LIST+WATCH cache, by resource kind (app.poller.watchcache): "
-    "listing (first LIST or re-LIST), watching, backoff (LIST failing; cache not trusted).",
-    ["kind"],
-    states=["listing", "watching", "backoff"],
-    registry=REGISTRY,
+    "listing (first LIST or re-LIST), watching, backoff (LIST failing; cache not trusted)."
 )
+_WATCH_STATES = ("listing", "watching", "backoff")
+
+
+class _GaugeStateSet:
+    """An Enum's ``labels(...).state(name)`` on a Gauge: prometheus_client's Enum cannot be
+    shared between processes, a gauge can. Same samples as the Enum (one per state, 1 for
+    the current one), typed gauge."""
+
+    def __init__(self, gauge: Gauge) -> None:
+        self._gauge = gauge
+
+    def labels(self, **labels: str) -> _GaugeStateSet._Child:
+        return _GaugeStateSet._Child(self._gauge, labels)
+
+    class _Child:
+        def __init__(self, gauge: Gauge, labels: dict[str, str]) -> None:
+            self._gauge = gauge
+            self._labels = labels
+
+        def state(self, name: str) -> None:
+            for state in _WATCH_STATES:
+                self._gauge.labels(**self._labels, mlplatform_watch_state=state).set(
+                    1 if state == name else 0
+                )
+
+
+WATCH_STATE: Any
+if MULTIPROCESS:
+    WATCH_STATE = _GaugeStateSet(
+        Gauge(
+            "mlplatform_watch_state",
+            _WATCH_STATE_HELP,
+            ["kind", "mlplatform_watch_state"],
+            registry=REGISTRY,
+            multiprocess_mode="livemax",  # the leader's; other workers hold 0s, if anything
+        )
+    )
+else:
+    WATCH_STATE = Enum(
+        "mlplatform_watch_state",
+        _WATCH_STATE_HELP,
+        ["kind"],
+        states=list(_WATCH_STATES),
+        registry=REGISTRY,
+    )
 WATCH_RESTARTS = Counter(
     "mlplatform_watch_restarts_total",
     "Watch streams that ended early and were healed by a re-LIST, by kind and reason "
@@ -162,5 +219,16 @@ def operation_label(name: str | None) -> str:
 
 
 def render() -> tuple[bytes, str]:
-    """The registry in the Prometheus text format, and its content type."""
+    """The registry in the Prometheus text format, and its content type (with workers: all
+    workers' values, aggregated from PROMETHEUS_MULTIPROC_DIR)."""
+    if MULTIPROCESS:
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def mark_process_dead(pid: int) -> None:
+    """Drop a finished worker's live gauges (its counters stay in the totals)."""
+    if MULTIPROCESS:
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]

@@ -197,6 +197,7 @@ class StatusPoller:
             await self._confirm_unchanged(started)
         await self._publish(updates)
         self.last_success = utcnow()
+        metrics.POLL_LAST_SUCCESS.set(self.last_success.timestamp())  # for every worker's scrape
         self.ticks += 1
         result.requests = self.karmada.request_count - requests_before
         self.last_tick = result

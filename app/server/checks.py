@@ -187,7 +187,9 @@ async def check_karmada_setup(
     path = str(settings.karmada.karmada_kubeconfig)
     try:
         client = await KarmadaClient.from_kubeconfig(
-            path, timeout=min(settings.karmada.karmada_request_timeout_seconds, 10.0)
+            path,
+            timeout=min(settings.karmada.karmada_request_timeout_seconds, 10.0),
+            trust_env=settings.karmada.karmada_trust_env,
         )
     except Exception as exc:
         return [

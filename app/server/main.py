@@ -89,7 +89,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with (
-            database(settings.db.database_url, apply_migrations=settings.db.auto_migrate),
+            database(
+                settings.db.database_url,
+                apply_migrations=settings.db.auto_migrate,
+                pool_reset=settings.db.db_pool_reset,
+            ),
             karmada_client(settings) as karmada,
         ):
             hub = StatusHub(settings.graphql.subscriber_queue_size)

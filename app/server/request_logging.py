@@ -9,6 +9,7 @@ route *template* (``/api/v1/jobs/{id}``), never the raw path, so label values st
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -28,6 +29,9 @@ _JOB_PATH = re.compile(r"^/api/v1/jobs/(?P<id>[^/]+)")
 # Probes and scrapes arrive every few seconds per replica: logged at DEBUG, not INFO.
 QUIET_PATHS = frozenset({"/health", "/health/live", "/health/ready", "/metrics"})
 UNMATCHED_ROUTE = "unmatched"
+#: With several workers (``serve --workers``), which process answered: HTTP responses and
+#: websocket handshakes carry its pid, so clients and tests can tell the workers apart.
+WORKER_PID_HEADER = "x-worker-pid"
 
 
 def request_id_from(scope: Scope) -> str:
@@ -57,6 +61,16 @@ class RequestObservabilityMiddleware:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._extra_headers: list[tuple[bytes, bytes]] | None = None
+
+    def extra_headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        if self._extra_headers is None:
+            settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+            workers = settings.server.web_concurrency if settings is not None else 1
+            self._extra_headers = (
+                [(WORKER_PID_HEADER.encode(), str(os.getpid()).encode())] if workers > 1 else []
+            )
+        return self._extra_headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -81,6 +95,7 @@ class RequestObservabilityMiddleware:
                 status = int(message["status"])
                 headers = list(message.get("headers") or [])
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                headers.extend(self.extra_headers(scope))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -114,6 +129,9 @@ class RequestObservabilityMiddleware:
             nonlocal close_code
             if message["type"] == "websocket.close":
                 close_code = int(message.get("code", 1000))
+            elif message["type"] == "websocket.accept" and self.extra_headers(scope):
+                headers = [*(message.get("headers") or ()), *self.extra_headers(scope)]
+                message = {**message, "headers": headers}
             await send(message)
 
         metrics.WEBSOCKET_CONNECTIONS.inc()

@@ -129,7 +129,7 @@ class StatusSync(ControllerState):
         status["conditions"] = merge_conditions(previous, condition)
         if status != old_status:
             self.store.patch(self.rb_rt, meta.get("namespace"), meta["name"], {"status": status},
-                             subresource="status")
+                             subresource="status", view=False)
         self._aggregate_into_template(binding, items)
 
     def _aggregate_into_template(self, binding: dict[str, Any], items: list[dict[str, Any]]
@@ -155,4 +155,4 @@ class StatusSync(ControllerState):
         rt = self.store.resource(template["apiVersion"], template["kind"])
         template["status"] = new_status
         with contextlib.suppress(ApiError):
-            self.store.update(rt, template, subresource="status")
+            self.store.update(rt, template, subresource="status", view=False)

@@ -151,6 +151,16 @@ def test_backend_configuration_and_secrets(name: str) -> None:
     assert "emptyDir" in volumes["tmp"]
 
 
+@pytest.mark.parametrize("name", OVERLAYS)
+def test_workers_follow_the_cpu_limit(name: str) -> None:
+    c = container(backend(render(name)))
+    (workers,) = [e for e in c["env"] if e["name"] == "WEB_CONCURRENCY"]
+    assert workers["valueFrom"]["resourceFieldRef"] == {
+        "containerName": c["name"], "resource": "limits.cpu", "divisor": "1"
+    }
+    assert "cpu" in c["resources"]["limits"]
+
+
 def test_prod_uses_token_auth_and_json_logs() -> None:
     data = config(render("prod"))
     assert data["AUTH_MODE"] == "token"
