@@ -154,8 +154,9 @@ class MemberHealth:
 def classify_member(health: MemberHealth, now: datetime, grace: timedelta) -> Failure:
     """A member NotReady or unreachable for at least ``grace`` is an infrastructure failure.
 
-    The clock starts at the last heartbeat when we have one (the member went silent then),
-    else at the Ready condition's lastTransitionTime. With neither, Karmada's own flip to
+    An unreachable member's clock starts at the last heartbeat when we have one (it went
+    silent then), else at the Ready condition's lastTransitionTime; a NotReady member that
+    still answers is timed from that transition. With no time at all, Karmada's own flip to
     Ready=False already waited its failure threshold, so the grace counts as spent.
     """
     if health.healthy:
@@ -166,7 +167,12 @@ def classify_member(health: MemberHealth, now: datetime, grace: timedelta) -> Fa
         not health.reachable or health.ready == "Unknown" or health.reason == CLUSTER_NOT_REACHABLE
     )
     cause = Cause.MEMBER_UNREACHABLE if unreachable else Cause.MEMBER_NOT_READY
-    start = health.last_heartbeat or (health.since if health.ready != "True" else None)
+    if unreachable:
+        # Silence is timed from the last word we had; Karmada's transition comes later.
+        start = health.last_heartbeat or (health.since if health.ready != "True" else None)
+    else:
+        # NotReady but answering: heartbeats keep coming, the condition's age is what counts.
+        start = health.since
     what = "unreachable" if unreachable else f"NotReady ({health.reason or 'no reason'})"
     if start is None:
         if health.ready == "True":

@@ -322,6 +322,14 @@ MEMBER_CASES = [
         Cause.MEMBER_NOT_READY,
     ),
     (
+        "not ready past grace, still sending heartbeats",
+        MemberHealth.from_cluster(
+            cluster("False", "ClusterNotReady", NOW - 2 * GRACE), last_heartbeat=NOW
+        ),
+        INFRA,
+        Cause.MEMBER_NOT_READY,
+    ),
+    (
         "not ready within grace",
         MemberHealth.from_cluster(cluster("False", "ClusterNotReady", NOW - GRACE / 2)),
         NONE,
