@@ -355,3 +355,41 @@ async def test_a_member_lost_mid_run_comes_back_with_the_old_attempt_running(
         return await harness.member_workload(name) is None
 
     await eventually(removed, what="the stale attempt deleted once member1 is back")
+
+
+@pytest.mark.parametrize("kind", ["Job", "RayJob"])
+async def test_a_deadline_is_never_an_infrastructure_failure(harness: Harness, kind: str) -> None:
+    name = f"dl-{kind.lower()}"
+    if kind == "Job":
+        await harness.submit(kind, name, activeDeadlineSeconds=1)
+    else:
+        body = rayjob(name, harness.ns, **scenario())
+        body["spec"]["activeDeadlineSeconds"] = 1
+        await create(harness.custom, RAY, harness.ns, body)
+        await create(harness.custom, PP, harness.ns,
+                     policy(name, harness.ns, kind, "ray.io/v1", ON_MEMBER1))
+    status = await _failed_status(harness, kind, name)
+    failure = classify(kind, status, pods=await harness.pods())
+    assert (failure.kind, failure.cause) == (FailureKind.DEADLINE, Cause.DEADLINE_EXCEEDED)
+
+
+@pytest.mark.parametrize(
+    ("fault", "exit_code", "phase"),
+    [("Evict", None, "Pending"), ("AppFailure", 3, "Failed"), ("AppFailure", 137, "Pending")],
+)
+async def test_training_operator_exit_code_policy(
+    harness: Harness, fault: str, exit_code: int | None, phase: str
+) -> None:
+    """restartPolicy ExitCode: 128+ (signals) are retried, 1..127 fail the job at once."""
+    name = f"ec-{fault.lower()}-{exit_code or 143}"
+    body = pytorchjob(name, harness.ns)
+    body["spec"]["runPolicy"] = {"backoffLimit": 2}
+    for replica in body["spec"]["pytorchReplicaSpecs"].values():
+        replica["restartPolicy"] = "ExitCode"
+    await create(harness.custom, PYTORCH, harness.ns, body)
+    await create(harness.custom, PP, harness.ns,
+                 policy(name, harness.ns, "PyTorchJob", "kubeflow.org/v1", ON_MEMBER1))
+    await harness.running(name)
+    extra = {} if exit_code is None else {"exitCode": exit_code}
+    answer = await harness.disrupt(type=fault, name=name, **extra)
+    assert answer.json()["disrupted"][0]["phase"] == phase
