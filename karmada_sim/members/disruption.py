@@ -14,10 +14,12 @@ What each one leaves behind follows the upstream component that causes it:
 - the workload then reacts as its controller does (``failure_outcome``): the Job controller
   counts the pod against ``backoffLimit`` unless a ``podFailurePolicy`` rule matches first
   (pkg/controller/job/pod_failure_policy.go); training-operator retries only under
-  OnFailure/Always, or ExitCode with a retryable code >= 128 (pkg/util/train/train_util.go
-  IsRetryableExitCode); KubeRay retries the whole job with a new RayCluster under its
-  ``backoffLimit``, and a job whose cluster lost a pod ends ``SubmissionFailed`` (the
-  submitter Job fails when the head it follows goes away), an app failure ``AppFailed``.
+  OnFailure/Always, or ExitCode with a retryable code: 130, 137, 143 (SIGINT, SIGKILL,
+  SIGTERM) or the user's 138 (kubeflow/training-operator pkg/util/train/train_util.go
+  IsRetryableExitCode; every other code is permanent); KubeRay retries the whole job with
+  a new RayCluster under its ``backoffLimit``, and a job whose cluster lost a pod ends
+  ``SubmissionFailed`` (the submitter Job fails when the head it follows goes away), an app
+  failure ``AppFailed``.
 
 Simplification: the disrupted pods stay listed (Failed, with their condition) until the next
 attempt replaces them; real evicted pods are deleted once terminated.
@@ -39,6 +41,11 @@ TYPES: dict[str, tuple[str | None, str, int]] = {
     "NodeLost": ("DeletionByTaintManager", "Taint manager: deleting due to NoExecute taint", 137),
     "AppFailure": (None, "", 1),
 }
+
+
+# training-operator's IsRetryableExitCode: signals of transient trouble, and SIGUSR1 (138)
+# for users who want a retry.
+RETRYABLE_EXIT_CODES = frozenset({130, 137, 138, 143})
 
 
 @dataclass(frozen=True)
@@ -137,7 +144,7 @@ def kubeflow_outcome(obj: dict[str, Any], replica_field: str, rtype: str,
     spec = ((obj.get("spec") or {}).get(replica_field) or {}).get(rtype) or {}
     restart = spec.get("restartPolicy", "Never")
     retry = restart in ("OnFailure", "Always") or (
-        restart == "ExitCode" and disruption.exit_code >= 128)
+        restart == "ExitCode" and disruption.exit_code in RETRYABLE_EXIT_CODES)
     return Outcome(retry)
 
 

@@ -380,7 +380,7 @@ async def test_a_deadline_is_never_an_infrastructure_failure(harness: Harness, k
 async def test_training_operator_exit_code_policy(
     harness: Harness, fault: str, exit_code: int | None, phase: str
 ) -> None:
-    """restartPolicy ExitCode: 128+ (signals) are retried, 1..127 fail the job at once."""
+    """restartPolicy ExitCode: SIGTERM/SIGKILL exits are retried, others fail the job at once."""
     name = f"ec-{fault.lower()}-{exit_code or 143}"
     body = pytorchjob(name, harness.ns)
     body["spec"]["runPolicy"] = {"backoffLimit": 2}

@@ -65,6 +65,7 @@ def test_job_controller(obj: dict[str, Any], the_fault: Disruption, retry: bool,
         ("ExitCode", fault("Evict"), True),  # 143 is retryable
         ("ExitCode", fault("AppFailure", 2), False),
         ("ExitCode", fault("AppFailure", 130), True),
+        ("ExitCode", fault("AppFailure", 139), False),  # SIGSEGV is permanent
     ],
 )
 def test_training_operator(restart: str, the_fault: Disruption, retry: bool) -> None:
