@@ -377,7 +377,7 @@ class MemberCluster:
         if kind == "Job":
             outcome = faults.batch_outcome(workload.obj, fault, first.name, container)
         elif kind == "RayJob":
-            outcome = faults.rayjob_outcome(fault, first.name)
+            outcome = faults.rayjob_outcome(fault)
         else:
             model = workload.model
             replica_field = str(getattr(model, "replica_field", ""))

@@ -148,12 +148,14 @@ def kubeflow_outcome(obj: dict[str, Any], replica_field: str, rtype: str,
     return Outcome(retry)
 
 
-def rayjob_outcome(disruption: Disruption, pod: str) -> Outcome:
+def rayjob_outcome(disruption: Disruption) -> Outcome:
     """KubeRay: every failure is the job's; backoffLimit retries it with a new RayCluster."""
     if disruption.type == "AppFailure":
         return Outcome(True, reason="AppFailed", message=(
             f"Job entrypoint command failed with exit code {disruption.exit_code}, last "
             "available logs (truncated to 20,000 chars):\nRuntimeError: simulated failure"))
+    # ray-operator/controllers/ray/rayjob_controller.go: a failed submitter Job whose Ray
+    # job is not FAILED is SubmissionFailed, with the submitter Job's Failed condition.
     return Outcome(True, reason="SubmissionFailed", message=(
-        f"Job submission has failed. Reason: pod {pod} of the RayCluster was terminated: "
-        f"{disruption.condition_message}"))
+        "Job submission has failed. Reason: BackoffLimitExceeded. Message: Job has reached "
+        "the specified backoff limit"))

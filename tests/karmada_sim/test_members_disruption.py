@@ -74,6 +74,6 @@ def test_training_operator(restart: str, the_fault: Disruption, retry: bool) -> 
 
 
 def test_kuberay_reasons() -> None:
-    assert rayjob_outcome(fault("AppFailure", 4), "p").reason == "AppFailed"
-    assert "exit code 4" in (rayjob_outcome(fault("AppFailure", 4), "p").message or "")
-    assert rayjob_outcome(fault("NodeLost"), "head").reason == "SubmissionFailed"
+    assert rayjob_outcome(fault("AppFailure", 4)).reason == "AppFailed"
+    assert "exit code 4" in (rayjob_outcome(fault("AppFailure", 4)).message or "")
+    assert rayjob_outcome(fault("NodeLost")).reason == "SubmissionFailed"
