@@ -69,6 +69,8 @@ class ClusterSync(ControllerState):
         """Control API hook: a member's readiness/reachability changed."""
         self._cluster_dirty = True
         self.sync_clusters(force=True)
+        for member in self.members.values():
+            member.resume()  # writes that waited for an unavailable member run now
         # statuses of its workloads flow again (or stop) from now on
         for member in self.members.values():
             for key in member.workloads:

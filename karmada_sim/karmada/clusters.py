@@ -74,7 +74,8 @@ def cluster_status(
         "kubernetesVersion": member.config.kubernetes_version,
         "conditions": conditions,
         "apiEnablements": member.api_enablements(),
-        "nodeSummary": {"totalNum": nodes, "readyNum": nodes if member.ready else 0},
+        "nodeSummary": {"totalNum": nodes,
+                        "readyNum": max(nodes - len(member.lost_nodes), 0) if member.ready else 0},
         "resourceSummary": member.resource_summary(),
     }
 

@@ -98,8 +98,9 @@ class BatchJobModel:
                 message = "Job was active longer than specified deadline"
                 status["failed"] = status["failed"] + (width if run.running_at else 0)
             else:
-                reason = scenario.failure_reason or "BackoffLimitExceeded"
-                message = scenario.failure_message or "Job has reached the specified backoff limit"
+                reason = run.failure_reason or scenario.failure_reason or "BackoffLimitExceeded"
+                message = run.failure_message or scenario.failure_message or (
+                    "Job has reached the specified backoff limit")
             for kind in ("FailureTarget", "Failed"):
                 conditions.append({"type": kind, "status": "True", "reason": reason,
                                    "message": message, "lastProbeTime": when,

@@ -19,8 +19,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from karmada_sim.config import MemberConfig
+from karmada_sim.members import disruption as faults
+from karmada_sim.members.disruption import Disruption
 from karmada_sim.members.kinds import MODELS, KindModel, derived_objects, pod_total_requests
-from karmada_sim.members.lifecycle import Phase, Run, RunPolicy, Timing, advance
+from karmada_sim.members.lifecycle import Phase, Run, RunPolicy, Timing, advance, fail_attempt
 from karmada_sim.members.logs import pod_log_lines
 from karmada_sim.members.pods import PodPlan, render_pod
 from karmada_sim.members.scenario import Scenario
@@ -77,6 +79,12 @@ class MemberCluster:
         self.log_interval = log_interval
         self.ready = config.ready
         self.reachable = True
+        # Karmada's execution controller syncs (and deletes) nothing on a member that is not
+        # Ready or cannot be reached (karmada pkg/controllers/execution/execution_controller.go
+        # returns "cluster not ready" and retries): writes wait here, last one per object
+        # wins, and run when the member is back. Meanwhile the old copy keeps running.
+        self.pending: dict[ObjKey, tuple[dict[str, Any], Scenario] | None] = {}
+        self.lost_nodes: set[str] = set()
         self.objects: dict[ObjKey, dict[str, Any]] = {}
         self.workloads: dict[ObjKey, Workload] = {}
         self.pods: dict[tuple[str, str], dict[str, Any]] = {}
@@ -146,10 +154,30 @@ class MemberCluster:
                    for k in (r["kind"] for r in e["resources"]))
 
     # -- objects --------------------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        """Karmada can sync objects to this member (Ready and reachable)."""
+        return self.ready and self.reachable
+
+    def resume(self) -> int:
+        """Run the writes that waited while the member was unavailable; how many ran."""
+        if not self.available or not self.pending:
+            return 0
+        pending, self.pending = self.pending, {}
+        for key, write in pending.items():
+            if write is None:
+                self.delete(key)
+            else:
+                self.apply(*write)
+        return len(pending)
+
     def apply(self, obj: dict[str, Any], scenario: Scenario) -> None:
         """Create or update a propagated object (Karmada's execution controller)."""
         meta = obj["metadata"]
         key: ObjKey = (obj["apiVersion"], obj["kind"], meta.get("namespace", ""), meta["name"])
+        if not self.available:
+            self.pending[key] = (copy.deepcopy(obj), scenario)
+            return
         existing = self.objects.get(key)
         new = copy.deepcopy(obj)
         new_meta = new.setdefault("metadata", {})
@@ -183,6 +211,9 @@ class MemberCluster:
 
     def delete(self, key: ObjKey) -> None:
         """Remove a propagated object and everything its operator created."""
+        if not self.available:
+            self.pending[key] = None
+            return
         self.objects.pop(key, None)
         workload = self.workloads.pop(key, None)
         self.derived.pop(key, None)
@@ -275,20 +306,103 @@ class MemberCluster:
             self._plan(workload)
         fits = workload.holds_resources or self._fits(workload.requests)
         wake = advance(run, workload.policy, workload.scenario, self.timing, now, fits)
+        self._after_change(workload, before)
+        self._pod_events(workload, fits)
+        self._publish(workload)
+        if wake is not None:
+            self._schedule(key, wake)
+
+    def _after_change(self, workload: Workload, before: tuple[Phase, int]) -> None:
+        run = workload.run
         if (run.phase, run.attempt) != before:
             if run.attempt != before[1]:
                 self._release(workload)
                 self._drop_pods(workload)
                 self._plan(workload)
             self._on_phase(workload, before[0])
-        self._pod_events(workload, fits)
+
+    def _publish(self, workload: Workload) -> None:
+        run = workload.run
         if run.changed:
             run.changed = False
             self._render(workload)
             if self.on_status_change:
-                self.on_status_change(self.name, key)
-        if wake is not None:
-            self._schedule(key, wake)
+                self.on_status_change(self.name, workload.key)
+
+    # -- faults (members/disruption.py) ---------------------------------------------------------
+    def node_of(self, index: int) -> str:
+        return f"{self.name}-node-{index % self.config.nodes}"
+
+    def disruptable(self, key: ObjKey) -> bool:
+        workload = self.workloads.get(key)
+        return workload is not None and workload.run.phase in (Phase.STARTING, Phase.RUNNING)
+
+    def disrupt(self, key: ObjKey, type_: str, *, pods: list[str] | None = None,
+                node: str | None = None, exit_code: int | None = None,
+                message: str | None = None) -> dict[str, Any]:
+        """End the workload's current attempt with a fault; what its controller does next
+        (retry or fail, and with which reason) is ``faults.*_outcome``.
+
+        ``pods``: the pods hit (default: those on ``node`` for NodeLost, else the first pod:
+        Ray head, Kubeflow master/launcher, the Job's first pod). ValueError when the
+        workload has no running attempt or the pods are not its own.
+        """
+        workload = self.workloads.get(key)
+        if workload is None or not self.disruptable(key):
+            raise ValueError(f"{key[1]} {key[2]}/{key[3]} has no running pods on {self.name}")
+        run = workload.run
+        plans = workload.plans
+        names = [p.name for p in plans]
+        if type_ == "NodeLost" and node is None and not pods:
+            node = self.node_of(0)
+        if pods:
+            unknown = sorted(set(pods) - set(names))
+            if unknown:
+                raise ValueError(f"pods {unknown} are not pods of {key[3]} on {self.name}")
+            hit = [p for p in plans if p.name in pods]
+        elif node is not None:
+            hit = [p for i, p in enumerate(plans) if self.node_of(i) == node]
+            if not hit:
+                raise ValueError(f"no pod of {key[3]} runs on {node}")
+        else:
+            hit = plans[:1]
+        if type_ == "NodeLost" and node is not None:
+            self.lost_nodes.add(node)
+        fault = Disruption.make(type_, run.attempt, frozenset(p.name for p in hit), self.now(),
+                                exit_code=exit_code, message=message, node=node)
+        first = hit[0]
+        container = next((c.get("name", "main") for c in (first.template.get("spec") or {})
+                          .get("containers") or []), "main")
+        kind = key[1]
+        if kind == "Job":
+            outcome = faults.batch_outcome(workload.obj, fault, first.name, container)
+        elif kind == "RayJob":
+            outcome = faults.rayjob_outcome(fault)
+        else:
+            model = workload.model
+            replica_field = str(getattr(model, "replica_field", ""))
+            rtype = next((r for r in ((workload.obj.get("spec") or {}).get(replica_field) or {})
+                          if r.lower() == first.role), first.role)
+            outcome = faults.kubeflow_outcome(workload.obj, replica_field, rtype, fault)
+            run.failed_replica = rtype
+        before = (run.phase, run.attempt)
+        run.disruption = fault
+        fail_attempt(run, workload.policy, self.now(), retry=outcome.retry,
+                     counts=outcome.counts, fail_now=outcome.fail_now)
+        if run.phase == Phase.FAILED:
+            run.failure_reason = outcome.reason
+            run.failure_message = outcome.message
+            run.exit_code = fault.exit_code
+        self._event(workload.obj, "Warning", type_,
+                    f"{fault.condition_message or f'exit code {fault.exit_code}'}: "
+                    f"{', '.join(sorted(fault.pods))}")
+        self._after_change(workload, before)
+        self._publish(workload)
+        self._schedule(key, self.now())
+        if self.on_capacity_change:  # freed pods, a lost node: the Cluster summary changes
+            self.on_capacity_change(self.name)
+        return {"cluster": self.name, "apiVersion": key[0], "kind": kind, "namespace": key[2],
+                "name": key[3], "phase": str(run.phase), **fault.to_dict()}
 
     def _pod_events(self, workload: Workload, fits: bool) -> None:
         """kube-scheduler / kubelet events for the pods, once per attempt."""
@@ -384,10 +498,13 @@ class MemberCluster:
             pod_key = (namespace, plan.name)
             old = self.pods.get(pod_key)
             uid = old["metadata"]["uid"] if old else str(uuid.uuid4())
+            fault = run.disruption
+            hit = fault if fault is not None and fault.attempt == run.attempt and (
+                plan.name in fault.pods) else None
             self.pods[pod_key] = render_pod(
                 plan, namespace, run, workload.scenario, self.iso, uid=uid,
-                node=f"{self.name}-node-{i % self.config.nodes}", pending_message=pending,
-                job_succeeded=run.phase == Phase.SUCCEEDED)
+                node=self.node_of(i), pending_message=pending,
+                job_succeeded=run.phase == Phase.SUCCEEDED, disruption=hit)
             self.pod_owner[pod_key] = workload.key
             keys.append(pod_key)
         for stale in set(workload.pod_keys) - set(keys):

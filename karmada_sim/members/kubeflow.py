@@ -123,6 +123,8 @@ class KubeflowModel:
             when = iso(run.finished_at or run.created_at)
             main = "Launcher" if self.mpi else ("Master" if "Master" in counts else (
                 "Chief" if "Chief" in counts else next(iter(counts), "Worker")))
+            if run.failed_replica in counts:
+                main = run.failed_replica  # a fault hit this replica (members/disruption.py)
             if run.deadline_exceeded:
                 message = f"Job {meta['name']} has failed because it was active longer than " \
                           "specified deadline"
@@ -133,7 +135,7 @@ class KubeflowModel:
                 message = scenario.failure_message or (
                     f"{kind} {ns_name} is failed because 1 {main} replica(s) failed.")
             conditions.append(_condition("Failed", scenario.failure_reason or f"{kind}Failed",
-                                         message, when))
+                                         run.failure_message or message, when))
             if main in counts:
                 counts[main]["failed"] = 1
             status["completionTime"] = when

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from karmada_sim.members.disruption import Disruption
 from karmada_sim.members.scenario import Scenario
 
 
@@ -65,6 +66,13 @@ class Run:
     suspend_complete: bool = False  # Suspending (pods being deleted) -> Suspended
     cleaned_up: bool = False  # pods torn down after the TTL
     changed: bool = True  # status must be re-rendered
+    # A fault injected through /_sim/disruptions (members/disruption.py): the last one, and
+    # the reason/message/exit code the failed job reports when a fault ended it.
+    disruption: Disruption | None = None
+    failure_reason: str | None = None
+    failure_message: str | None = None
+    exit_code: int | None = None
+    failed_replica: str | None = None  # Kubeflow replica type whose pod failed
 
     @property
     def terminal(self) -> bool:
@@ -155,7 +163,7 @@ def advance(
         else:
             run.failed_attempts += 1
             run.changed = True
-            if run.attempt < policy.backoff_limit:
+            if run.failed_attempts <= policy.backoff_limit:  # attempts that failed, not started
                 run.attempt += 1
                 run.scheduled_at = run.running_at = None
                 _set(run, Phase.PENDING)
@@ -164,3 +172,23 @@ def advance(
             _set(run, Phase.FAILED)
         return advance(run, policy, scenario, timing, now, fits)
     return soonest(None)
+
+
+def fail_attempt(run: Run, policy: RunPolicy, now: float, *, retry: bool, counts: bool = True,
+                 fail_now: bool = False) -> None:
+    """The current attempt's pods failed now (a fault, not the scenario's timeline).
+
+    ``retry``: the controller would start another attempt (within ``backoffLimit`` when
+    ``counts``); ``fail_now``: the job fails at once (a podFailurePolicy FailJob rule).
+    """
+    if counts:
+        run.failed_attempts += 1
+    run.changed = True
+    budget = run.failed_attempts <= policy.backoff_limit if counts else True
+    if retry and budget and not fail_now:
+        run.attempt += 1
+        run.scheduled_at = run.running_at = None
+        _set(run, Phase.PENDING)
+        return
+    run.finished_at = now
+    _set(run, Phase.FAILED)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from karmada_sim.karmada.pod_requirements import pod_request_totals
+from karmada_sim.members.disruption import Disruption
 from karmada_sim.members.lifecycle import Phase, Run
 from karmada_sim.members.scenario import Scenario
 
@@ -59,8 +60,10 @@ def render_pod(
     node: str,
     pending_message: str,
     job_succeeded: bool,
+    disruption: Disruption | None = None,
 ) -> dict[str, Any]:
-    """The pod object (v1 Pod) for the run's current phase."""
+    """The pod object (v1 Pod) for the run's current phase (``disruption``: a fault hit this
+    pod in this attempt, members/disruption.py)."""
     spec = dict(plan.template.get("spec") or {})
     containers = _container_names(spec)
     images = {c.get("name", "main"): c.get("image", "") for c in spec.get("containers") or []}
@@ -75,6 +78,9 @@ def render_pod(
     status: dict[str, Any] = {"qosClass": "Burstable"}
     conditions: list[dict[str, Any]] = []
     phase = run.phase
+    if disruption is not None:
+        return _disrupted(plan, spec, meta, status, conditions, containers, images, run, iso,
+                          node, created, disruption)
     if not plan.ends_with_job and phase in (Phase.SUCCEEDED, Phase.FAILED):
         phase = Phase.RUNNING  # Ray nodes outlive the job until teardown
     if phase == Phase.PENDING:
@@ -118,8 +124,43 @@ def render_pod(
                 {"name": n, "image": images.get(n, ""), "imageID": "", "ready": False,
                  "restartCount": 0, "started": False,
                  "state": {"terminated": {
-                     "exitCode": 0 if ok else 1, "reason": "Completed" if ok else "Error",
+                     "exitCode": 0 if ok else (run.exit_code or scenario.exit_code),
+                     "reason": "Completed" if ok else "Error",
                      "startedAt": iso(run.running_at or created), "finishedAt": finished}}}
                 for n in containers]
+    status["conditions"] = conditions
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
+
+
+def _disrupted(plan: PodPlan, spec: dict[str, Any], meta: dict[str, Any], status: dict[str, Any],
+               conditions: list[dict[str, Any]], containers: list[str], images: dict[str, str],
+               run: Run, iso: Callable[[float], str], node: str, created: float,
+               disruption: Disruption) -> dict[str, Any]:
+    """A pod a fault ended: Failed, DisruptionTarget (unless the app itself failed), and its
+    containers terminated with the fault's exit code."""
+    when = iso(disruption.at)
+    spec["nodeName"] = disruption.node or node
+    status.update(phase="Failed", hostIP="10.0.0.10", startTime=iso(created))
+    conditions.append({"type": "PodScheduled", "status": "True",
+                       "lastTransitionTime": iso(created)})
+    if disruption.condition_reason:
+        conditions.append({"type": "DisruptionTarget", "status": "True",
+                           "reason": disruption.condition_reason,
+                           "message": disruption.condition_message,
+                           "lastTransitionTime": when})
+    conditions.append({"type": "Ready", "status": "False", "reason": "PodFailed",
+                       "lastTransitionTime": when})
+    lost = disruption.type == "NodeLost"
+    terminated: dict[str, Any] = {
+        "exitCode": disruption.exit_code,
+        # pkg/kubelet/status: a container on a node that is gone is reported this way.
+        "reason": "ContainerStatusUnknown" if lost else "Error",
+        "startedAt": iso(run.running_at or created), "finishedAt": when}
+    if lost:
+        terminated["message"] = "The container could not be located when the pod was terminated"
+    status["containerStatuses"] = [
+        {"name": n, "image": images.get(n, ""), "imageID": "", "ready": False,
+         "restartCount": 0, "started": False, "state": {"terminated": dict(terminated)}}
+        for n in containers]
     status["conditions"] = conditions
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}

@@ -177,10 +177,13 @@ class RayJobModel:
                     f"{iso(run.start_time or run.created_at)}. ActiveDeadlineSeconds: {deadline}")
             else:
                 status["jobStatus"] = "FAILED"
-                status["reason"] = scenario.failure_reason or "AppFailed"
-                status["message"] = scenario.failure_message or (
-                    "Job entrypoint command failed with exit code 1, last available logs "
-                    "(truncated to 20,000 chars):\nRuntimeError: simulated failure")
+                status["reason"] = run.failure_reason or scenario.failure_reason or "AppFailed"
+                status["message"] = run.failure_message or scenario.failure_message or (
+                    f"Job entrypoint command failed with exit code {scenario.exit_code}, last "
+                    "available logs (truncated to 20,000 chars):\nRuntimeError: simulated failure")
+                if run.failure_reason == "SubmissionFailed":
+                    # The submitter Job failed; Ray never reported the job's end.
+                    status["jobStatus"] = "RUNNING" if run.running_at is not None else "PENDING"
         if run.finished_at is not None:
             status["endTime"] = iso(run.finished_at)
             if "rayJobInfo" in status:

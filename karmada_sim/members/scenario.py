@@ -21,6 +21,7 @@ class Scenario:
     failure_message: str | None = None
     image_pull_backoff: bool = False
     stuck_pending: bool = False
+    exit_code: int = 1  # the failed containers' exit code (outcome Failed)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scenario:
@@ -29,6 +30,9 @@ class Scenario:
         if outcome not in ("Succeeded", "Failed"):
             raise ValueError(f"outcome must be Succeeded or Failed, not {outcome!r}")
         run = data.get("runSeconds")
+        exit_code = int(data.get("exitCode", 1))
+        if not 1 <= exit_code <= 255:
+            raise ValueError(f"exitCode must be 1..255, not {exit_code}")
         return cls(
             run_seconds=float(run) if run is not None else None,
             outcome=outcome,
@@ -36,6 +40,7 @@ class Scenario:
             failure_message=data.get("failureMessage"),
             image_pull_backoff=bool(data.get("imagePullBackOff", False)),
             stuck_pending=bool(data.get("stuckPending", False)),
+            exit_code=exit_code,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,6 +55,8 @@ class Scenario:
             out["imagePullBackOff"] = True
         if self.stuck_pending:
             out["stuckPending"] = True
+        if self.exit_code != 1:
+            out["exitCode"] = self.exit_code
         return out
 
 
