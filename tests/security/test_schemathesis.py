@@ -24,7 +24,9 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 SCALE = max(1, int(os.environ.get("SECURITY_FUZZ_SCALE", "4")))
 
 
-def test_the_rest_api_passes_every_schemathesis_check(token_platform: SecurePlatform) -> None:
+def test_the_rest_api_passes_every_schemathesis_check(
+    token_platform: SecurePlatform, tmp_path: Path
+) -> None:
     admin = token_platform.token("schemathesis", "admin", ["*"])
     command = [
         str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(CONFIG),
@@ -33,7 +35,9 @@ def test_the_rest_api_passes_every_schemathesis_check(token_platform: SecurePlat
         "--max-examples", str(25 * SCALE), "--seed", "1", "--generation-database", "none",
         "--workers", "1", "-H", f"Authorization: Bearer {admin}",
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=1200, check=False)
+    # cwd: schemathesis keeps a cache (.schemathesis/) in its working directory.
+    run = subprocess.run(command, capture_output=True, text=True, timeout=1200, check=False,
+                         cwd=tmp_path)
     report = run.stdout[-20_000:] + run.stderr[-5_000:]
     assert run.returncode == 0, report
     # The stateful phase must have walked every link, or it proved nothing about them.
