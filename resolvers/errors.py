@@ -27,6 +27,10 @@ class InvalidInput(ResolverError):
 
 
 class JobNotFound(ResolverError):
+    #: GraphQL ``extensions.code``: every field taking a job id but ``job(id)`` (null) answers
+    #: an unknown job (or one the caller may not see) with this error.
+    code = "NOT_FOUND"
+
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id!r} not found")
         self.job_id = job_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import strawberry
 
 from schema.mutation import Mutation
 from schema.query import Query
+from schema.scalars import DateTime
 from schema.subscription import Subscription
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -23,6 +25,8 @@ def build_schema(
         subscription=Subscription,
         extensions=extensions or [],  # type: ignore[arg-type]
         execution_context_class=execution_context_class,
+        # RFC 3339 with Z, like the REST API (Strawberry's own prints +00:00).
+        scalar_overrides={datetime: DateTime},
     )
 
 
