@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,11 +20,12 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 
+from app._compat.strawberry_logging import ErrorLoggingSchema
 from app.auth import AuthenticationFailed, Authenticator
 from app.graphql import graphiql_assets
 from app.graphql.cost import CostLimitedValidationCache, SafeParserCache
 from app.graphql.execution import execution_context_class
-from app.graphql.hardening import graphql_extensions
+from app.graphql.hardening import graphql_extensions, log_client_error
 from app.graphql.metrics import GraphQLMetricsExtension
 from app.graphql.ws_guard import PendingConnections
 from app.graphql.ws_transport import LegacyWSHandler, TransportWSHandler
@@ -127,23 +129,33 @@ class GraphQLApp(GraphQL[Context, None]):
         return None
 
 
+def graphql_schema(settings: Settings) -> ErrorLoggingSchema:
+    """The schema with its extensions, executor and error log."""
+    public_errors: tuple[type[BaseException], ...] = (ResolverError,)
+    schema = build_schema(
+        extensions=[
+            *graphql_extensions(settings, public_errors=public_errors),
+            GraphQLMetricsExtension,
+            # Module-level LRU caches shared by every operation: list views and
+            # dashboards send the same few documents over and over (bench/jobs_query.py).
+            lambda: SafeParserCache(maxsize=256),
+            # After measuring the document: a fragment bomb never reaches validation.
+            lambda: CostLimitedValidationCache(
+                settings.graphql.graphql_max_selections, maxsize=256
+            ),
+        ],
+        execution_context_class=execution_context_class(settings.graphql.graphql_fast_executor),
+        schema_class=ErrorLoggingSchema,
+    )
+    assert isinstance(schema, ErrorLoggingSchema)
+    schema.log_error = functools.partial(log_client_error, public_errors)
+    return schema
+
+
 def graphql_app(settings: Settings) -> GraphQLApp:
     """The endpoint with the schema, its extensions and executor, and the websocket limits."""
     graphql = GraphQLApp(
-        build_schema(
-            extensions=[
-                *graphql_extensions(settings, public_errors=(ResolverError,)),
-                GraphQLMetricsExtension,
-                # Module-level LRU caches shared by every operation: list views and
-                # dashboards send the same few documents over and over (bench/jobs_query.py).
-                lambda: SafeParserCache(maxsize=256),
-                # After measuring the document: a fragment bomb never reaches validation.
-                lambda: CostLimitedValidationCache(
-                    settings.graphql.graphql_max_selections, maxsize=256
-                ),
-            ],
-            execution_context_class=execution_context_class(settings.graphql.graphql_fast_executor),
-        ),
+        graphql_schema(settings),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
         connection_init_wait_timeout=timedelta(
             seconds=settings.graphql.graphql_connection_init_timeout_seconds
