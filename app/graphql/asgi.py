@@ -15,10 +15,12 @@ from typing import Any
 from cross_web import HTTPException  # what Strawberry's views raise and answer as 4xx
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from app._compat.strawberry_logging import ErrorLoggingSchema
 from app.auth import AuthenticationFailed, Authenticator
@@ -26,6 +28,14 @@ from app.graphql import graphiql_assets
 from app.graphql.cost import CostLimitedValidationCache, SafeParserCache
 from app.graphql.execution import execution_context_class
 from app.graphql.hardening import graphql_extensions, log_client_error
+from app.graphql.media import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    MEDIA_KEY,
+    STATUS_KEY,
+    negotiate,
+    request_error_status,
+)
 from app.graphql.metrics import GraphQLMetricsExtension
 from app.graphql.ws_guard import PendingConnections
 from app.graphql.ws_transport import LegacyWSHandler, TransportWSHandler
@@ -80,6 +90,44 @@ class GraphQLApp(GraphQL[Context, None]):
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, str | None):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string")
+        return data
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """HTTP: answer in the media type the client's Accept prefers (app.graphql.media)."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers") or ()
+                       if k == b"accept"), None)
+        if negotiate(accept) != GRAPHQL_RESPONSE_JSON:
+            await super().__call__(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state[MEDIA_KEY] = GRAPHQL_RESPONSE_JSON
+
+        async def send_negotiated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or ())
+                # Only GraphQL results (JSON); GraphiQL's page and plain-text 4xx stay as are.
+                if any(k == b"content-type" and v.startswith(JSON.encode()) for k, v in headers):
+                    headers = [(k, v) for k, v in headers if k != b"content-type"]
+                    headers.append((b"content-type", f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+                                    .encode()))
+                    status = state.get(STATUS_KEY) or message["status"]
+                    message = {**message, "headers": headers, "status": status}
+            await send(message)
+
+        await super().__call__(scope, receive, send_negotiated)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        data: dict[str, Any] = dict(await super().process_result(request, result))
+        state = request.scope.get("state") or {}
+        if state.get(MEDIA_KEY) == GRAPHQL_RESPONSE_JSON and result.data is None and all(
+            error.path is None for error in result.errors or ()
+        ) and result.errors:
+            # A request error (parse, validation, variables): no execution, so no `data`.
+            data.pop("data", None)
+            state[STATUS_KEY] = request_error_status(data.get("errors") or ())
         return data
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
