@@ -27,6 +27,7 @@ from app.auth import AuthenticationFailed, Authenticator
 from app.graphql import graphiql_assets
 from app.graphql.cost import CostLimitedValidationCache, SafeParserCache
 from app.graphql.execution import execution_context_class
+from app.graphql.graphiql_example import with_example_document
 from app.graphql.hardening import graphql_extensions, log_client_error
 from app.graphql.media import (
     GRAPHQL_RESPONSE_JSON,
@@ -151,7 +152,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Locally served GraphiQL scripts when fetched (air-gapped clusters), else the CDN.
-        return HTMLResponse(graphiql_assets.offline_graphiql_page(self.graphql_ide_html))
+        # Opening on an example of this API (app.graphql.graphiql_example).
+        page = with_example_document(self.graphql_ide_html)
+        return HTMLResponse(graphiql_assets.offline_graphiql_page(page))
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate connection_init; a bad or missing credential closes with 4403."""
