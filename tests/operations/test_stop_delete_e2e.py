@@ -28,7 +28,6 @@ mutation($id: ID!) {
     __typename
     ... on StopJobSuccess { job { id phase reason stoppedBy } }
     ... on InvalidStateError { message }
-    ... on JobNotFoundError { message }
     ... on UnavailableError { message }
   }
 }
@@ -39,7 +38,6 @@ mutation($id: ID!, $overrides: JSON) {
   retryJob(id: $id, overrides: $overrides) {
     __typename
     ... on CreateJobSuccess { job { id jobName priority request } }
-    ... on JobNotFoundError { message }
     ... on InvalidInputError { field message }
   }
 }
@@ -49,9 +47,10 @@ STATUS = """
 subscription($id: ID!) { jobStatus(id: $id) { phase reason deleted sequence } }
 """
 
-PLURAL = {"RayJob": "ray.io/v1/rayjobs", "PyTorchJob": "kubeflow.org/v1/pytorchjobs",
-          "TFJob": "kubeflow.org/v1/tfjobs", "MPIJob": "kubeflow.org/v2beta1/mpijobs",
-          "JAXJob": "kubeflow.org/v1/jaxjobs", "Job": "batch/v1/jobs"}
+# By GraphQL's WorkloadKind (Job.kind).
+PLURAL = {"RAY_JOB": "ray.io/v1/rayjobs", "PYTORCH_JOB": "kubeflow.org/v1/pytorchjobs",
+          "TF_JOB": "kubeflow.org/v1/tfjobs", "MPI_JOB": "kubeflow.org/v2beta1/mpijobs",
+          "JAX_JOB": "kubeflow.org/v1/jaxjobs", "BATCH_JOB": "batch/v1/jobs"}
 
 
 def template(platform: Platform, kind: str, name: str) -> dict[str, Any] | None:
@@ -104,8 +103,8 @@ def test_stop_job_suspends_each_kind_and_keeps_the_record(
 
 def test_stop_errors_are_results(operate_platform: Platform) -> None:
     platform = operate_platform
-    missing = platform.graphql(STOP, {"id": "nope-00000000"})["stopJob"]
-    assert missing["__typename"] == "JobNotFoundError"
+    missing = platform.graphql_response(STOP, {"id": "nope-00000000"})
+    assert [e["extensions"]["code"] for e in missing["errors"]] == ["NOT_FOUND"]
     name = unique_name("stop-done")
     set_scenario(platform, name, runSeconds=0.5, outcome="Succeeded")
     job = create(platform, job_body(name, "container"))
@@ -217,5 +216,6 @@ def test_retry_job_creates_a_new_job_from_the_stored_request(operate_platform: P
     assert new["request"]["algorithm"]["imageUri"] == "busybox:1.36"
     bad = platform.graphql(RETRY, {"id": job["id"], "overrides": {"priority": 5000}})["retryJob"]
     assert bad["__typename"] == "InvalidInputError" and bad["field"] == "priority"
-    missing = platform.graphql(RETRY, {"id": "nope-00000000", "overrides": None})["retryJob"]
-    assert missing["__typename"] == "JobNotFoundError"
+    missing = platform.graphql_response(RETRY, {"id": "nope-00000000", "overrides": None})
+    assert missing["data"] is None
+    assert [e["extensions"]["code"] for e in missing["errors"]] == ["NOT_FOUND"]
