@@ -44,7 +44,9 @@ mutation($id: ID!, $overrides: JSON) {
 """
 
 STATUS = """
-subscription($id: ID!) { jobStatus(id: $id) { phase reason deleted sequence } }
+subscription($id: ID!) {
+  jobStatus(id: $id) { phase reason deleted sequence job { id phase jobName } }
+}
 """
 
 # By GraphQL's WorkloadKind (Job.kind).
@@ -157,6 +159,9 @@ def test_deleting_a_running_job_stops_it_removes_everything_and_ends_subscriptio
     assert states[0]["phase"] == "RUNNING"
     assert states[-1]["deleted"] is True
     assert "DELETING" in [s["phase"] for s in states]
+    # Each update carries its Job, the deletion too (the job as last seen, no row left).
+    assert {(s["job"]["id"], s["job"]["jobName"]) for s in states} == {(job["id"], name)}
+    assert [s["job"]["phase"] for s in states] == [s["phase"] for s in states]
     counts = platform.sim_request("GET", "/_sim/requests").json()["counts"]
     assert counts.get("patch ray.io/v1/rayjobs", 0) >= 1, counts  # stopped before deletion
     wait_for(lambda: get(platform, job["id"]) is None, what="row removed")
