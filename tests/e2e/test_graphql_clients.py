@@ -3,6 +3,7 @@ and the simulator: Apollo Client's normalised cache, the graphql-http audit, med
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,8 @@ async def test_a_job_status_update_reaches_apollos_cached_job(
     # Both deliveries: the shared fan-out renders `job` once for every subscriber of the
     # document; without it each subscriber's stream renders its own.
     settings = platform_settings(pg_url, sim_kubeconfig)
-    settings = settings.model_copy(
-        update={"graphql": GraphQLSettings(graphql_shared_fanout=shared)}
+    settings = dataclasses.replace(
+        settings, graphql=GraphQLSettings(graphql_shared_fanout=shared)
     )
     with run_platform(settings, platform_sim) as platform:
         # Long enough in RUNNING that the query below sees the job before it finishes.
