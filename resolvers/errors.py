@@ -27,17 +27,22 @@ class InvalidInput(ResolverError):
 
 
 class JobNotFound(ResolverError):
+    #: GraphQL ``extensions.code``: every field taking a job id but ``job(id)`` (null) answers
+    #: an unknown job (or one the caller may not see) with this error.
+    code = "NOT_FOUND"
+
     def __init__(self, job_id: str) -> None:
         super().__init__(f"job {job_id!r} not found")
         self.job_id = job_id
 
 
 class InvalidState(ResolverError):
-    pass
+    code = "BAD_USER_INPUT"
 
 
 class Unavailable(ResolverError):
-    pass
+    # A member cluster too: its calls go through Karmada's cluster proxy.
+    code = "KARMADA_UNAVAILABLE"
 
 
 class KarmadaMisconfigured(Unavailable):

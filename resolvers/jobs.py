@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -434,3 +435,33 @@ async def history_of(job_id: str, after_sequence: int = 0, first: int = 100) -> 
     if not 1 <= first <= 1000:
         raise InvalidInput("first", "must be between 1 and 1000")
     return await job_rows.events_after(job_id, after_sequence, first)
+
+
+#: The newest row read for a status update, per job (bounded, least recently used dropped):
+#: every subscriber's render of one update (and a deletion, once the row is gone) reads it
+#: from here instead of from the database.
+_UPDATE_ROWS: OrderedDict[str, TrainingJob] = OrderedDict()
+_UPDATE_ROWS_MAX = 4096
+
+
+async def row_for_update(job_id: str, sequence: int) -> TrainingJob:
+    """The job's row, at least as new as the update with ``sequence``, for
+    ``JobStatusUpdate.job``; once deleted, the row as last read. JobNotFound if never read.
+
+    No authorisation here: the update itself was authorised for the subscriber (the streams
+    check the namespace), and the result must not depend on the viewer (shared fan-out).
+    """
+    cached = _UPDATE_ROWS.get(job_id)
+    if cached is not None and cached.last_sequence >= sequence:
+        _UPDATE_ROWS.move_to_end(job_id)
+        return cached
+    row = await job_rows.get(job_id) if is_plausible_job_id(job_id) else None
+    if row is None:
+        if cached is not None:
+            return cached
+        raise JobNotFound(job_id)
+    _UPDATE_ROWS[job_id] = row
+    _UPDATE_ROWS.move_to_end(job_id)
+    while len(_UPDATE_ROWS) > _UPDATE_ROWS_MAX:
+        _UPDATE_ROWS.popitem(last=False)
+    return row

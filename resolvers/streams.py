@@ -9,13 +9,17 @@ from datetime import datetime, timedelta
 from app.db import jobs as job_rows
 from app.db.history import utcnow
 from app.db.models import JobEvent, TrainingJob
-from app.jobstate.phases import Phase
+from app.jobstate.phases import Phase, Reason
 from app.jobstate.updates import JobUpdate
 from app.live.hub import Subscription
 from resolvers import authz
 from resolvers.context import Context
 from resolvers.errors import JobNotFound
 from resolvers.jobs import is_plausible_job_id
+
+#: The reason of a deletion the stream noticed itself (no row left to read one from): a
+#: value of the closed list, which GraphQL serves as the JobReason enum.
+_DELETED_REASON = Reason.DELETE_REQUESTED.value
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,29 @@ def _state_of_event(event: JobEvent, job_id: str) -> JobState:
     )
 
 
+#: A reason for a notification that arrived without one (app.live.pg_bridge sends none for a
+#: deletion, or when the transition's event was purged): clients read reasons as an enum.
+_REASON_OF_PHASE = {
+    Phase.PENDING: Reason.SCHEDULING,
+    Phase.RUNNING: Reason.RUNNING,
+    Phase.SUCCEEDED: Reason.COMPLETED,
+    Phase.FAILED: Reason.APP_FAILED,
+    Phase.STOPPING: Reason.STOPPED_BY_USER,
+    Phase.STOPPED: Reason.STOPPED_BY_USER,
+    Phase.DELETING: Reason.DELETE_REQUESTED,
+}
+
+
 def state_of_update(update: JobUpdate) -> JobState:
     """The state a published update carries (the shared fan-out renders it too)."""
+    phase = Phase(update.phase)
+    reason = update.reason or (
+        _DELETED_REASON if update.deleted else _REASON_OF_PHASE[phase].value
+    )
     return JobState(
         update.job_id,
-        Phase(update.phase),
-        update.reason,
+        phase,
+        reason,
         update.message,
         update.sequence,
         update.at,
@@ -85,7 +106,9 @@ async def job_status_stream(
         job = await job_rows.get(job_id) if is_plausible_job_id(job_id) else None
         if job is None and resume is not None:
             # Deleted while handed off, and its notification was lost with the group.
-            yield JobState(job_id, Phase(resume[1]), "", "", resume[0], utcnow(), deleted=True)
+            yield JobState(
+                job_id, Phase(resume[1]), _DELETED_REASON, "", resume[0], utcnow(), deleted=True
+            )
             return
         if job is None or not authz.can_read(ctx, job.namespace):
             raise JobNotFound(job_id)
@@ -138,7 +161,8 @@ async def job_status_stream(
                 if not events and not await job_rows.exists(job_id):
                     # Deleted while our notifications were lost (its history went with it).
                     yield JobState(
-                        job_id, last.phase, "", "", last.sequence, utcnow(), deleted=True
+                        job_id, last.phase, _DELETED_REASON, "", last.sequence, utcnow(),
+                        deleted=True,
                     )
                     return
             if update is None:

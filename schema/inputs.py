@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from strawberry.types.base import get_object_definition
 from strawberry.utils.str_converters import to_camel_case
 
+from schema.enums import Placement
 from schema.types import JobPhase
 
 
@@ -26,16 +27,18 @@ class AlgorithmInput:
 
 @strawberry.input
 class InstanceResourcesInput:
-    cpu_cores: float | None = None
-    memory_gib: float | None = strawberry.field(default=None, name="memoryGiB")
-    gpu_count: int | None = None
+    # Required and defaults as app/jobspec/request.py validates them, so generated client
+    # types say what the server accepts (issue 18).
+    cpu_cores: float = strawberry.field(description="> 0, at most the configured maximum.")
+    memory_gib: float = strawberry.field(name="memoryGiB", description="> 0.")
+    gpu_count: int = 0
 
 
 @strawberry.input
 class ResourcesInput:
-    instance_resources: InstanceResourcesInput | None = None
-    instance_count: int | None = None
-    volume_size_gb: int | None = strawberry.field(default=None, name="volumeSizeGB")
+    instance_resources: InstanceResourcesInput
+    instance_count: int = 1
+    volume_size_gb: int = strawberry.field(default=0, name="volumeSizeGB")
 
 
 @strawberry.input
@@ -51,7 +54,7 @@ class ChannelInput:
     storage_provider: str | None = None
     endpoint: str | None = None
     bucket: str | None = None
-    prefix: str | None = None
+    prefix: str = ""
 
 
 @strawberry.input
@@ -63,15 +66,23 @@ class OutputDataConfigInput:
 class CreateJobInput:
     job_name: str
     algorithm: AlgorithmInput
-    priority: int | None = None
-    resources: ResourcesInput | None = None
+    resources: ResourcesInput
+    priority: int = strawberry.field(default=0, description="0..1000.")
     stopping_condition: StoppingConditionInput | None = None
-    input_data_config: list[ChannelInput] | None = None
+    input_data_config: list[ChannelInput] = strawberry.field(default_factory=list)
     output_data_config: OutputDataConfigInput | None = None
-    hyperparameters: JSON | None = None
-    custom_hyperparameters: JSON | None = None
-    target_clusters: list[str] | None = None
-    namespace: str | None = None
+    hyperparameters: JSON = strawberry.field(
+        default_factory=dict,
+        description="{<algorithm>: {<name>: <value>}}; the `algorithms` query lists each "
+        "algorithm's parameters.",
+    )
+    custom_hyperparameters: JSON = strawberry.field(
+        default_factory=dict, description="Free-form {<name>: string | number | boolean}."
+    )
+    target_clusters: list[str] = strawberry.field(
+        default_factory=list, description="Candidate clusters; empty: any."
+    )
+    namespace: str = "default"
     entrypoint: str | None = None
     head_image: str | None = None
     worker_image: str | None = None
@@ -82,11 +93,9 @@ class CreateJobInput:
         description="Idempotency key: a retried createJob with the same key (and the same "
         "request) returns the job the first call created instead of a new one.",
     )
-    placement: str | None = strawberry.field(
-        default=None, description='"one" (default: exactly one cluster) or "every" target cluster.'
-    )
-    parameter_server_count: int | None = strawberry.field(
-        default=None, description="TensorFlow only: parameter servers."
+    placement: Placement = Placement.ONE
+    parameter_server_count: int = strawberry.field(
+        default=0, description="TensorFlow only: parameter servers."
     )
 
 
@@ -144,5 +153,6 @@ def input_to_payload(value: Any) -> Any:
         if item is None or item is strawberry.UNSET:
             continue
         name = field.graphql_name or to_camel_case(field.python_name)
-        payload[name] = input_to_payload(item)
+        # Enums travel as the REST body's value ("one"), which app.jobspec validates.
+        payload[name] = item.value if isinstance(item, Enum) else input_to_payload(item)
     return payload

@@ -1,4 +1,8 @@
-"""Root Mutation: expected failures come back as result types, not errors."""
+"""Root Mutation: expected failures come back as result types, not errors.
+
+An unknown job is the exception: like every field that takes a job id, a GraphQL error with
+``extensions.code: NOT_FOUND`` (resolvers.errors.JobNotFound).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from strawberry.scalars import JSON
 
 from resolvers import jobs as job_resolvers
 from resolvers.context import Context
-from resolvers.errors import InvalidInput, InvalidState, JobNotFound, Unavailable
+from resolvers.errors import InvalidInput, InvalidState, Unavailable
 from schema.inputs import CreateJobInput, input_to_payload
 from schema.operate_types import (
     InvalidStateError,
@@ -23,7 +27,6 @@ from schema.types import (
     DeleteJobSuccess,
     InvalidInputError,
     Job,
-    JobNotFoundError,
 )
 
 
@@ -43,10 +46,8 @@ class Mutation:
     async def delete_job(
         self, info: strawberry.Info[Context], id: strawberry.ID
     ) -> DeleteJobResult:
-        try:
-            await job_resolvers.delete_job(info.context, str(id))
-        except JobNotFound:
-            return JobNotFoundError(id=id, message="Training job not found")
+        # An unknown job raises JobNotFound: a GraphQL error with code NOT_FOUND.
+        await job_resolvers.delete_job(info.context, str(id))
         return DeleteJobSuccess(id=id, message="Training job deleted successfully")
 
     @strawberry.mutation(
@@ -55,8 +56,6 @@ class Mutation:
     async def stop_job(self, info: strawberry.Info[Context], id: strawberry.ID) -> StopJobResult:
         try:
             row = await job_resolvers.stop_job(info.context, str(id))
-        except JobNotFound:
-            return JobNotFoundError(id=id, message="Training job not found")
         except InvalidState as exc:
             return InvalidStateError(id=id, message=str(exc))
         except Unavailable as exc:
@@ -72,8 +71,6 @@ class Mutation:
     ) -> RetryJobResult:
         try:
             row = await job_resolvers.retry_job(info.context, str(id), overrides)
-        except JobNotFound:
-            return JobNotFoundError(id=id, message="Training job not found")
         except InvalidInput as exc:
             return InvalidInputError(field=exc.field, message=exc.reason)
         return CreateJobSuccess(job=Job.from_row(row))

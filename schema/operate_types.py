@@ -9,7 +9,7 @@ import strawberry
 
 from resolvers.logs import JobLogs as JobLogsResultData
 from resolvers.logs import LogStreamEnded
-from schema.types import CreateJobSuccess, InvalidInputError, Job, JobNotFoundError
+from schema.types import CreateJobSuccess, InvalidInputError, Job
 
 if TYPE_CHECKING:
     from app.operations.logs import LogLine, PodLog
@@ -96,17 +96,19 @@ class StopJobSuccess:
     job: Job
 
 
+# An unknown job is not a member of these unions: it is a GraphQL error with code NOT_FOUND,
+# as everywhere else (README, "Changes for GraphQL clients").
 JobLogsResult = Annotated[
-    JobLogs | JobNotFoundError | InvalidInputError | UnavailableError,
+    JobLogs | InvalidInputError | UnavailableError,
     strawberry.union("JobLogsResult"),
 ]
 JobLogStreamItem = Annotated[
     JobLogLine | LogStreamError, strawberry.union("JobLogStreamItem")
 ]
 StopJobResult = Annotated[
-    StopJobSuccess | JobNotFoundError | InvalidStateError | UnavailableError,
+    StopJobSuccess | InvalidStateError | UnavailableError,
     strawberry.union("StopJobResult"),
 ]
 RetryJobResult = Annotated[
-    CreateJobSuccess | JobNotFoundError | InvalidInputError, strawberry.union("RetryJobResult")
+    CreateJobSuccess | InvalidInputError, strawberry.union("RetryJobResult")
 ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from app.jobstate.phases import Phase
+from resolvers import algorithms as algorithm_resolvers
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
 from resolvers import logs as log_resolvers
 from resolvers import paging
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, Unavailable
+from schema.algorithms import Algorithm
 from schema.input_bounds import check_filter
 from schema.inputs import JobFilterInput, JobOrderInput, OrderDirection
 from schema.operate_types import JobLogs, JobLogsResult, UnavailableError
@@ -21,7 +23,6 @@ from schema.types import (
     JobConnection,
     JobEdge,
     JobEvent,
-    JobNotFoundError,
     PageInfo,
 )
 
@@ -79,14 +80,19 @@ class Query:
             total_count=page.total_count,
         )
 
-    @strawberry.field(description="One job, or null if there is none with that id.")
+    @strawberry.field(
+        description="One job, or null if there is none with that id (the one lookup that "
+        "answers null; every other field taking a job id answers a NOT_FOUND error)."
+    )
     async def job(self, info: strawberry.Info[Context], id: strawberry.ID) -> Job | None:
         try:
             return Job.from_row(await job_resolvers.get_job(info.context, str(id)))
         except JobNotFound:
             return None
 
-    @strawberry.field(description="A job's history, oldest first; null for an unknown job.")
+    @strawberry.field(
+        description="A job's history, oldest first; an unknown job is a NOT_FOUND error."
+    )
     async def job_events(
         self,
         info: strawberry.Info[Context],
@@ -94,10 +100,7 @@ class Query:
         first: int = 100,
         after_sequence: int = 0,
     ) -> list[JobEvent] | None:
-        try:
-            rows = await job_resolvers.job_events(info.context, str(id), after_sequence, first)
-        except JobNotFound:
-            return None
+        rows = await job_resolvers.job_events(info.context, str(id), after_sequence, first)
         return [JobEvent.from_row(r) for r in rows]
 
     @strawberry.field(
@@ -115,8 +118,6 @@ class Query:
             result = await log_resolvers.job_logs(
                 info.context, str(id), tail_lines=tail_lines, since_seconds=since_seconds, pod=pod
             )
-        except JobNotFound:
-            return JobNotFoundError(id=id, message="Training job not found")
         except InvalidInput as exc:
             return InvalidInputError(field=exc.field, message=exc.reason)
         except Unavailable as exc:
@@ -131,3 +132,10 @@ class Query:
     async def cluster(self, info: strawberry.Info[Context], name: str) -> Cluster | None:
         view = await cluster_resolvers.get_cluster(info.context, name)
         return Cluster.from_view(view) if view is not None else None
+
+    @strawberry.field(
+        description="Every algorithm a job can run, with its workload kind and hyperparameters "
+        "(type, bounds, choices): enough to generate a job form."
+    )
+    def algorithms(self) -> list[Algorithm]:
+        return [Algorithm.from_info(a) for a in algorithm_resolvers.algorithms()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
@@ -15,6 +16,7 @@ from resolvers import jobs as job_resolvers
 from resolvers.clusters import ClusterView, Resources, jobs_on_cluster
 from resolvers.context import Context
 from resolvers.streams import JobState
+from schema.enums import JobReason, WorkloadKindEnum
 
 if TYPE_CHECKING:  # rows are read through resolvers; the schema only maps them
     from app.db.models import JobEvent as JobEventRow
@@ -38,7 +40,7 @@ class JobEvent:
     at: datetime
     from_phase: JobPhase | None
     to_phase: JobPhase
-    reason: str
+    reason: JobReason
     message: str
     cluster: str | None
     actor: str | None
@@ -50,7 +52,7 @@ class JobEvent:
             at=row.at,
             from_phase=JobPhase(row.from_status) if row.from_status else None,
             to_phase=JobPhase(row.to_status),
-            reason=row.reason,
+            reason=JobReason(row.reason),
             message=row.message,
             cluster=row.cluster,
             actor=row.actor,
@@ -65,9 +67,9 @@ class Job:
     algorithm: str
     priority: int
     phase: JobPhase
-    reason: str = strawberry.field(description="Why the job is in its phase (closed list).")
+    reason: JobReason = strawberry.field(description="Why the job is in its phase.")
     message: str
-    kind: str = strawberry.field(description="The Kubernetes kind of its workload.")
+    kind: WorkloadKindEnum = strawberry.field(description="The Kubernetes kind of its workload.")
     object_name: str
     target_clusters: list[str]
     clusters: list[str] = strawberry.field(description="Where Karmada placed it.")
@@ -117,9 +119,7 @@ _JOB_COLUMNS: dict[str, str] = {
     "namespace": "namespace",
     "algorithm": "algorithm",
     "priority": "priority",
-    "reason": "reason",
     "message": "message",
-    "kind": "kind",
     "object_name": "object_name",
     "request": "request_payload",
     "active": "active",
@@ -138,6 +138,8 @@ _JOB_COLUMNS: dict[str, str] = {
 #: ...and those computed from the row (a TrainingJob, or a page's row record).
 _JOB_COMPUTED: dict[str, Callable[[TrainingJob], Any]] = {
     "phase": lambda row: JobPhase(row.status),
+    "reason": lambda row: JobReason(row.reason),
+    "kind": lambda row: WorkloadKindEnum(row.kind),
     "target_clusters": lambda row: list(row.target_clusters),
     "clusters": lambda row: list(row.placement),
 }
@@ -192,20 +194,37 @@ class JobConnection:
 
 @strawberry.type(description="A job's state at one point of its history.")
 class JobStatusUpdate:
-    job_id: strawberry.ID
+    job_id: strawberry.ID = strawberry.field(description="Kept for older clients: `job { id }`.")
     phase: JobPhase
-    reason: str
+    reason: JobReason
     message: str
     sequence: int = strawberry.field(description="The job's event sequence number.")
     at: datetime
     deleted: bool = strawberry.field(description="True once the job no longer exists.")
+
+    @strawberry.field(
+        description="The job as of this update (phase, reason, message and updatedAt are "
+        "the update's), so a normalised client cache merges it by id; once deleted, the job "
+        "as last seen."
+    )
+    async def job(self) -> Job:
+        # Viewer-independent (no context): the shared fan-out renders it once for every
+        # subscriber of the same document (app/graphql/fanout.py).
+        row = await job_resolvers.row_for_update(str(self.job_id), self.sequence)
+        return dataclasses.replace(
+            Job.from_row(row),
+            phase=self.phase,
+            reason=self.reason,
+            message=self.message,
+            updated_at=self.at,
+        )
 
     @classmethod
     def from_state(cls, state: JobState) -> JobStatusUpdate:
         return cls(
             job_id=strawberry.ID(state.job_id),
             phase=JobPhase(state.phase.value),
-            reason=state.reason,
+            reason=JobReason(state.reason),
             message=state.message,
             sequence=state.sequence,
             at=state.at,
@@ -289,12 +308,6 @@ class InvalidInputError:
 
 
 @strawberry.type
-class JobNotFoundError:
-    id: strawberry.ID
-    message: str
-
-
-@strawberry.type
 class CreateJobSuccess:
     job: Job
 
@@ -308,6 +321,6 @@ class DeleteJobSuccess:
 CreateJobResult = Annotated[
     CreateJobSuccess | InvalidInputError, strawberry.union("CreateJobResult")
 ]
-DeleteJobResult = Annotated[
-    DeleteJobSuccess | JobNotFoundError, strawberry.union("DeleteJobResult")
-]
+# An unknown job is a GraphQL error with code NOT_FOUND (README, "Changes for GraphQL
+# clients"); the union stays so clients keep their `... on DeleteJobSuccess`.
+DeleteJobResult = Annotated[DeleteJobSuccess, strawberry.union("DeleteJobResult")]
