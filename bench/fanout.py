@@ -106,10 +106,10 @@ def plain_app() -> Any:
 FIRST = {
     "jobId": "plain",
     "phase": "PENDING",
-    "reason": "Scheduling",
+    "reason": "SCHEDULING",
     "message": "",
     "sequence": 2,
-    "at": "2026-11-28T00:00:00+00:00",
+    "at": "2026-11-28T00:00:00.000000Z",
     "deleted": False,
 }
 
