@@ -54,17 +54,25 @@ export function createConsoleClient(token: string | null, onSignedOut: (why: str
     },
   });
   const http = new HttpLink({ uri: "/graphql", headers: authHeaders(token) });
-  const signedOutLink = onError(({ networkError }) => {
+  // A refused credential ends in the signed-out state, from HTTP (401) or from a stream the
+  // server ended because the token was revoked or expired (UNAUTHENTICATED).
+  const signedOutLink = onError(({ networkError, graphQLErrors }) => {
     const status = (networkError as { statusCode?: number } | null)?.statusCode;
-    if (status === 401) onSignedOut("The server refused your token (expired or revoked).");
+    if (status === 401) {
+      onSignedOut("The server refused your token (expired or revoked).");
+    } else if (graphQLErrors?.some((e) => e.extensions?.["code"] === "UNAUTHENTICATED")) {
+      onSignedOut("Your token was revoked or has expired.");
+    }
   });
-  const link = split(
-    ({ query }) => {
-      const def = getMainDefinition(query);
-      return def.kind === "OperationDefinition" && def.operation === "subscription";
-    },
-    new GraphQLWsLink(ws),
-    signedOutLink.concat(http),
+  const link = signedOutLink.concat(
+    split(
+      ({ query }) => {
+        const def = getMainDefinition(query);
+        return def.kind === "OperationDefinition" && def.operation === "subscription";
+      },
+      new GraphQLWsLink(ws),
+      http,
+    ),
   );
   const apollo = new ApolloClient({
     link,
