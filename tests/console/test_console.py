@@ -23,6 +23,7 @@ import pytest
 from app.settings import AuthSettings
 from karmada_sim.runtime import EmbeddedSimulator
 from tests.console.support import WebsocketCutter, console_platform, drive
+from tests.security.support import ensure_namespace
 from tests.support.platform import FAST_LOOPS, Platform, platform_settings
 
 pytestmark = [pytest.mark.e2e]
@@ -168,7 +169,7 @@ def test_a_validation_error_shows_at_its_field(
 def token_cli(pg_url: str, *args: str) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": pg_url}
     done = subprocess.run(
-        [sys.executable, "-m", "app.server.cli", "token", *args, "--json"],
+        [sys.executable, "-m", "app.server.cli", "token", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -176,7 +177,9 @@ def token_cli(pg_url: str, *args: str) -> dict[str, Any]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout) if done.stdout.strip() else {}  # type: ignore[no-any-return]
+    if "--json" not in args:
+        return {}
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
 def test_a_team_a_viewer_sees_team_a_only_and_no_write_buttons_then_is_signed_out(
@@ -185,13 +188,13 @@ def test_a_team_a_viewer_sees_team_a_only_and_no_write_buttons_then_is_signed_ou
     settings = platform_settings(pg_url, sim_kubeconfig, **FAST_LOOPS)
     settings.auth = AuthSettings(auth_mode="token")
     with console_platform(settings, platform_sim) as (platform, _):
-        admin = token_cli(pg_url, "create", "--user", "root", "--role", "admin")["token"]
-        viewer = token_cli(
-            pg_url, "create", "--user", "vera", "--role", "viewer", "--namespaces", "team-a"
-        )
+        admin = token_cli(pg_url, "create", "--user", "root", "--role", "admin", "--json")["token"]
+        viewer_args = ("--user", "vera", "--role", "viewer", "--namespaces", "team-a", "--json")
+        viewer = token_cli(pg_url, "create", *viewer_args)
         auth = {"Authorization": f"Bearer {admin}"}
         with httpx.Client(base_url=platform.base_url, headers=auth, timeout=30) as client:
             for ns in ("team-a", "team-b"):
+                ensure_namespace(platform, ns)
                 request = {
                     "jobName": unique(f"cview-{ns}"),
                     "namespace": ns,

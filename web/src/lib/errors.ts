@@ -15,7 +15,11 @@ interface GraphQLErrorLike {
 }
 
 const FIELD_PREFIX = /^([A-Za-z_][\w]*(?:\[\d+\])?(?:\.[A-Za-z_][\w-]*(?:\[\d+\])?)*): (.+)$/s;
+// graphql-core's variable errors, older and newer wording:
+//   Variable '$input' got invalid value 'two' at 'input.a.b'; Float cannot represent ...
+//   Variable '$input' has invalid value at .a.b: Float cannot represent ...
 const VARIABLE_AT = /at '([^']+)'/;
+const VARIABLE_HAS = /^Variable '\$(\w+)' has invalid value at \.?([^:\s]*): (.+)$/s;
 
 /** Strip a leading `input.` (the mutation's argument) from a variable path. */
 function requestPath(path: string): string {
@@ -32,6 +36,8 @@ export function fieldOfGraphQLError(error: GraphQLErrorLike): FieldError {
   if (typeof field === "string" && field) {
     return { field: requestPath(field), message: stripPrefix(error.message, field) };
   }
+  const has = VARIABLE_HAS.exec(error.message);
+  if (has?.[3]) return { field: has[2] ?? "", message: has[3] };
   const at = VARIABLE_AT.exec(error.message);
   if (at?.[1]) {
     const reason = error.message.split("; ").slice(1).join("; ") || error.message;
@@ -65,6 +71,21 @@ export function formFieldFor(errorField: string, formFields: readonly string[]):
     path = cut > 0 ? path.slice(0, cut) : "";
   }
   return "";
+}
+
+/**
+ * The GraphQL errors of a failed Apollo operation: `graphQLErrors`, or those in the body of a
+ * non-2xx answer (`networkError.result.errors`).
+ */
+export function graphQLErrorsOf(error: unknown): GraphQLErrorLike[] {
+  if (!error || typeof error !== "object") return [];
+  const e = error as {
+    graphQLErrors?: GraphQLErrorLike[];
+    networkError?: { result?: { errors?: GraphQLErrorLike[] } } | null;
+  };
+  if (e.graphQLErrors?.length) return e.graphQLErrors;
+  const fromBody = e.networkError?.result?.errors;
+  return Array.isArray(fromBody) ? fromBody : [];
 }
 
 /** The message a person should read for a failed request, with the server's code if any. */

@@ -35,6 +35,17 @@ export function numberOrNull(text: string): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/**
+ * A number input's value to send: the number; the text as typed when it is no number (the
+ * server's type check then says why, at this field); null when empty.
+ */
+export function numberOrText(text: string): number | null {
+  const t = text.trim();
+  if (t === "") return null;
+  const n = Number(t);
+  return (Number.isFinite(n) ? n : t) as number;
+}
+
 /** An idempotency key; crypto.randomUUID needs a secure context, getRandomValues does not. */
 export function newRequestId(): string {
   const c = globalThis.crypto;

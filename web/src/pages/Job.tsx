@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useConnection } from "../connection";
 import type { JobEventFieldsFragment } from "../gql/graphql";
-import { fieldOfGraphQLError } from "../lib/errors";
+import { describeError, fieldOfGraphQLError, graphQLErrorsOf } from "../lib/errors";
 import { formatDuration, formatTime, isTerminal, jobDuration } from "../lib/format";
 import { mergeEvents } from "../lib/timeline";
 import {
@@ -204,9 +204,8 @@ function JobActions(props: { id: string; phase: string }) {
       }
       setConfirm(null);
     } catch (error) {
-      const e = error as { graphQLErrors?: { message: string; extensions?: Record<string, unknown> }[]; message: string };
-      const first = e.graphQLErrors?.[0];
-      const f = first ? fieldOfGraphQLError(first) : { field: "", message: e.message };
+      const first = graphQLErrorsOf(error)[0];
+      const f = first ? fieldOfGraphQLError(first) : { field: "", message: describeError(error) };
       setMessage(f.field ? `${f.field}: ${f.message}` : f.message);
     }
   };

@@ -2,8 +2,8 @@ import { useMutation, useQuery } from "@apollo/client";
 import { useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import type { CreateJobInput, Placement } from "../gql/graphql";
-import { fieldOfGraphQLError, formFieldFor, type FieldError } from "../lib/errors";
-import { numberOrNull, parseParam, requestIdFor } from "../lib/request";
+import { describeError, fieldOfGraphQLError, formFieldFor, graphQLErrorsOf, type FieldError } from "../lib/errors";
+import { numberOrText, parseParam, requestIdFor } from "../lib/request";
 import { ALGORITHMS, CREATE_JOB } from "../operations";
 
 interface Channel {
@@ -94,8 +94,8 @@ export function NewJobPage() {
       const v = parseParam(p, params[p.name] ?? "");
       if (v !== undefined) hp[p.name] = v;
     });
-    const max = numberOrNull(maxRuntime);
-    const volume = numberOrNull(volumeSizeGB);
+    const max = numberOrText(maxRuntime);
+    const volume = numberOrText(volumeSizeGB);
     return {
       jobName: jobName.trim(),
       namespace: namespace.trim() || "default",
@@ -104,12 +104,12 @@ export function NewJobPage() {
         : { source: "builtin", algorithmName: algoName },
       hyperparameters: Object.keys(hp).length ? { [algoName]: hp } : {},
       resources: {
-        instanceCount: numberOrNull(instanceCount) ?? undefined,
+        instanceCount: numberOrText(instanceCount) ?? undefined,
         volumeSizeGB: volume ?? undefined,
         instanceResources: {
-          cpuCores: numberOrNull(cpuCores) as number,
-          memoryGiB: numberOrNull(memoryGiB) as number,
-          gpuCount: numberOrNull(gpuCount) ?? 0,
+          cpuCores: numberOrText(cpuCores) as number,
+          memoryGiB: numberOrText(memoryGiB) as number,
+          gpuCount: numberOrText(gpuCount) ?? 0,
         },
       },
       inputDataConfig: channels.map((c) => ({
@@ -119,7 +119,7 @@ export function NewJobPage() {
       })),
       targetClusters: targets,
       placement,
-      priority: numberOrNull(priority) ?? 0,
+      priority: numberOrText(priority) ?? 0,
       stoppingCondition: max === null ? null : { maxRuntimeSeconds: max },
     };
   };
@@ -139,9 +139,9 @@ export function NewJobPage() {
         showErrors([{ field: res.field, message: res.message }]);
       }
     } catch (error) {
-      const e = error as { graphQLErrors?: { message: string; extensions?: Record<string, unknown> }[]; message: string };
-      if (e.graphQLErrors?.length) showErrors(e.graphQLErrors.map(fieldOfGraphQLError));
-      else setFormError(`${e.message} — submit again: the same request id makes sure only one job is created.`);
+      const errors = graphQLErrorsOf(error);
+      if (errors.length) showErrors(errors.map(fieldOfGraphQLError));
+      else setFormError(`${describeError(error)} — submit again: the same request id makes sure only one job is created.`);
     }
   };
 
