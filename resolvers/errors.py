@@ -37,11 +37,12 @@ class JobNotFound(ResolverError):
 
 
 class InvalidState(ResolverError):
-    pass
+    code = "BAD_USER_INPUT"
 
 
 class Unavailable(ResolverError):
-    pass
+    # A member cluster too: its calls go through Karmada's cluster proxy.
+    code = "KARMADA_UNAVAILABLE"
 
 
 class KarmadaMisconfigured(Unavailable):

@@ -17,7 +17,6 @@ from resolvers.context import Context
 from resolvers.errors import JobNotFound
 from resolvers.jobs import is_plausible_job_id
 
-
 #: The reason of a deletion the stream noticed itself (no row left to read one from): a
 #: value of the closed list, which GraphQL serves as the JobReason enum.
 _DELETED_REASON = Reason.DELETE_REQUESTED.value
@@ -145,7 +144,8 @@ async def job_status_stream(
                 if not events and not await job_rows.exists(job_id):
                     # Deleted while our notifications were lost (its history went with it).
                     yield JobState(
-                        job_id, last.phase, _DELETED_REASON, "", last.sequence, utcnow(), deleted=True
+                        job_id, last.phase, _DELETED_REASON, "", last.sequence, utcnow(),
+                        deleted=True,
                     )
                     return
             if update is None:

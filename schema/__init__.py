@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 
 from schema.mutation import Mutation
 from schema.query import Query
@@ -17,16 +18,18 @@ SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 def build_schema(
-    extensions: list[object] | None = None, execution_context_class: type[Any] | None = None
+    extensions: list[object] | None = None,
+    execution_context_class: type[Any] | None = None,
+    schema_class: type[strawberry.Schema] = strawberry.Schema,
 ) -> strawberry.Schema:
-    return strawberry.Schema(
+    return schema_class(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions or [],  # type: ignore[arg-type]
         execution_context_class=execution_context_class,
         # RFC 3339 with Z, like the REST API (Strawberry's own prints +00:00).
-        scalar_overrides={datetime: DateTime},
+        config=StrawberryConfig(scalar_map={datetime: DateTime}),
     )
 
 

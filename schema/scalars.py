@@ -22,12 +22,12 @@ def parse_datetime(value: object) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"DateTime must be RFC 3339, e.g. 2026-01-31T12:00:00Z: {value!r}") from None
+        raise ValueError(f"DateTime must be RFC 3339 (2026-01-31T12:00:00Z): {value!r}") from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
+#: For ``StrawberryConfig.scalar_map`` on ``datetime`` (schema.build_schema).
 DateTime = strawberry.scalar(
-    datetime,
     name="DateTime",
     description="An RFC 3339 date-time, always in UTC with `Z` (e.g. "
     "`2026-01-31T12:00:00.000000Z`); inputs may carry any offset.",

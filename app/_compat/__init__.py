@@ -21,6 +21,8 @@ What we rely on, and why:
   Starlette adapter's ``ws`` attribute (raw text frames, the peer address).
 - ``strawberry_masking``: ``MaskErrors._process_errors``, the one place that sees every
   error of a result, to mask or annotate each.
+- ``strawberry_logging``: ``Schema.process_errors``, where Strawberry logs every error of a
+  result at ERROR with a traceback before masking; ours logs one line per client mistake.
 - ``tortoise_queries``: ``AwaitableQuery._choose_db_if_not_chosen`` and ``_db``,
   ``QuerySet``/``CountQuery._make_query`` and the pypika query's ``_selects``,
   ``CountQuery._offset``/``_limit``, ``Model._meta``: running the SQL Tortoise builds
@@ -76,6 +78,13 @@ OVERRIDES = (
         "anonymise_error",
         ("self", "error"),
         "app.graphql.hardening, app.graphql.outage",
+    ),
+    Override(
+        "strawberry.schema.schema",
+        "Schema",
+        "process_errors",
+        ("self", "errors", "execution_context"),
+        "app._compat.strawberry_logging (app.graphql.hardening)",
     ),
     Override(_TRANSPORT, "BaseGraphQLTransportWSHandler", "handle", ("self",), _WS),
     Override(

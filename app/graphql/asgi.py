@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,16 +15,28 @@ from typing import Any
 from cross_web import HTTPException  # what Strawberry's views raise and answer as 4xx
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
+from app._compat.strawberry_logging import ErrorLoggingSchema
 from app.auth import AuthenticationFailed, Authenticator
 from app.graphql import graphiql_assets
 from app.graphql.cost import CostLimitedValidationCache, SafeParserCache
 from app.graphql.execution import execution_context_class
-from app.graphql.hardening import graphql_extensions
+from app.graphql.graphiql_example import with_example_document
+from app.graphql.hardening import graphql_extensions, log_client_error
+from app.graphql.media import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    MEDIA_KEY,
+    STATUS_KEY,
+    negotiate,
+    request_error_status,
+)
 from app.graphql.metrics import GraphQLMetricsExtension
 from app.graphql.ws_guard import PendingConnections
 from app.graphql.ws_transport import LegacyWSHandler, TransportWSHandler
@@ -80,6 +93,44 @@ class GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string")
         return data
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """HTTP: answer in the media type the client's Accept prefers (app.graphql.media)."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers") or ()
+                       if k == b"accept"), None)
+        if negotiate(accept) != GRAPHQL_RESPONSE_JSON:
+            await super().__call__(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state[MEDIA_KEY] = GRAPHQL_RESPONSE_JSON
+
+        async def send_negotiated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or ())
+                # Only GraphQL results (JSON); GraphiQL's page and plain-text 4xx stay as are.
+                if any(k == b"content-type" and v.startswith(JSON.encode()) for k, v in headers):
+                    headers = [(k, v) for k, v in headers if k != b"content-type"]
+                    headers.append((b"content-type", f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+                                    .encode()))
+                    status = state.get(STATUS_KEY) or message["status"]
+                    message = {**message, "headers": headers, "status": status}
+            await send(message)
+
+        await super().__call__(scope, receive, send_negotiated)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        data: dict[str, Any] = dict(await super().process_result(request, result))
+        state = request.scope.get("state") or {}
+        if state.get(MEDIA_KEY) == GRAPHQL_RESPONSE_JSON and result.data is None and all(
+            error.path is None for error in result.errors or ()
+        ) and result.errors:
+            # A request error (parse, validation, variables): no execution, so no `data`.
+            data.pop("data", None)
+            state[STATUS_KEY] = request_error_status(data.get("errors") or ())
+        return data
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         # HTTP: the AuthenticationMiddleware already identified the caller. Websockets:
         # nobody until connection_init (on_ws_connect); the context lives per connection.
@@ -101,7 +152,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Locally served GraphiQL scripts when fetched (air-gapped clusters), else the CDN.
-        return HTMLResponse(graphiql_assets.offline_graphiql_page(self.graphql_ide_html))
+        # Opening on an example of this API (app.graphql.graphiql_example).
+        page = with_example_document(self.graphql_ide_html)
+        return HTMLResponse(graphiql_assets.offline_graphiql_page(page))
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate connection_init; a bad or missing credential closes with 4403."""
@@ -127,23 +180,33 @@ class GraphQLApp(GraphQL[Context, None]):
         return None
 
 
+def graphql_schema(settings: Settings) -> ErrorLoggingSchema:
+    """The schema with its extensions, executor and error log."""
+    public_errors: tuple[type[BaseException], ...] = (ResolverError,)
+    schema = build_schema(
+        extensions=[
+            *graphql_extensions(settings, public_errors=public_errors),
+            GraphQLMetricsExtension,
+            # Module-level LRU caches shared by every operation: list views and
+            # dashboards send the same few documents over and over (bench/jobs_query.py).
+            lambda: SafeParserCache(maxsize=256),
+            # After measuring the document: a fragment bomb never reaches validation.
+            lambda: CostLimitedValidationCache(
+                settings.graphql.graphql_max_selections, maxsize=256
+            ),
+        ],
+        execution_context_class=execution_context_class(settings.graphql.graphql_fast_executor),
+        schema_class=ErrorLoggingSchema,
+    )
+    assert isinstance(schema, ErrorLoggingSchema)
+    schema.log_error = functools.partial(log_client_error, public_errors)
+    return schema
+
+
 def graphql_app(settings: Settings) -> GraphQLApp:
     """The endpoint with the schema, its extensions and executor, and the websocket limits."""
     graphql = GraphQLApp(
-        build_schema(
-            extensions=[
-                *graphql_extensions(settings, public_errors=(ResolverError,)),
-                GraphQLMetricsExtension,
-                # Module-level LRU caches shared by every operation: list views and
-                # dashboards send the same few documents over and over (bench/jobs_query.py).
-                lambda: SafeParserCache(maxsize=256),
-                # After measuring the document: a fragment bomb never reaches validation.
-                lambda: CostLimitedValidationCache(
-                    settings.graphql.graphql_max_selections, maxsize=256
-                ),
-            ],
-            execution_context_class=execution_context_class(settings.graphql.graphql_fast_executor),
-        ),
+        graphql_schema(settings),
         graphql_ide="graphiql" if settings.graphql.graphiql_enabled else None,
         connection_init_wait_timeout=timedelta(
             seconds=settings.graphql.graphql_connection_init_timeout_seconds

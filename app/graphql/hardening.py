@@ -33,6 +33,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from app.graphql.outage import (
+    OUTAGE_CODE,
     OUTAGE_MESSAGE,
     RETRY_AFTER_SECONDS,
     DatabaseOutageMaskErrors,
@@ -52,25 +53,78 @@ def current_request_id() -> str:
     return str(bound) if bound else uuid.uuid4().hex
 
 
-def _should_mask(public: tuple[type[BaseException], ...], error: GraphQLError) -> bool:
-    original = error.original_error
-    if original is None or isinstance(original, (GraphQLError, *DOCUMENT_ERRORS)):
-        return False  # syntax/validation errors: about the document, safe to show
-    return not isinstance(original, public)
-
+#: The closed set of ``extensions.code`` values every GraphQL error carries (README,
+#: "Changes for GraphQL clients").
+BAD_USER_INPUT = "BAD_USER_INPUT"
+NOT_FOUND = "NOT_FOUND"
+FORBIDDEN = "FORBIDDEN"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+KARMADA_UNAVAILABLE = "KARMADA_UNAVAILABLE"
+INTERNAL = "INTERNAL"
+ERROR_CODES = frozenset(
+    {BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED, OUTAGE_CODE, KARMADA_UNAVAILABLE,
+     INTERNAL}
+)
+#: Codes of the server's own failures (logged at warning); the rest are the client's mistakes.
+SERVER_SIDE_CODES = frozenset({OUTAGE_CODE, KARMADA_UNAVAILABLE, INTERNAL})
 
 #: Strawberry's errors about the document (no such operation, a type the transport does not
 #: allow): their messages name the operation, nothing internal.
 DOCUMENT_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError)
 
 
+def error_code(public: tuple[type[BaseException], ...], error: GraphQLError) -> str:
+    """The ``extensions.code`` of an error as it leaves the server (one of ERROR_CODES).
+
+    INTERNAL means: masked, logged with its traceback and answered with a request id.
+    """
+    original = error.original_error
+    given = (error.extensions or {}).get("code")
+    if given in ERROR_CODES:
+        return str(given)  # set where it was raised (limits, NUL, the websocket guards)
+    if original is not None and is_database_outage(original):
+        return OUTAGE_CODE
+    if isinstance(original, DOCUMENT_ERRORS):
+        return BAD_USER_INPUT
+    if original is not None and isinstance(original, public):
+        code = getattr(original, "code", None)
+        return code if code in ERROR_CODES else BAD_USER_INPUT
+    # Before execution (no path): a syntax or validation error, or a variable or literal the
+    # types refuse (`cpuCores: "two"`, a malformed DateTime, whose parser raises ValueError),
+    # located in the document. An exception raised in an extension has no location.
+    if error.path is None and (
+        original is None or isinstance(original, GraphQLError) or error.nodes
+    ):
+        return BAD_USER_INPUT
+    return INTERNAL
+
+
+def log_client_error(public: tuple[type[BaseException], ...], error: GraphQLError) -> None:
+    """One line per error a client caused (info) or a dependency did (warning); no traceback.
+
+    Replaces Strawberry's log of every error at ERROR with a traceback (app._compat.
+    strawberry_logging); INTERNAL ones are logged by MaskUnexpectedErrors, with the request id.
+    """
+    code = error_code(public, error)
+    if code == INTERNAL:
+        return
+    where = ".".join(str(p) for p in error.path or []) or "-"
+    level = logging.WARNING if code in SERVER_SIDE_CODES else logging.INFO
+    # The message as one line: a client's document is quoted in it, newlines and all.
+    message = " ".join(error.message.split())
+    log.log(level, "GraphQL %s at %s: %s", code, where, truncate_for_log(message))
+
+
+def truncate_for_log(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[:limit] + "...(truncated)"
+
+
 class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
-    """Mask every error that is not one of ``public`` (and not a validation error).
+    """Give every error its ``extensions.code`` (``error_code``), and mask the INTERNAL ones.
 
     A masked error is logged with its traceback and the request id; the reply carries only
-    ``Internal server error`` and ``extensions.requestId``. Public errors keep their message
-    and gain ``extensions.code`` when the exception has a ``code`` attribute. A database
-    outage keeps its own coded message (app.graphql.outage).
+    ``Internal server error`` and ``extensions.code``/``requestId``. Every other error keeps
+    its message. A database outage keeps its own coded message (app.graphql.outage).
     """
 
     def __init__(self, public: tuple[type[BaseException], ...] = ()) -> None:
@@ -78,22 +132,25 @@ class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
         # A partial, not the bound method: an extension holding a method of itself is a
         # reference cycle, and it would keep the whole operation's state (which the
         # extension references) waiting for the cyclic garbage collector.
-        self._should_mask = functools.partial(_should_mask, public)
-        super().__init__(should_mask_error=self._should_mask, error_message=INTERNAL_ERROR_MESSAGE)
+        self._error_code = functools.partial(error_code, public)
+        super().__init__(
+            should_mask_error=functools.partial(_is_internal, self._error_code),
+            error_message=INTERNAL_ERROR_MESSAGE,
+        )
 
     def process_error(self, error: GraphQLError) -> GraphQLError:
-        if self._should_mask(error):
+        code = self._error_code(error)
+        if code == INTERNAL:
             return self.anonymise_error(error)
-        code = getattr(error.original_error, "code", None)
-        if isinstance(error.original_error, DOCUMENT_ERRORS):
-            code = "BAD_USER_INPUT"
-        if isinstance(code, str) and not (error.extensions or {}).get("code"):
-            error = GraphQLError(
-                error.message, nodes=error.nodes, source=error.source,
-                positions=error.positions, path=error.path,
-                extensions={**(error.extensions or {}), "code": code},
-            )
-        return error
+        if code == OUTAGE_CODE and error.original_error is not None:
+            return DatabaseOutageMaskErrors.anonymise_error(self, error)  # its coded message
+        if (error.extensions or {}).get("code") == code:
+            return error
+        return GraphQLError(
+            error.message, nodes=error.nodes, source=error.source,
+            positions=error.positions, path=error.path,
+            extensions={**(error.extensions or {}), "code": code},
+        )
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
@@ -101,15 +158,20 @@ class MaskUnexpectedErrors(DatabaseOutageMaskErrors):
             return super().anonymise_error(error)
         request_id = current_request_id()
         log.error(
-            "unexpected error in GraphQL field %s (request %s)",
+            "unexpected error in GraphQL field %s (request %s): %s",
             ".".join(str(p) for p in error.path or []), request_id,
+            truncate_for_log(" ".join(error.message.split())),
             exc_info=(type(original), original, original.__traceback__) if original else None,
         )
         return GraphQLError(
             INTERNAL_ERROR_MESSAGE, nodes=error.nodes, source=error.source,
             positions=error.positions, path=error.path, original_error=None,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            extensions={"code": INTERNAL, "requestId": request_id},
         )
+
+
+def _is_internal(code_of: functools.partial[str], error: GraphQLError) -> bool:
+    return code_of(error) == INTERNAL
 
 
 def graphql_extensions(
@@ -213,7 +275,7 @@ class RejectNulCharacters(SchemaExtension):
         if reason is None and _literal_has_nul(context.query, context.graphql_document):
             reason = "NUL characters are not allowed in input"
         if reason is not None:
-            raise GraphQLError(reason, extensions={"code": "BAD_USER_INPUT"})
+            raise GraphQLError(reason, extensions={"code": BAD_USER_INPUT})
         yield
 
 

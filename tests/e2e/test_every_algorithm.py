@@ -14,20 +14,21 @@ from tests.support.platform import Platform
 
 pytestmark = pytest.mark.e2e
 
+# GraphQL's WorkloadKind names (the Kubernetes kinds RayJob, PyTorchJob, ..., batch/v1 Job).
 ALGORITHMS = {
-    "xgboost": "RayJob",
-    "lightgbm": "RayJob",
-    "ray": "RayJob",
-    "pytorch": "PyTorchJob",
-    "torch-mpi": "PyTorchJob",
-    "deepspeed-zero3": "PyTorchJob",
-    "tensorflow": "TFJob",
-    "tf-distributed": "TFJob",
-    "tensorflow-cnn": "TFJob",
-    "tensorflow-transformer": "TFJob",
-    "horovod-mpi": "MPIJob",
-    "jax-pjit": "JAXJob",
-    "container": "Job",
+    "xgboost": "RAY_JOB",
+    "lightgbm": "RAY_JOB",
+    "ray": "RAY_JOB",
+    "pytorch": "PYTORCH_JOB",
+    "torch-mpi": "PYTORCH_JOB",
+    "deepspeed-zero3": "PYTORCH_JOB",
+    "tensorflow": "TF_JOB",
+    "tf-distributed": "TF_JOB",
+    "tensorflow-cnn": "TF_JOB",
+    "tensorflow-transformer": "TF_JOB",
+    "horovod-mpi": "MPI_JOB",
+    "jax-pjit": "JAX_JOB",
+    "container": "BATCH_JOB",
 }
 
 
@@ -92,7 +93,7 @@ def test_every_algorithm_succeeds_through_graphql_and_rest(platform: Platform) -
     for job_id, (phase, reason, kind) in states.items():
         algorithm, api = ids[job_id]
         assert kind == ALGORITHMS[algorithm], (algorithm, kind)
-        assert (phase, reason) == ("SUCCEEDED", "Completed"), (algorithm, api, phase, reason)
+        assert (phase, reason) == ("SUCCEEDED", "COMPLETED"), (algorithm, api, phase, reason)
 
 
 def test_every_kind_fails_with_the_apps_reason_by_scenario(scenarios: Platform) -> None:
@@ -120,7 +121,7 @@ def test_every_kind_fails_with_the_apps_reason_by_scenario(scenarios: Platform) 
         what="the failing jobs to finish",
     )
     for job_id, (phase, reason, _kind) in states.items():
-        assert (phase, reason) == ("FAILED", "AppFailed"), (ids[job_id], phase, reason)
+        assert (phase, reason) == ("FAILED", "APP_FAILED"), (ids[job_id], phase, reason)
 
 
 @pytest.mark.parametrize("algorithm", ["xgboost", "pytorch", "container"])
@@ -144,4 +145,4 @@ def test_max_runtime_fails_with_deadline_exceeded(scenarios: Platform, algorithm
         interval=0.25,
         what="the deadline to fail the job",
     )
-    assert states[job_id][:2] == ("FAILED", "DeadlineExceeded")
+    assert states[job_id][:2] == ("FAILED", "DEADLINE_EXCEEDED")

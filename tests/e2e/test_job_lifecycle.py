@@ -93,7 +93,7 @@ async def test_gql_client_sees_pending_running_succeeded(
             async for result in session.subscribe(request):
                 updates.append(result["jobStatus"])
     assert_complete_history(updates)
-    assert updates[-1]["reason"] == "Completed"
+    assert updates[-1]["reason"] == "COMPLETED"
 
 
 async def test_node_graphql_ws_client_sees_pending_running_succeeded(platform: Platform) -> None:
@@ -178,8 +178,11 @@ def test_graphql_bad_input_is_a_result_and_writes_nothing(platform: Platform) ->
     assert result["createJob"]["field"] == "jobName"
     assert platform.graphql("{ jobs { totalCount } }")["jobs"]["totalCount"] == 0
     assert platform.graphql('{ job(id: "missing-00000000") { id } }')["job"] is None
-    deleted = platform.graphql(DELETE, {"id": "missing-00000000"})["deleteJob"]
-    assert deleted["__typename"] == "JobNotFoundError"
+    # Every field taking a job id but job(id) answers an unknown one with a NOT_FOUND error.
+    deleted = platform.graphql_response(DELETE, {"id": "missing-00000000"})
+    assert deleted["data"] is None
+    assert [e["extensions"]["code"] for e in deleted["errors"]] == ["NOT_FOUND"]
+    assert deleted["errors"][0]["path"] == ["deleteJob"]
 
 
 def test_karmada_unreachable_keeps_the_job_pending_and_retrying(platform: Platform) -> None:
@@ -189,7 +192,7 @@ def test_karmada_unreachable_keeps_the_job_pending_and_retrying(platform: Platfo
     assert fault.status_code == 201, fault.text
     try:
         job = create_job(platform, {**XGBOOST_INPUT, "jobName": "e2e-outage"})
-        assert (job["phase"], job["reason"]) == ("PENDING", "SubmissionRetrying")
+        assert (job["phase"], job["reason"]) == ("PENDING", "SUBMISSION_RETRYING")
     finally:
         platform.sim_request("DELETE", f"/_sim/faults/{fault.json()['id']}")
 

@@ -19,7 +19,7 @@ from app.graphql.fanout import (
 from app.graphql.frames import frame_prefix
 from app.jobstate.updates import JobUpdate
 from app.live.hub import StatusHub
-from schema.types import JobStatusUpdate
+from schema.types import Cluster, JobStatusUpdate
 from tests.support.eventually import eventually
 
 QUERY = "subscription($id: ID!) { jobStatus(id: $id) { phase sequence } }"
@@ -234,12 +234,35 @@ async def test_a_broken_socket_drops_its_frames_without_stalling_the_member() ->
     assert (await follow).final and writer.broken
 
 
+def _reading_info(cls: type, seen: set[type]) -> list[str]:
+    # Fields of cls, and of every object type reachable from it, whose resolver takes `info`.
+    if cls in seen:
+        return []
+    seen.add(cls)
+    found = []
+    for f in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if f.base_resolver is not None and f.base_resolver.info_parameter is not None:
+            found.append(f"{cls.__name__}.{f.python_name}")
+        inner = f.type
+        while hasattr(inner, "of_type"):  # lists and optionals
+            inner = inner.of_type
+        if hasattr(inner, "__strawberry_definition__"):
+            found += _reading_info(inner, seen)
+    return found
+
+
 def test_the_shared_render_cannot_depend_on_the_viewer() -> None:
-    # The group renders with one member's context for all: JobStatusUpdate must stay plain
-    # data. A field with a resolver (which could read info.context) would break that.
-    definition = JobStatusUpdate.__strawberry_definition__  # type: ignore[attr-defined]
-    with_resolvers = [f.python_name for f in definition.fields if f.base_resolver is not None]
-    assert with_resolvers == []
+    # The group renders with one member's context for all: no field JobStatusUpdate can
+    # select (JobStatusUpdate.job and the Job's own fields too) may read info.context.
+    assert _reading_info(JobStatusUpdate, set()) == []
+    assert "Job" in {t.__name__ for t in _reachable(JobStatusUpdate)}  # the walk goes deep
+    assert _reading_info(Cluster, set()) == ["Cluster.jobs"]  # and it sees such a field
+
+
+def _reachable(cls: type) -> set[type]:
+    seen: set[type] = set()
+    _reading_info(cls, seen)
+    return seen
 
 
 async def test_an_interrupt_hands_the_member_back_and_it_leaves() -> None:

@@ -79,7 +79,7 @@ def test_stop_job_suspends_each_kind_and_keeps_the_record(
     answer = platform.graphql(STOP, {"id": job["id"]})["stopJob"]
     assert answer["__typename"] == "StopJobSuccess", answer
     assert answer["job"]["phase"] == "STOPPING"
-    assert answer["job"]["reason"] == "StoppedByUser"
+    assert answer["job"]["reason"] == "STOPPED_BY_USER"
     wait_status(platform, job["id"], "Stopped")
 
     info = job_fields(platform, job["id"],

@@ -114,7 +114,7 @@ def test_legacy_graphql_ws_protocol_is_rejected_too(token_platform: SecurePlatfo
 JOB = "query($id: ID!) { job(id: $id) { id namespace } jobEvents(id: $id) { sequence } }"
 JOBS = "{ jobs(first: 100) { totalCount nodes { id } } }"
 DELETE = """mutation($id: ID!) { deleteJob(id: $id) {
-  __typename ... on JobNotFoundError { message } ... on DeleteJobSuccess { message } } }"""
+  __typename ... on DeleteJobSuccess { message } } }"""
 STOP = "mutation($id: ID!) { stopJob(id: $id) { __typename } }"
 CREATE = """mutation($input: CreateJobInput!) { createJob(input: $input) {
   __typename ... on InvalidInputError { field message }
@@ -130,16 +130,27 @@ def test_other_teams_job_looks_missing(
     token_platform: SecurePlatform, teams: dict[str, Any]
 ) -> None:
     alice = teams["tokens"]["a_editor"]
-    hidden = gql(token_platform, JOB, {"id": teams["d_job"]}, alice).json()
-    missing = gql(token_platform, JOB, {"id": "nope-00000000"}, alice).json()
-    assert hidden == missing == {"data": {"job": None, "jobEvents": None}}
+    def answer(query: str, job_id: str) -> str:
+        # The same text but for the id the caller sent.
+        body = gql(token_platform, query, {"id": job_id}, alice).json()
+        return json.dumps(body, sort_keys=True).replace(job_id, "<id>")
+
+    for query in (JOB, DELETE, STOP):
+        assert answer(query, teams["d_job"]) == answer(query, "nope-00000000"), query
+    body = gql(token_platform, JOB, {"id": "nope-00000000"}, alice).json()
+    # job(id) is null; jobEvents(id), like every other field taking an id, a NOT_FOUND error.
+    assert body["data"] == {"job": None, "jobEvents": None}
+    assert [(e["path"], e["extensions"]) for e in body["errors"]] == [
+        (["jobEvents"], {"code": "NOT_FOUND"})
+    ]
+    for query, field in ((DELETE, "deleteJob"), (STOP, "stopJob")):
+        body = gql(token_platform, query, {"id": teams["d_job"]}, alice).json()
+        assert body["data"] is None, body
+        assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+            ([field], "NOT_FOUND")
+        ]
     listed = gql(token_platform, JOBS, token=alice).json()["data"]["jobs"]
     assert listed["totalCount"] == 1 and listed["nodes"] == [{"id": teams["a_job"]}]
-    for variables in ({"id": teams["d_job"]}, {"id": "nope-00000000"}):
-        deleted = gql(token_platform, DELETE, variables, alice).json()["data"]["deleteJob"]
-        assert deleted == {"__typename": "JobNotFoundError", "message": "Training job not found"}
-        stopped = gql(token_platform, STOP, variables, alice).json()["data"]["stopJob"]
-        assert stopped == {"__typename": "JobNotFoundError"}
     admin = teams["tokens"]["admin"]
     assert gql(token_platform, JOB, {"id": teams["d_job"]}, admin).json()["data"]["job"]
 

@@ -14,7 +14,7 @@ from schema import build_schema
 
 
 class Expected(ResolverError):
-    code = "EXPECTED"
+    code = "NOT_FOUND"
 
 
 @strawberry.type
@@ -81,7 +81,7 @@ def test_expected_errors_keep_their_message_and_code() -> None:
     result = toy_schema().execute_sync("{ expected }")
     assert result.errors
     assert result.errors[0].message == "you asked for it"
-    assert result.errors[0].extensions == {"code": "EXPECTED"}
+    assert result.errors[0].extensions == {"code": "NOT_FOUND"}
 
 
 def test_validation_errors_are_not_masked() -> None:

@@ -20,6 +20,8 @@ SUBSCRIBE_SCRIPT = NODE_DIR / "subscribe.mjs"
 NPM_TIMEOUT_SECONDS = 300
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
+NODE_PACKAGES = ("graphql-ws", "ws", "@apollo/client", "graphql-http")
+
 _install_lock = threading.Lock()
 
 
@@ -34,8 +36,9 @@ class NodeSubscriptionError(RuntimeError):
 
 def ensure_node_deps(node_dir: Path = NODE_DIR) -> None:
     """Install `node_dir`'s packages (`npm ci`) unless node_modules already has them."""
-    installed = node_dir / "node_modules" / "graphql-ws"
-    if installed.is_dir():
+    # Every package the scripts import: a node_modules from before one was added is stale.
+    wanted = [node_dir / "node_modules" / name for name in NODE_PACKAGES]
+    if all(path.is_dir() for path in wanted):
         return
     npm = shutil.which("npm")
     if npm is None:
@@ -44,7 +47,7 @@ def ensure_node_deps(node_dir: Path = NODE_DIR) -> None:
     lock_path = Path(tempfile.gettempdir()) / "ml-platform-e2e-node-npm.lock"
     with _install_lock, lock_path.open("w") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
-        if installed.is_dir():
+        if all(path.is_dir() for path in wanted):
             return
         verb = "ci" if (node_dir / "package-lock.json").exists() else "install"
         result = subprocess.run(
@@ -214,3 +217,32 @@ async def run_node_subscription(
     subscription = await open_node_subscription(url, query, variables, connection_params)
     async with subscription:
         return await subscription.collect(timeout)
+
+
+async def run_node_script(script: str, *args: str, timeout: float = 120) -> list[Any]:
+    """Run ``tests/e2e/node/<script>`` to its end; its stdout's JSON lines, in order.
+
+    A non-zero exit raises NodeSubscriptionError with what the script printed.
+    """
+    ensure_node_deps()
+    node = shutil.which("node")
+    if node is None:
+        raise NodeSubscriptionError("node is not installed")
+    process = await asyncio.create_subprocess_exec(
+        node, str(NODE_DIR / script), *args, cwd=NODE_DIR,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            out, err = await process.communicate()
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    lines = [json.loads(line) for line in out.decode().splitlines() if line.strip()]
+    if process.returncode != 0:
+        raise NodeSubscriptionError(
+            f"node {script} exited {process.returncode}: {lines}", stderr=err.decode()
+        )
+    return lines

@@ -84,12 +84,19 @@ class Platform:
         return httpx.Client(base_url=self.base_url, timeout=30)
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = self.graphql_response(query, variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+    def graphql_response(
+        self, query: str, variables: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The whole response body (``data`` and ``errors``) of a POST answered 200."""
         with self.http() as client:
             answer = client.post("/graphql", json={"query": query, "variables": variables or {}})
         answer.raise_for_status()
         body: dict[str, Any] = answer.json()
-        assert "errors" not in body, body["errors"]
-        return body["data"]  # type: ignore[no-any-return]
+        return body
 
     def sim_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Talk to the simulator directly (its control API, or to inspect objects)."""
