@@ -151,6 +151,7 @@ def test_stop_retry_and_delete_from_the_job_page(console: tuple[Platform, Websoc
         ({"priority": 5000}, "priority"),
         ({"cpuCores": "two"}, "resources.instanceResources.cpuCores"),
         ({"jobName": "Not A Valid Name!"}, "jobName"),
+        ({"params": {"eta": 5}}, "hyperparameters.xgboost.eta"),
     ],
 )
 def test_a_validation_error_shows_at_its_field(

@@ -118,13 +118,18 @@ async function timelineOf(page) {
   );
 }
 
-async function fillNewJob(page, { jobName, algorithm, priority, cpuCores }) {
+async function fillNewJob(page, { jobName, algorithm, priority, cpuCores, params }) {
   await page.goto(`${baseUrl}/jobs/new`);
   const algo = page.locator('select[name="algorithm"]');
   await algo.locator("option").first().waitFor({ state: "attached", timeout: T });
   if (algorithm) await algo.selectOption(algorithm);
   await page.locator('input[name="jobName"]').fill(jobName);
   if (priority !== undefined) await page.locator('input[name="priority"]').fill(String(priority));
+  for (const [name, value] of Object.entries(params ?? {})) {
+    const input = page.locator(`[name="hyperparameters.${algorithm}.${name}"]`);
+    if (!(await input.isVisible())) await page.locator("details.more-params > summary").click();
+    await input.fill(String(value));
+  }
   if (cpuCores !== undefined) {
     await page.locator('input[name="resources.instanceResources.cpuCores"]').fill(String(cpuCores));
   }

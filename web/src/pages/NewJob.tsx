@@ -152,6 +152,53 @@ export function NewJobPage() {
       </span>
     ) : null;
 
+  const hiddenError = Object.keys(errors).some((k) => k.startsWith(`hyperparameters.${algoName}.`));
+  type Param = NonNullable<typeof chosen>["parameters"][number];
+  const renderParam = (p: Param) => {
+              const field = `hyperparameters.${algoName}.${p.name}`;
+              const value = params[p.name] ?? "";
+              const set = (v: string) => setParams((prev) => ({ ...prev, [p.name]: v }));
+              const hint = [
+                p.minimum != null && Math.abs(p.minimum) < 1e15 ? `≥ ${p.minimum}` : "",
+                p.maximum != null && Math.abs(p.maximum) < 1e15 ? `≤ ${p.maximum}` : "",
+                p.allowsAuto ? "or auto" : "",
+              ]
+                .filter(Boolean)
+                .join(" ");
+              return (
+                <label key={p.name} title={p.description}>
+                  {p.name}
+                  {p.required ? " *" : ""}
+                  {p.choices.length > 0 ? (
+                    <select name={field} value={value} onChange={(e) => set(e.target.value)}>
+                      <option value="">default{p.default != null ? ` (${String(p.default)})` : ""}</option>
+                      {p.choices.map((c) => (
+                        <option key={c}>{c}</option>
+                      ))}
+                    </select>
+                  ) : p.type === "BOOLEAN" ? (
+                    <select name={field} value={value} onChange={(e) => set(e.target.value)}>
+                      <option value="">default{p.default != null ? ` (${String(p.default)})` : ""}</option>
+                      <option>true</option>
+                      <option>false</option>
+                    </select>
+                  ) : (
+                    <input
+                      name={field}
+                      value={value}
+                      inputMode={p.type === "INT" || p.type === "FLOAT" ? "decimal" : "text"}
+                      placeholder={p.default != null ? String(p.default) : ""}
+                      onChange={(e) => set(e.target.value)}
+                    />
+                  )}
+                  <span className="muted small">
+                    {p.type.toLowerCase()} {hint} — {p.description}
+                  </span>
+                  {err(field)}
+                </label>
+              );
+            };
+
   if (loadError) return <p className="error">{loadError.message}</p>;
   return (
     <section>
@@ -201,50 +248,18 @@ export function NewJobPage() {
           <fieldset>
             <legend>Hyperparameters</legend>
             {err("hyperparameters")}
-            {chosen.parameters.map((p) => {
-              const field = `hyperparameters.${algoName}.${p.name}`;
-              const value = params[p.name] ?? "";
-              const set = (v: string) => setParams((prev) => ({ ...prev, [p.name]: v }));
-              const hint = [
-                p.minimum != null ? `≥ ${p.minimum}` : "",
-                p.maximum != null ? `≤ ${p.maximum}` : "",
-                p.allowsAuto ? "or auto" : "",
-              ]
-                .filter(Boolean)
-                .join(" ");
-              return (
-                <label key={p.name} title={p.description}>
-                  {p.name}
-                  {p.required ? " *" : ""}
-                  {p.choices.length > 0 ? (
-                    <select name={field} value={value} onChange={(e) => set(e.target.value)}>
-                      <option value="">default{p.default != null ? ` (${String(p.default)})` : ""}</option>
-                      {p.choices.map((c) => (
-                        <option key={c}>{c}</option>
-                      ))}
-                    </select>
-                  ) : p.type === "BOOLEAN" ? (
-                    <select name={field} value={value} onChange={(e) => set(e.target.value)}>
-                      <option value="">default{p.default != null ? ` (${String(p.default)})` : ""}</option>
-                      <option>true</option>
-                      <option>false</option>
-                    </select>
-                  ) : (
-                    <input
-                      name={field}
-                      value={value}
-                      inputMode={p.type === "INT" || p.type === "FLOAT" ? "decimal" : "text"}
-                      placeholder={p.default != null ? String(p.default) : ""}
-                      onChange={(e) => set(e.target.value)}
-                    />
-                  )}
-                  <span className="muted small">
-                    {p.type.toLowerCase()} {hint} — {p.description}
-                  </span>
-                  {err(field)}
-                </label>
-              );
-            })}
+            {chosen.parameters.filter((p) => p.required).map(renderParam)}
+            {/* Opened when the server named one of them. */}
+            <details
+              className="more-params"
+              key={String(hiddenError)}
+              open={hiddenError || undefined}
+            >
+              <summary>
+                All {chosen.parameters.length} hyperparameters of {chosen.name} (empty: the default)
+              </summary>
+              {chosen.parameters.filter((p) => !p.required).map(renderParam)}
+            </details>
           </fieldset>
         )}
         <fieldset>
