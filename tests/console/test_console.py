@@ -13,14 +13,14 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from app.settings import AuthSettings
+from app.settings import AuthSettings, OperationsSettings
 from karmada_sim.runtime import EmbeddedSimulator
 from tests.console.support import WebsocketCutter, console_platform, drive
 from tests.security.support import ensure_namespace
@@ -42,6 +42,10 @@ def console(
     pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path
 ) -> Iterator[tuple[Platform, WebsocketCutter]]:
     settings = platform_settings(pg_url, sim_kubeconfig, **FAST_LOOPS)
+    # The log archive and retention act within the test.
+    settings.operations = OperationsSettings(
+        operations_interval_seconds=0.3, workload_retention_seconds=0
+    )
     with console_platform(settings, platform_sim) as running:
         yield running
 
@@ -66,6 +70,13 @@ def create_job(platform: Platform, name: str, namespace: str = "default", **extr
     result = data["createJob"]
     assert result["__typename"] == "CreateJobSuccess", result
     return str(result["job"]["id"])
+
+
+def wait_for(probe: Callable[[], object], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        assert time.monotonic() < deadline, f"not within {timeout} s"
+        time.sleep(0.05)
 
 
 def wait_for_phase(platform: Platform, job_id: str, phase: str, timeout: float = 60) -> None:
@@ -114,7 +125,21 @@ def test_a_job_created_in_the_form_goes_live_to_succeeded(
     name = unique(f"clife-{algorithm}")
     # Long enough a run to see log lines arrive while it runs (no timing is asserted).
     scenario_rule(platform, name, runSeconds=4)
-    report = drive("lifecycle", platform.base_url, jobName=name, algorithm=algorithm)
+
+    def archived(_: str) -> None:
+        job_id = platform.graphql(
+            "query($n: String) { jobs(filter: {nameContains: $n}) { nodes { id } } }", {"n": name}
+        )["jobs"]["nodes"][0]["id"]
+        wait_for(
+            lambda: platform.graphql(
+                "query($id: ID!) { job(id: $id) { logsArchivedAt workloadDeletedAt } }",
+                {"id": job_id},
+            )["job"]["workloadDeletedAt"]
+        )
+
+    report = drive(
+        "lifecycle", platform.base_url, on_ready=archived, jobName=name, algorithm=algorithm
+    )
 
     assert in_order(report["table"]["phases"], ["PENDING", "RUNNING", "SUCCEEDED"]), report["table"]
     assert report["table"]["noReload"] and report["page"]["noReload"]
@@ -126,6 +151,12 @@ def test_a_job_created_in_the_form_goes_live_to_succeeded(
     assert [e["phase"] for e in report["timeline"]] == [e["toPhase"] for e in events]
     assert report["liveLogs"].strip()
     assert report["finishedLogs"].strip()
+    assert report["logSource"] == "archived"
+    assert report["pods"], report
+    assert report["onePod"]["text"].strip()
+    # Counted live: the one job of this database, moved from PENDING to SUCCEEDED.
+    assert report["counts"]["SUCCEEDED"] == 1, report["counts"]
+    assert report["counts"]["PENDING"] == 0 and report["counts"]["RUNNING"] == 0
 
 
 def test_stop_retry_and_delete_from_the_job_page(console: tuple[Platform, WebsocketCutter]) -> None:
@@ -241,6 +272,30 @@ def test_the_console_resumes_after_the_server_cuts_its_websocket(
     assert [e["phase"] for e in report["timeline"]] == [e["toPhase"] for e in events]
     assert "reconnecting" in report["connection"]["phases"], report["connection"]
     assert cutter.refused >= 1  # the console tried while held off, and then came back
+
+
+def test_the_table_pages_sorts_and_filters(console: tuple[Platform, WebsocketCutter]) -> None:
+    platform, _ = console
+    prefix = unique("ctab")
+    # Stuck pending: they stay put while the table is read.
+    scenario_rule(platform, prefix, stuckPending=True)
+    names = [f"{prefix}-{i:02d}" for i in range(30)]
+    for name in names:
+        create_job(platform, name)
+    report = drive(
+        "table",
+        platform.base_url,
+        total=30,
+        firstByName=names[0],
+        nameFilter=f"{prefix}-1",
+        nameFilterCount=10,
+    )
+    assert report["first"] == names[::-1][:25]  # newest first
+    assert report["second"] == names[::-1][25:]
+    assert "30 jobs" in report["total"]
+    assert report["byNameAsc"] == names[:25]
+    assert report["filtered"] == names[10:20]  # the name filter keeps the sort (name, ascending)
+    assert "name=" in report["filteredUrl"]
 
 
 def test_clusters_page_shows_each_member(console: tuple[Platform, WebsocketCutter]) -> None:

@@ -176,14 +176,41 @@ const scenarios = {
       { timeout: T },
     );
     const finishedLogs = await form.locator('[data-testid="logs"]').innerText();
+    // The archived logs replace the live read once the operations worker stored them and
+    // retention removed the pods (the test says when).
+    say("READY archived");
+    await nextCommand();
+    await form.getByRole("button", { name: "Reload logs" }).click();
+    await form.locator('[data-testid="log-source"]', { hasText: "archived" }).waitFor({ timeout: T });
     const logSource = await form.locator('[data-testid="log-source"]').innerText();
     await shot(form, `job-${config.algorithm}`);
+    // The pod picker: one pod's log only.
+    const pods = await form.$$eval('select[aria-label="Pod"] option', (os) => os.map((o) => o.value).filter(Boolean));
+    let onePod = null;
+    if (pods.length > 0) {
+      await form.locator('select[aria-label="Pod"]').selectOption(pods[0]);
+      await form.waitForFunction(
+        (pod) => {
+          const text = document.querySelector('[data-testid="logs"]')?.textContent ?? "";
+          return text.length > 0 && !text.includes("==> ") && text.includes(pod);
+        },
+        pods[0],
+        { timeout: T },
+      );
+      onePod = { pod: pods[0], text: await form.locator('[data-testid="logs"]').innerText() };
+    }
 
     const row = table.locator(`tr[data-job-name="${config.jobName}"] [data-testid="phase"]`);
     await row.filter({ hasText: "SUCCEEDED" }).waitFor({ timeout: T });
     await shot(table, "jobs");
+    const counts = await table.$$eval("[data-testid=phase-counts] [data-phase]", (bs) =>
+      Object.fromEntries(bs.map((b) => [b.getAttribute("data-phase"), Number(b.querySelector("b")?.textContent)])),
+    );
     return {
       jobId,
+      counts,
+      pods,
+      onePod,
       table: await phasesOf(table, config.jobName),
       page: await phasesOf(form, "job"),
       tableOperations: tableOps,
@@ -294,6 +321,42 @@ const scenarios = {
     await row.filter({ hasText: "SUCCEEDED" }).waitFor({ timeout: T });
     await shot(page, "job-after-reconnect");
     return { timeline: await timelineOf(page), connection: await phasesOf(page, "job") };
+  },
+
+  // Paging, sorting and filtering of the jobs table (the test made 30 jobs).
+  async table() {
+    const context = await newContext();
+    const page = await newPage(context);
+    const names = () => page.$$eval("tr[data-job-name]", (rows) => rows.map((r) => r.getAttribute("data-job-name")));
+    const rowsAre = (n) =>
+      page.waitForFunction((n) => document.querySelectorAll("tr[data-job-name]").length === n, n, { timeout: T });
+    await page.goto(`${baseUrl}/jobs`);
+    await waitLive(page);
+    await rowsAre(25);
+    const first = await names();
+    const total = await page.locator(".pager span").innerText();
+    await page.getByRole("button", { name: "Older →" }).click();
+    await rowsAre(config.total - 25);
+    const second = await names();
+    await page.getByRole("button", { name: "← Newer" }).click();
+    await rowsAre(25);
+    await page.getByRole("button", { name: /^Name/ }).click(); // NAME, descending
+    await page.waitForFunction(() => /sort=NAME/.test(location.search), null, { timeout: T });
+    await rowsAre(25);
+    await page.getByRole("button", { name: /^Name/ }).click(); // NAME, ascending
+    await page.waitForFunction(() => /dir=ASC/.test(location.search), null, { timeout: T });
+    await page.waitForFunction(
+      (expected) => document.querySelector("tr[data-job-name]")?.getAttribute("data-job-name") === expected,
+      config.firstByName,
+      { timeout: T },
+    );
+    const byNameAsc = await names();
+    await page.getByPlaceholder("Name", { exact: true }).fill(config.nameFilter);
+    await rowsAre(config.nameFilterCount);
+    const filtered = await names();
+    const filteredUrl = page.url();
+    await shot(page, "jobs-filtered");
+    return { first, second, total, byNameAsc, filtered, filteredUrl };
   },
 
   // Screenshots of the pages that need no job: clusters, sign-in.

@@ -22,8 +22,16 @@ import { useNow } from "../useNow";
 
 export function JobPage() {
   const { id = "" } = useParams();
-  const { data, loading, error, refetch } = useQuery(JOB_BY_ID, { variables: { id } });
+  const [awaitArchive, setAwaitArchive] = useState(false);
+  // Once it ended, until its logs are archived: read the job now and then (the archive is no
+  // transition, so no stream tells).
+  const { data, loading, error, refetch } = useQuery(JOB_BY_ID, {
+    variables: { id },
+    pollInterval: awaitArchive ? 2000 : 0,
+  });
   const job = data?.job;
+  const archivePending = !!job && isTerminal(job.phase) && !job.logsArchivedAt && !job.workloadDeletedAt;
+  useEffect(() => setAwaitArchive(archivePending), [archivePending]);
   const session = useSession();
   const now = useNow(1000);
   const timeline = useLiveTimeline(id, job?.events, job ? isTerminal(job.phase) : true, () => void refetch());
@@ -98,7 +106,12 @@ export function JobPage() {
           </ol>
         </div>
       </div>
-      <Logs id={job.id} terminal={isTerminal(job.phase)} archivedAt={job.logsArchivedAt ?? null} />
+      <Logs
+        id={job.id}
+        terminal={isTerminal(job.phase)}
+        archivedAt={job.logsArchivedAt ?? null}
+        workloadDeletedAt={job.workloadDeletedAt ?? null}
+      />
       <details>
         <summary>Request</summary>
         <pre data-testid="request">{JSON.stringify(job.request, null, 2)}</pre>
@@ -248,7 +261,7 @@ function JobActions(props: { id: string; phase: string }) {
   );
 }
 
-function Logs(props: { id: string; terminal: boolean; archivedAt: string | null }) {
+function Logs(props: { id: string; terminal: boolean; archivedAt: string | null; workloadDeletedAt: string | null }) {
   const [pod, setPod] = useState<string>("");
   const [lines, setLines] = useState<string[]>([]);
   const [streamError, setStreamError] = useState<string | null>(null);
@@ -281,10 +294,11 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null 
   });
   const logs = stored.data?.jobLogs;
   const pods = logs?.__typename === "JobLogs" ? logs.pods.map((p) => p.pod) : podsSeen;
+  // Once archived (and once its pods are gone) the stored logs come from the archive.
   useEffect(() => {
-    if (props.terminal && props.archivedAt) void stored.refetch();
+    if (props.terminal && (props.archivedAt || props.workloadDeletedAt)) void stored.refetch();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.archivedAt]);
+  }, [props.archivedAt, props.workloadDeletedAt]);
   let text: string;
   let source: string;
   if (props.terminal) {
@@ -315,6 +329,11 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null 
           ))}
         </select>
       </label>
+      {props.terminal && (
+        <button type="button" onClick={() => void stored.refetch()}>
+          Reload logs
+        </button>
+      )}
       {streamError && <p className="error">{streamError}</p>}
       <pre className="logtext" data-testid="logs">
         {text}
