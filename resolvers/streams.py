@@ -49,12 +49,29 @@ def _state_of_event(event: JobEvent, job_id: str) -> JobState:
     )
 
 
+#: A reason for a notification that arrived without one (app.live.pg_bridge sends none for a
+#: deletion, or when the transition's event was purged): clients read reasons as an enum.
+_REASON_OF_PHASE = {
+    Phase.PENDING: Reason.SCHEDULING,
+    Phase.RUNNING: Reason.RUNNING,
+    Phase.SUCCEEDED: Reason.COMPLETED,
+    Phase.FAILED: Reason.APP_FAILED,
+    Phase.STOPPING: Reason.STOPPED_BY_USER,
+    Phase.STOPPED: Reason.STOPPED_BY_USER,
+    Phase.DELETING: Reason.DELETE_REQUESTED,
+}
+
+
 def state_of_update(update: JobUpdate) -> JobState:
     """The state a published update carries (the shared fan-out renders it too)."""
+    phase = Phase(update.phase)
+    reason = update.reason or (
+        _DELETED_REASON if update.deleted else _REASON_OF_PHASE[phase].value
+    )
     return JobState(
         update.job_id,
-        Phase(update.phase),
-        update.reason,
+        phase,
+        reason,
         update.message,
         update.sequence,
         update.at,

@@ -19,6 +19,7 @@ from app.graphql.fanout import (
 from app.graphql.frames import frame_prefix
 from app.jobstate.updates import JobUpdate
 from app.live.hub import StatusHub
+from resolvers.streams import state_of_update
 from schema.types import Cluster, JobStatusUpdate
 from tests.support.eventually import eventually
 
@@ -289,3 +290,18 @@ async def test_updates_between_join_and_wait_are_not_lost() -> None:
     assert outcome.final and [
         f["payload"]["data"]["jobStatus"]["sequence"] for f in socket.frames
     ] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("phase", "deleted", "reason"),
+    [("DELETING", True, "DELETE_REQUESTED"), ("RUNNING", True, "DELETE_REQUESTED"),
+     ("RUNNING", False, "RUNNING"), ("SUCCEEDED", False, "COMPLETED")],
+)
+def test_a_notification_without_a_reason_still_renders_an_enum_reason(
+    phase: str, deleted: bool, reason: str
+) -> None:
+    # app.live.pg_bridge relays deletions (and transitions whose event is gone) without a
+    # reason; JobStatusUpdate.reason is the JobReason enum, so one must be chosen.
+    update = JobUpdate("job-a", "default", 3, phase, "", "", datetime.now(UTC), deleted)
+    rendered = JobStatusUpdate.from_state(state_of_update(update))
+    assert rendered.reason.name == reason

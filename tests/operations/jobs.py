@@ -11,13 +11,14 @@ from tests.support.platform import Platform
 
 _names = itertools.count(1)
 
+# GraphQL's Job.kind (WorkloadKind) of one algorithm per kind.
 KIND_OF = {
-    "xgboost": "RayJob",
-    "pytorch": "PyTorchJob",
-    "tensorflow": "TFJob",
-    "horovod-mpi": "MPIJob",
-    "jax-pjit": "JAXJob",
-    "container": "Job",
+    "xgboost": "RAY_JOB",
+    "pytorch": "PYTORCH_JOB",
+    "tensorflow": "TF_JOB",
+    "horovod-mpi": "MPI_JOB",
+    "jax-pjit": "JAX_JOB",
+    "container": "BATCH_JOB",
 }
 
 

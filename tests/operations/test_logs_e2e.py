@@ -25,7 +25,6 @@ query($id: ID!, $tail: Int, $pod: String) {
     __typename
     ... on JobLogs { source text truncated pods { cluster pod container lineCount truncated } }
     ... on UnavailableError { message }
-    ... on JobNotFoundError { message }
     ... on InvalidInputError { field message }
   }
 }
@@ -117,8 +116,13 @@ def test_tail_lines_bounds_live_reads_and_marks_truncation(operate_platform: Pla
                    "message": bad["message"]}
     status, _ = rest_logs(platform, job["id"], tailLines="x")
     assert status == 400
-    missing = platform.graphql(LOGS, {"id": "nope-00000000", "tail": None, "pod": None})
-    assert missing["jobLogs"]["__typename"] == "JobNotFoundError"
+    missing = platform.graphql_response(
+        LOGS, {"id": "nope-00000000", "tail": None, "pod": None}
+    )
+    assert missing["data"] is None
+    assert [(e["path"], e["extensions"]["code"]) for e in missing["errors"]] == [
+        (["jobLogs"], "NOT_FOUND")
+    ]
     with platform.http() as client:
         assert client.get("/api/v1/jobs/nope-00000000/logs").status_code == 404
 

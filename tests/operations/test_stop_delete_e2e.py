@@ -28,7 +28,6 @@ mutation($id: ID!) {
     __typename
     ... on StopJobSuccess { job { id phase reason stoppedBy } }
     ... on InvalidStateError { message }
-    ... on JobNotFoundError { message }
     ... on UnavailableError { message }
   }
 }
@@ -39,19 +38,21 @@ mutation($id: ID!, $overrides: JSON) {
   retryJob(id: $id, overrides: $overrides) {
     __typename
     ... on CreateJobSuccess { job { id jobName priority request } }
-    ... on JobNotFoundError { message }
     ... on InvalidInputError { field message }
   }
 }
 """
 
 STATUS = """
-subscription($id: ID!) { jobStatus(id: $id) { phase reason deleted sequence } }
+subscription($id: ID!) {
+  jobStatus(id: $id) { phase reason deleted sequence job { id phase jobName } }
+}
 """
 
-PLURAL = {"RayJob": "ray.io/v1/rayjobs", "PyTorchJob": "kubeflow.org/v1/pytorchjobs",
-          "TFJob": "kubeflow.org/v1/tfjobs", "MPIJob": "kubeflow.org/v2beta1/mpijobs",
-          "JAXJob": "kubeflow.org/v1/jaxjobs", "Job": "batch/v1/jobs"}
+# By GraphQL's WorkloadKind (Job.kind).
+PLURAL = {"RAY_JOB": "ray.io/v1/rayjobs", "PYTORCH_JOB": "kubeflow.org/v1/pytorchjobs",
+          "TF_JOB": "kubeflow.org/v1/tfjobs", "MPI_JOB": "kubeflow.org/v2beta1/mpijobs",
+          "JAX_JOB": "kubeflow.org/v1/jaxjobs", "BATCH_JOB": "batch/v1/jobs"}
 
 
 def template(platform: Platform, kind: str, name: str) -> dict[str, Any] | None:
@@ -104,8 +105,8 @@ def test_stop_job_suspends_each_kind_and_keeps_the_record(
 
 def test_stop_errors_are_results(operate_platform: Platform) -> None:
     platform = operate_platform
-    missing = platform.graphql(STOP, {"id": "nope-00000000"})["stopJob"]
-    assert missing["__typename"] == "JobNotFoundError"
+    missing = platform.graphql_response(STOP, {"id": "nope-00000000"})
+    assert [e["extensions"]["code"] for e in missing["errors"]] == ["NOT_FOUND"]
     name = unique_name("stop-done")
     set_scenario(platform, name, runSeconds=0.5, outcome="Succeeded")
     job = create(platform, job_body(name, "container"))
@@ -158,6 +159,9 @@ def test_deleting_a_running_job_stops_it_removes_everything_and_ends_subscriptio
     assert states[0]["phase"] == "RUNNING"
     assert states[-1]["deleted"] is True
     assert "DELETING" in [s["phase"] for s in states]
+    # Each update carries its Job, the deletion too (the job as last seen, no row left).
+    assert {(s["job"]["id"], s["job"]["jobName"]) for s in states} == {(job["id"], name)}
+    assert [s["job"]["phase"] for s in states] == [s["phase"] for s in states]
     counts = platform.sim_request("GET", "/_sim/requests").json()["counts"]
     assert counts.get("patch ray.io/v1/rayjobs", 0) >= 1, counts  # stopped before deletion
     wait_for(lambda: get(platform, job["id"]) is None, what="row removed")
@@ -217,5 +221,6 @@ def test_retry_job_creates_a_new_job_from_the_stored_request(operate_platform: P
     assert new["request"]["algorithm"]["imageUri"] == "busybox:1.36"
     bad = platform.graphql(RETRY, {"id": job["id"], "overrides": {"priority": 5000}})["retryJob"]
     assert bad["__typename"] == "InvalidInputError" and bad["field"] == "priority"
-    missing = platform.graphql(RETRY, {"id": "nope-00000000", "overrides": None})["retryJob"]
-    assert missing["__typename"] == "JobNotFoundError"
+    missing = platform.graphql_response(RETRY, {"id": "nope-00000000", "overrides": None})
+    assert missing["data"] is None
+    assert [e["extensions"]["code"] for e in missing["errors"]] == ["NOT_FOUND"]
