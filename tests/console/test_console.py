@@ -198,6 +198,21 @@ def test_a_validation_error_shows_at_its_field(
     assert all(n["jobName"] != config["jobName"] for n in names)
 
 
+def test_a_submit_retried_after_a_lost_answer_creates_one_job(
+    console: tuple[Platform, WebsocketCutter],
+) -> None:
+    platform, _ = console
+    name = unique("cidem")
+    report = drive("idempotent", platform.base_url, jobName=name, algorithm="xgboost")
+    first, second = report["requestIds"]
+    assert first and first == second  # the same key for the same request
+    assert "submit again" in report["firstError"]
+    found = platform.graphql(
+        "query($n: String) { jobs(filter: {nameContains: $n}) { nodes { id } } }", {"n": name}
+    )["jobs"]["nodes"]
+    assert [j["id"] for j in found] == [report["jobId"]]
+
+
 def token_cli(pg_url: str, *args: str) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": pg_url}
     done = subprocess.run(

@@ -359,6 +359,34 @@ const scenarios = {
     return { first, second, total, byNameAsc, filtered, filteredUrl };
   },
 
+  // The first createJob reaches the server but its answer is lost; submitting again (the same
+  // request, so the same clientRequestId) must land on the job the first call created.
+  async idempotent() {
+    const context = await newContext();
+    const page = await newPage(context);
+    const requestIds = [];
+    let lost = 0;
+    await page.route("**/graphql", async (route) => {
+      const body = JSON.parse(route.request().postData() ?? "{}");
+      if (body.operationName !== "ConsoleCreateJob") return route.fallback();
+      requestIds.push(body.variables?.input?.clientRequestId);
+      if (lost === 0) {
+        lost += 1;
+        await route.fetch(); // the server handles it...
+        return route.abort("connectionreset"); // ...and the answer never arrives
+      }
+      return route.fallback();
+    });
+    await fillNewJob(page, config);
+    await page.getByRole("button", { name: "Create job" }).click();
+    await page.locator('[data-testid="form-error"]').waitFor({ timeout: T });
+    const firstError = await page.locator('[data-testid="form-error"]').innerText();
+    await shot(page, "new-job-answer-lost");
+    await page.getByRole("button", { name: "Create job" }).click();
+    await page.waitForURL((url) => /^\/jobs\/(?!new$)[^/]+$/.test(url.pathname), { timeout: T });
+    return { requestIds, firstError, jobId: page.url().split("/").pop() };
+  },
+
   // Screenshots of the pages that need no job: clusters, sign-in.
   async pages() {
     const context = await newContext();
