@@ -1,7 +1,7 @@
 import { ApolloProvider } from "@apollo/client";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { NavLink, Route, Routes } from "react-router";
-import { createConsoleClient } from "./apollo";
+import { createConsoleClient, type ConsoleClient } from "./apollo";
 import { setConnection, useConnection } from "./connection";
 import { ClustersPage } from "./pages/Clusters";
 import { JobPage } from "./pages/Job";
@@ -73,14 +73,18 @@ function SignedIn(props: {
   onSignOut: () => void;
 }) {
   const { token, onSignedOut } = props;
-  const client = useMemo(() => createConsoleClient(token, onSignedOut), [token, onSignedOut]);
-  useEffect(
-    () => () => {
-      void client.ws.dispose();
-      void client.apollo.clearStore();
-    },
-    [client],
-  );
+  // Made and closed by one effect, so React's StrictMode (mount, unmount, mount) gets a fresh
+  // client instead of a closed one.
+  const [client, setClient] = useState<ConsoleClient | null>(null);
+  useEffect(() => {
+    const made = createConsoleClient(token, onSignedOut);
+    setClient(made);
+    return () => {
+      void made.ws.dispose();
+      made.apollo.stop();
+    };
+  }, [token, onSignedOut]);
+  if (!client) return <div className="loading">Connecting…</div>;
   return (
     <SessionContext.Provider value={props.session}>
       <ApolloProvider client={client.apollo}>
