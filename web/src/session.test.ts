@@ -9,6 +9,7 @@ describe("canWriteIn", () => {
     expect(canWriteIn(session({ "team-a": "viewer" }), "team-a")).toBe(false);
     expect(canWriteIn(session({ "team-a": "editor" }), "team-b")).toBe(false);
     expect(canWriteIn(session({ "*": "admin" }), "anything")).toBe(true);
+    expect(canWriteIn(session({ "team-a": "viewer", "*": "editor" }), "team-a")).toBe(true);
   });
   it("sends the token as a bearer, or nothing", () => {
     expect(authHeaders("mlp_x")).toEqual({ Authorization: "Bearer mlp_x" });

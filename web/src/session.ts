@@ -62,6 +62,7 @@ export async function fetchSession(token: string | null): Promise<SessionState> 
 
 /** May this session create, stop, retry or delete jobs in `namespace`? */
 export function canWriteIn(session: Session, namespace: string): boolean {
-  const role = session.grants[namespace] ?? session.grants["*"];
-  return role === "editor" || role === "admin";
+  // The strongest of the namespace's grant and a grant on every namespace, as the server does.
+  const roles = [session.grants[namespace], session.grants["*"]];
+  return roles.some((role) => role === "editor" || role === "admin");
 }
