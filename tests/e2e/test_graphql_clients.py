@@ -3,31 +3,44 @@ and the simulator: Apollo Client's normalised cache, the graphql-http audit, med
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from app.jobspec.hyperparameters import SCHEMAS
+from app.settings import GraphQLSettings
 from app.workloads.kinds import ALGORITHM_KINDS
 from tests.e2e.test_job_lifecycle import XGBOOST_INPUT, create_job
 from tests.operations.jobs import set_scenario
 from tests.support.node_client import run_node_script
-from tests.support.platform import Platform
+from tests.support.platform import Platform, platform_settings, run_platform
 
 pytestmark = pytest.mark.e2e
 
 RFC3339_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
-async def test_a_job_status_update_reaches_apollos_cached_job(platform: Platform) -> None:
-    # Long enough in RUNNING that the query below sees the job before it finishes.
-    set_scenario(platform, "apollo-cache", runSeconds=2, outcome="Succeeded")
-    job = create_job(platform, {**XGBOOST_INPUT, "jobName": "apollo-cache"})
-    lines = await run_node_script(
-        "apollo_cache.mjs", f"{platform.base_url}/graphql", platform.ws_url, job["id"]
+@pytest.mark.parametrize("shared", [True, False], ids=["shared-fanout", "per-subscriber"])
+async def test_a_job_status_update_reaches_apollos_cached_job(
+    pg_url: str, platform_sim: Any, sim_kubeconfig: Path, shared: bool
+) -> None:
+    # Both deliveries: the shared fan-out renders `job` once for every subscriber of the
+    # document; without it each subscriber's stream renders its own.
+    settings = platform_settings(pg_url, sim_kubeconfig)
+    settings = dataclasses.replace(
+        settings, graphql=GraphQLSettings(graphql_shared_fanout=shared)
     )
+    with run_platform(settings, platform_sim) as platform:
+        # Long enough in RUNNING that the query below sees the job before it finishes.
+        set_scenario(platform, "apollo-cache", runSeconds=2, outcome="Succeeded")
+        job = create_job(platform, {**XGBOOST_INPUT, "jobName": "apollo-cache"})
+        lines = await run_node_script(
+            "apollo_cache.mjs", f"{platform.base_url}/graphql", platform.ws_url, job["id"]
+        )
     queried = lines[0]["queried"]
     updates = [line["update"] for line in lines if "update" in line]
     cached = lines[-1]["cached"]

@@ -93,6 +93,6 @@ def test_job_on_an_unreachable_member_is_stale_then_resumes(
             "query($id: ID!) { job(id: $id) { events { toPhase reason } } }", {"id": job_id}
         )["job"]["events"]
         reasons = [(e["toPhase"], e["reason"]) for e in events]
-        stale = reasons.index(("RUNNING", "StatusStale"))
-        assert reasons[stale - 1] == ("RUNNING", "Running")
-        assert reasons[stale + 1] == ("RUNNING", "Running")
+        stale = reasons.index(("RUNNING", "STATUS_STALE"))
+        assert reasons[stale - 1] == ("RUNNING", "RUNNING")
+        assert reasons[stale + 1] == ("RUNNING", "RUNNING")

@@ -206,6 +206,6 @@ def test_unreachable_karmada_until_the_deadline_fails_the_job(
             "query($id: ID!) { job(id: $id) { events { toPhase reason } } }", {"id": job_id}
         )["job"]["events"]
         assert [(e["toPhase"], e["reason"]) for e in events] == [
-            ("PENDING", "Submitting"), ("PENDING", "SubmissionRetrying"),
-            ("FAILED", "SubmissionFailed")]
+            ("PENDING", "SUBMITTING"), ("PENDING", "SUBMISSION_RETRYING"),
+            ("FAILED", "SUBMISSION_FAILED")]
         assert _no_objects_of(platform, job_id)
