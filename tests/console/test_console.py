@@ -256,7 +256,7 @@ def test_a_team_a_viewer_sees_team_a_only_and_no_write_buttons_then_is_signed_ou
         def revoke(_: str) -> None:
             token_cli(pg_url, "revoke", viewer["id"])
 
-        report = drive("viewer", platform.base_url, on_ready=revoke, token=viewer["token"])
+        report = drive("viewer", platform.base_url, on_ready=revoke, viewerToken=viewer["token"])
     assert report["namespaces"] and set(report["namespaces"]) == {"team-a"}, report
     assert report["newJobLinks"] == 0
     assert report["writeButtons"] == 0

@@ -271,9 +271,14 @@ const scenarios = {
 
   // A viewer: only the jobs it may read, and no write buttons anywhere.
   async viewer() {
-    const context = await newContext();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await newPage(context);
+    // Signed in through the form: the token mode asks for one.
     await page.goto(`${baseUrl}/jobs`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: T });
+    await shot(page, "sign-in");
+    await page.locator('input[name="token"]').fill(config.viewerToken);
+    await page.getByRole("button", { name: "Sign in" }).click();
     await waitLive(page);
     await page.locator("tr[data-job-id]").first().waitFor({ timeout: T });
     const namespaces = await page.$$eval("tr[data-job-id] td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
