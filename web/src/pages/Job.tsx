@@ -272,9 +272,12 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
     fetchPolicy: "network-only",
   });
   const connection = useConnection();
+  const dropped = connection.status === "reconnecting";
+  // A new pod, or a dropped connection: graphql-ws subscribes again on reconnection and the
+  // stream starts with its tail again, so start the view afresh before that.
   useEffect(() => {
     setLines([]);
-  }, [pod, connection.epoch]);
+  }, [pod, dropped]);
   useSubscription(JOB_LOG_STREAM, {
     variables: { id: props.id, pod: pod || null },
     skip: props.terminal,
