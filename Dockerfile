@@ -6,6 +6,9 @@
 # --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:<digest>; the digest could not be
 # looked up where this file was written (no registry access), and a made-up one would not pull.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+# The console (web/) is built with Node; only its output (web/dist) reaches the image. Pin its
+# digest the same way (--build-arg NODE_IMAGE=node:20-bookworm-slim@sha256:<digest>).
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---- build: a virtualenv with the package and its dependencies (all wheels, no compiler) ----
 FROM ${PYTHON_IMAGE} AS build
@@ -34,6 +37,17 @@ FROM build AS graphiql
 ARG NPM_REGISTRY=https://registry.npmjs.org
 RUN NPM_REGISTRY="${NPM_REGISTRY}" python -m app.graphql.graphiql_assets fetch --strict /opt/graphiql
 
+# ---- console: the web console (web/), typed from the committed SDL and built by Vite into
+# hashed files; the server serves them at / (app/server/console.py) ----
+FROM ${NODE_IMAGE} AS console
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+ARG NPM_REGISTRY=https://registry.npmjs.org
+RUN npm ci --no-audit --no-fund --loglevel=error --registry="${NPM_REGISTRY}"
+COPY web/ ./
+COPY schema/schema.graphql /src/schema/schema.graphql
+RUN npx tsc --noEmit && npx vite build
+
 # ---- runtime: no compiler, no pip cache, non-root ----
 FROM ${PYTHON_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="ml-platform-backend" \
@@ -45,13 +59,15 @@ RUN groupadd --system --gid 10001 mlplatform \
     && install -d -o 10001 -g 10001 -m 0750 /var/lib/mlplatform
 COPY --from=build /opt/venv /opt/venv
 COPY --from=graphiql /opt/graphiql /app/static/graphiql
+COPY --from=console /src/web/dist /app/static/console
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     HOST=0.0.0.0 \
     PORT=8080 \
     AUTH_MODE=token \
-    GRAPHIQL_ASSETS_DIR=/app/static/graphiql
+    GRAPHIQL_ASSETS_DIR=/app/static/graphiql \
+    CONSOLE_DIST_DIR=/app/static/console
 # AUTH_MODE=token: the server refuses AUTH_MODE=none on 0.0.0.0, and an image should be safe
 # by default. For a local trial: -e AUTH_MODE=none -e AUTH_ALLOW_INSECURE_NONE=true.
 # The working directory is writable so `docker run` with the defaults (SQLite file in ./)

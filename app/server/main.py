@@ -37,6 +37,7 @@ from app.operations.archive import LogArchiver
 from app.operations.logs import PodLogReader
 from app.operations.worker import OperationsWorker
 from app.poller.monitor import StatusPoller
+from app.server.console import ConsoleMiddleware
 from app.server.request_logging import RequestObservabilityMiddleware
 from app.settings import Settings
 from app.submission.reconciler import Reconciler
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ),
         # Inside CORS: preflights are answered before these, and 401/413 carry CORS headers.
         Middleware(BodySizeLimitMiddleware, max_bytes=settings.server.max_request_body_bytes),
+        Middleware(ConsoleMiddleware, authenticator=authenticator),  # web/dist at /, public
         Middleware(AuthenticationMiddleware, authenticator=authenticator),
         Middleware(NulCharacterMiddleware),  # after authentication: no caller still gets 401
     ]
