@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from app.jobstate.updates import RESYNC, JobUpdate, Relay
@@ -61,6 +61,18 @@ class StatusHub:
         self._wide: set[Subscription] = set()
         #: Set by the PostgreSQL bridge: publish() goes through NOTIFY instead of deliver().
         self.relay: Relay | None = None
+        #: Called on every publication, delivery and resync (caches of rendered lists).
+        self._change_listeners: list[Callable[[], None]] = []
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` whenever jobs may have changed: on this replica's publications
+        (before NOTIFY round-trips, so a writer reads its own write), on every delivery (other
+        replicas' through NOTIFY) and on resync. It must not block."""
+        self._change_listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in self._change_listeners:
+            listener()
 
     @property
     def subscriber_count(self) -> int:
@@ -104,6 +116,7 @@ class StatusHub:
         for update in batch:
             if not update.deleted:
                 metrics.count_transitions([(update.phase, update.reason)])
+        self._changed()
         if self.relay is not None:
             self.relay(batch)
         else:
@@ -111,11 +124,13 @@ class StatusHub:
 
     def resync(self) -> None:
         """Wake every subscriber to re-read the database (updates may have been missed)."""
+        self._changed()
         for sub in {*self._wide, *(s for subs in self._by_job.values() for s in subs)}:
             sub.poke()
 
     def deliver(self, updates: Iterable[JobUpdate]) -> None:
         """Deliver to every interested subscriber without waiting for any of them."""
+        self._changed()
         for update in updates:
             targets = self._by_job.get(update.job_id, ())
             for sub in (*targets, *self._wide):
