@@ -392,8 +392,8 @@ def main() -> int:
                         row["load"] = os.getloadavg()[0]
                         results.append((jobs, name, mode, tabs, row))
                         print(line(jobs, name, mode, tabs, row, args.target_ms), flush=True)
-                        if not sustained(row, args.target_ms):
-                            break  # more tabs only get worse
+                        if row["answered"] < row["scheduled"] or row["p99"] > 5 * args.target_ms:
+                            break  # saturated: more tabs only get worse
     finally:
         for proc in procs:
             proc.terminate()

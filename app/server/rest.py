@@ -156,6 +156,7 @@ async def list_jobs(request: Request) -> Response:
     if etag_matches(request.headers.get("if-none-match"), rendered.etag):
         return Response(status_code=304, headers=headers)
     if rendered.size >= GZIP_MIN_BYTES and accepts_gzip(request.headers.get("accept-encoding")):
+        _job_list_cache(request).gzip_wanted = True
         headers["Content-Encoding"] = "gzip"
         return Response(await rendered.gzipped(), media_type="application/json", headers=headers)
     return Response(rendered.body, media_type="application/json", headers=headers)
