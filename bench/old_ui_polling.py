@@ -192,7 +192,7 @@ async def run_level(
             else:
                 tab.errors += 1
                 return
-        except httpx.HTTPError:
+        except Exception:  # transport errors, and anything else: counted, never silent
             tab.errors += 1
             return
         finally:
@@ -411,9 +411,10 @@ def main() -> int:
 
 
 HEADER = (
-    "| jobs | server | If-None-Match | tabs | polls answered/scheduled | 304s | p50 ms | p99 ms "
+    "| jobs | server | If-None-Match | tabs | polls answered/scheduled | errors | 304s | p50 ms "
+    "| p99 ms "
     "| server CPU (cores) | client CPU (cores) | next-poll check | sustained | load avg |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -426,7 +427,8 @@ def line(jobs: int, name: str, mode: str, tabs: int, row: dict[str, Any], target
     check = f"{row['seen']} seen / {row['missed']} missed" if row["changes"] else "-"
     return (
         f"| {jobs} | {name} | {'yes' if mode == 'etag' else 'no'} | {tabs} | "
-        f"{row['answered']}/{row['scheduled']} | {row['not_modified']} | {row['p50']:.0f} | "
+        f"{row['answered']}/{row['scheduled']} | {row['errors']} | {row['not_modified']} | "
+        f"{row['p50']:.0f} | "
         f"{row['p99']:.0f} | {row['server_cpu'] / row['wall']:.2f} | "
         f"{row['client_cpu'] / row['wall']:.2f} | {check} | "
         f"{'yes' if sustained(row, target) else 'NO'} | {row['load']:.1f} |"

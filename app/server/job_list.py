@@ -3,9 +3,9 @@
 The React frontend polls the whole list every 5 s per tab. Rendering it per poll (a model
 per row, JSON decoded and re-encoded) cost ~0.8 s of CPU at 10,000 jobs (issue 17), so:
 
-- rows come raw from ``app.db.job_list`` and are encoded by orjson, each stored request
-  document re-encoded once per distinct text (``RequestFragments``) with exactly the
-  ``json.dumps`` call Starlette's ``JSONResponse`` makes: the body is byte-for-byte today's;
+- rows come raw from ``app.db.job_list`` and are encoded by orjson, each job's request
+  (read once per job) with exactly the ``json.dumps`` call Starlette's ``JSONResponse``
+  makes, each distinct row once (``ListEncoder``): the body is byte-for-byte today's;
 - one rendered answer per (visible namespaces, query) is kept until the hub reports a change
   (this replica's publications, every replica's through NOTIFY, resync) and re-checked
   against ``app.db.job_list.fingerprint`` once it is older than a poll interval (writes that
@@ -112,32 +112,70 @@ def _fragment(document: Any) -> orjson.Fragment:
     )
 
 
-def encode_rows(rows: Sequence[Sequence[Any]], requests: dict[str, orjson.Fragment]) -> bytes:
-    """The REST list body of raw ``app.db.job_list`` rows and their requests,
-    byte-compatible with ``JSONResponse([job_response(job), ...])``."""
+def _encode_row(row: Sequence[Any], request: orjson.Fragment) -> bytes:
+    """One job of the REST list, as ``JSONResponse([job_response(job), ...])`` writes it."""
     r = job_list_rows
     return orjson.dumps(
-        [
-            {
-                "id": row[r.ID],
-                "jobName": row[r.JOB_NAME],
-                "namespace": row[r.NAMESPACE],
-                "algorithm": row[r.ALGORITHM],
-                "priority": row[r.PRIORITY],
-                "request": requests[row[r.ID]],
-                "status": _rest_phase(row[r.STATUS]),
-                "message": row[r.MESSAGE],
-                "createdAt": rest_time(row[r.CREATED]),
-                "updatedAt": rest_time(row[r.UPDATED]),
-            }
-            for row in rows
-            if row[r.ID] in requests
-        ]
+        {
+            "id": row[r.ID],
+            "jobName": row[r.JOB_NAME],
+            "namespace": row[r.NAMESPACE],
+            "algorithm": row[r.ALGORITHM],
+            "priority": row[r.PRIORITY],
+            "request": request,
+            "status": _rest_phase(row[r.STATUS]),
+            "message": row[r.MESSAGE],
+            "createdAt": rest_time(row[r.CREATED]),
+            "updatedAt": rest_time(row[r.UPDATED]),
+        }
     )
 
 
-async def render(rows: Sequence[Sequence[Any]], fragments: RequestFragments) -> bytes:
-    return encode_rows(rows, await fragments.of(rows))
+class ListEncoder:
+    """Raw ``app.db.job_list`` rows -> the REST list body, byte-compatible with
+    ``JSONResponse([job_response(job), ...])``.
+
+    A row's bytes depend only on its nine columns and its request, so each distinct row is
+    encoded once and the body is a join of cached pieces: after a change only the changed
+    jobs are encoded again (at 10,000 jobs that turned a 55 ms render into a join).
+    """
+
+    def __init__(self, generation_size: int = 50_000) -> None:
+        self.generation_size = generation_size
+        self.requests = RequestFragments(generation_size)
+        self._current: dict[tuple[Any, ...], bytes] = {}
+        self._previous: dict[tuple[Any, ...], bytes] = {}
+
+    async def render(self, rows: Sequence[Sequence[Any]]) -> bytes:
+        parts: list[bytes | None] = []
+        missing: list[tuple[int, tuple[Any, ...], Sequence[Any]]] = []
+        for row in rows:
+            key = tuple(row)
+            part = self._current.get(key)
+            if part is None:
+                part = self._previous.pop(key, None)
+                if part is None:
+                    missing.append((len(parts), key, row))
+                else:
+                    self._keep(key, part)
+            parts.append(part)
+        if missing:
+            requests = await self.requests.of([row for _, _, row in missing])
+            for index, key, row in missing:
+                request = requests.get(row[job_list_rows.ID])
+                if request is not None:  # else deleted between the two reads: left out
+                    parts[index] = part = _encode_row(row, request)
+                    self._keep(key, part)
+        return b"[" + b",".join([p for p in parts if p is not None]) + b"]"
+
+    def _keep(self, key: tuple[Any, ...], part: bytes) -> None:
+        if len(self._current) >= self.generation_size:
+            self._previous, self._current = self._current, {}
+        self._current[key] = part
+
+
+async def render(rows: Sequence[Sequence[Any]], encoder: ListEncoder) -> bytes:
+    return await encoder.render(rows)
 
 
 @dataclass(eq=False)
@@ -179,7 +217,7 @@ class JobListCache:
         self.max_age = max_age_seconds
         self.max_bytes = max_bytes
         self.clock = clock
-        self.fragments = RequestFragments()
+        self.encoder = ListEncoder()
         #: Bumped by every hub change; an answer built under an older one is stale.
         self.generation = 0
         self.builds = 0
@@ -239,7 +277,7 @@ class JobListCache:
         checked_at = self.clock()
         # Before the rows: a change between the two shows as a different fingerprint later.
         fingerprint = await job_list_rows.fingerprint()
-        body = await render(await fetch(), self.fragments)
+        body = await self.encoder.render(await fetch())
         rendered = Rendered(body, "", generation, fingerprint, checked_at)
         if self.gzip_wanted and rendered.size >= GZIP_MIN_BYTES:
             # Compress alongside the hash (zlib and hashlib release the GIL: two cores).

@@ -19,7 +19,7 @@ from app.db.jobs import JobFilter
 from app.db.models import TrainingJob
 from app.db.session import database
 from app.jobstate.phases import Phase
-from app.server.job_list import JobListCache, RequestFragments, render, rest_time
+from app.server.job_list import JobListCache, ListEncoder, render, rest_time
 from app.server.rest import job_response, rfc3339
 
 BASE = datetime(2026, 12, 2, 13, 44, 6, 123456, tzinfo=UTC)
@@ -65,7 +65,7 @@ def _row(index: int, phase: Phase) -> TrainingJob:
 
 
 async def _compare() -> None:
-    shared = RequestFragments(generation_size=7)  # turns over while it serves every case
+    shared = ListEncoder(generation_size=7)  # turns over while it serves every case
     for i, phase in enumerate(list(Phase) * 3):
         await _row(i, phase).save()
     cases: list[tuple[JobFilter | None, Any, int | None, int]] = [
@@ -80,7 +80,7 @@ async def _compare() -> None:
         models = await jobs.listing(job_filter, visible, limit=limit, offset=offset)
         today = JSONResponse([job_response(j) for j in models]).body
         raw = await job_list.rows(job_filter, visible, limit=limit, offset=offset)
-        assert await render(raw, fresh := RequestFragments()) == today, (job_filter, visible)
+        assert await render(raw, fresh := ListEncoder()) == today, (job_filter, visible)
         # Requests already encoded are reused, not read again: the same bytes.
         assert await render(raw, fresh) == today
         assert await render(raw, shared) == today
@@ -121,16 +121,17 @@ async def test_requests_are_read_once_and_memory_is_bounded(
             return await original(ids)
 
         monkeypatch.setattr(job_list, "request_texts", counting)
-        fragments = RequestFragments(generation_size=4)
+        fragments = ListEncoder(generation_size=4)
         rows = await job_list.rows(None, None, limit=None, offset=0)
         first = await render(rows, fragments)
         assert reads == [6]
         assert (await render(rows[:3], fragments))[:-1] in first  # a slice of the same answer
         assert reads == [6]  # nothing read again
         assert len(fragments._current) + len(fragments._previous) <= 8
+        assert len(fragments.requests._current) + len(fragments.requests._previous) <= 8
         # A job deleted between the two reads is left out, not an error.
         await TrainingJob.filter(id="enc-0001").delete()
-        assert b"enc-0001" not in await render(rows, RequestFragments())
+        assert b"enc-0001" not in await render(rows, ListEncoder())
 
 
 async def test_concurrent_pollers_share_one_build_and_a_change_forces_the_next(
