@@ -53,6 +53,8 @@ sys.path.insert(0, str(ROOT))
 from bench.jobs_query import free_port, wait_up  # noqa: E402
 
 TABS_PER_CLIENT = 25
+#: What went wrong, for the summary (the first few are printed).
+ERRORS: list[str] = []
 CHECK_EVERY_NTH_TAB = 10
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -191,9 +193,11 @@ async def run_level(
                 tab.etag = answer.headers.get("etag")
             else:
                 tab.errors += 1
+                ERRORS.append(f"HTTP {answer.status_code}")
                 return
-        except Exception:  # transport errors, and anything else: counted, never silent
+        except Exception as exc:  # transport errors, and anything else: counted, never silent
             tab.errors += 1
+            ERRORS.append(f"{type(exc).__name__}: {exc}"[:200])
             return
         finally:
             in_flight -= 1
@@ -407,6 +411,8 @@ def main() -> int:
     print(HEADER)
     for jobs, name, mode, tabs, row in results:
         print(line(jobs, name, mode, tabs, row, args.target_ms))
+    if ERRORS:
+        print("\nerrors (first 5): " + "; ".join(ERRORS[:5]))
     return 0
 
 

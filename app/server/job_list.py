@@ -185,7 +185,8 @@ class Rendered:
     body: bytes
     etag: str
     generation: int
-    fingerprint: tuple[Any, ...]
+    #: None: not taken (a short list is rebuilt more cheaply than the table is summed).
+    fingerprint: tuple[Any, ...] | None
     checked_at: float
     _gzipped: asyncio.Future[bytes] | None = field(default=None, repr=False)
 
@@ -233,15 +234,23 @@ class JobListCache:
         self.generation += 1
 
     async def get(
-        self, key: Hashable, fetch: Callable[[], Awaitable[Sequence[Sequence[Any]]]]
+        self,
+        key: Hashable,
+        fetch: Callable[[], Awaitable[Sequence[Sequence[Any]]]],
+        *,
+        fingerprinted: bool = True,
     ) -> Rendered:
+        """The answer for ``key``; ``fingerprinted=False`` for short lists (a ``limit``): once
+        older than ``max_age`` they are rebuilt, which costs less than summing the table."""
         entry = self._entries.get(key)
         if entry is not None and entry.generation == self.generation:
             if self.clock() - entry.checked_at <= self.max_age:
                 self._entries.move_to_end(key)
                 return entry
-            if await self._current_fingerprint() == entry.fingerprint and (
-                entry.generation == self.generation
+            if (
+                entry.fingerprint is not None
+                and await self._current_fingerprint() == entry.fingerprint
+                and entry.generation == self.generation
             ):
                 entry.checked_at = self.clock()
                 return entry
@@ -249,7 +258,7 @@ class JobListCache:
         # could miss it, and this poll must see it.
         generation, pending = self._pending.get(key, (-1, None))
         if pending is None or generation != self.generation:
-            pending = asyncio.ensure_future(self._build(key, fetch))
+            pending = asyncio.ensure_future(self._build(key, fetch, fingerprinted))
             self._pending[key] = (self.generation, pending)
             pending.add_done_callback(lambda done: self._forget(key, done))
         return await asyncio.shield(pending)
@@ -271,12 +280,15 @@ class JobListCache:
             raise
 
     async def _build(
-        self, key: Hashable, fetch: Callable[[], Awaitable[Sequence[Sequence[Any]]]]
+        self,
+        key: Hashable,
+        fetch: Callable[[], Awaitable[Sequence[Sequence[Any]]]],
+        fingerprinted: bool,
     ) -> Rendered:
         generation = self.generation
         checked_at = self.clock()
         # Before the rows: a change between the two shows as a different fingerprint later.
-        fingerprint = await job_list_rows.fingerprint()
+        fingerprint = await job_list_rows.fingerprint() if fingerprinted else None
         body = await self.encoder.render(await fetch())
         rendered = Rendered(body, "", generation, fingerprint, checked_at)
         if self.gzip_wanted and rendered.size >= GZIP_MIN_BYTES:

@@ -33,6 +33,8 @@ NOT_FOUND = {"error": "Training job not found"}
 #: Upper bounds of query integers that have no setting of their own.
 MAX_OFFSET = 1_000_000_000
 MAX_SINCE_SECONDS = 2**31 - 1
+#: Lists up to this ``limit`` are re-read when stale rather than checked against the table.
+SHORT_LIST = 1000
 
 
 def rfc3339(value: datetime | None) -> str | None:
@@ -144,7 +146,9 @@ async def list_jobs(request: Request) -> Response:
     # The answer depends on exactly these: a viewer's cached list is never another's.
     key = (visible, namespace, tuple(phases or ()), limit, offset)
     rendered = await _job_list_cache(request).get(
-        key, lambda: job_list_rows.rows(job_filter, visible, limit=limit, offset=offset)
+        key,
+        lambda: job_list_rows.rows(job_filter, visible, limit=limit, offset=offset),
+        fingerprinted=limit is None or limit > SHORT_LIST,
     )
     headers = {
         "ETag": rendered.etag,

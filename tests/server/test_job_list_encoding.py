@@ -172,11 +172,14 @@ async def test_unpublished_changes_are_seen_after_max_age(tmp_path: Path) -> Non
             return await job_list.rows(None, None, limit=None, offset=0)
 
         first = await cache.get("k", fetch)
+        short = await cache.get("short", fetch, fingerprinted=False)
         await TrainingJob.filter(id="enc-0001").delete()
         assert (await cache.get("k", fetch)) is first  # within max_age: the shared answer
+        assert (await cache.get("short", fetch, fingerprinted=False)) is short
         now[0] = 1.5
         after = await cache.get("k", fetch)
         assert after.body == b"[]"
+        assert (await cache.get("short", fetch, fingerprinted=False)).body == b"[]"  # re-read
         now[0] = 3.0
         assert (await cache.get("k", fetch)) is after  # fingerprint unchanged: kept
 
