@@ -9,7 +9,8 @@ per row, JSON decoded and re-encoded) cost ~0.8 s of CPU at 10,000 jobs (issue 1
 - one rendered answer per (visible namespaces, query) is kept until the hub reports a change
   (this replica's publications, every replica's through NOTIFY, resync) and re-checked
   against ``app.db.job_list.fingerprint`` once it is older than a poll interval (writes that
-  publish nothing: purge, another process), so no poll sees a list older than that;
+  publish nothing: purge, another process; the summary is shared for one interval, so
+  those show within about two);
 - concurrent pollers of a stale answer wait for one rebuild, not one each;
 - answers carry a weak ``ETag`` (a hash of the body: equal bodies, equal tags, on every
   replica) and ``If-None-Match`` gets 304; gzip is computed once per answer, off the loop.
