@@ -193,3 +193,23 @@ def test_accepts_gzip(header: str | None, expected: bool) -> None:
     from app.server.job_list import accepts_gzip
 
     assert accepts_gzip(header) is expected
+
+
+def test_a_published_update_coming_back_through_notify_is_not_a_second_change() -> None:
+    from app.jobstate.updates import JobUpdate
+    from app.live.hub import StatusHub
+
+    hub = StatusHub()
+    changes: list[int] = []
+    hub.on_change(lambda: changes.append(1))
+    relayed: list[list[JobUpdate]] = []
+    hub.relay = relayed.append  # as the PostgreSQL bridge installs it
+    update = JobUpdate("j-1", "default", 2, "RUNNING", "Running", "", BASE)
+    hub.publish([update])
+    assert changes == [1]  # the writer's replica: at once
+    hub.deliver(relayed[0])  # the same update back through LISTEN
+    assert changes == [1]
+    hub.deliver([JobUpdate("j-1", "default", 3, "SUCCEEDED", "Completed", "", BASE)])
+    assert changes == [1, 1]  # another replica's: a change
+    hub.resync()
+    assert changes == [1, 1, 1]
