@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from app.jobstate.updates import RESYNC, JobUpdate, Relay
 from app.observability import metrics
+
+#: Published updates remembered until their delivery comes back (bounded: NOTIFY may drop).
+ANNOUNCED_KEPT = 10_000
 
 
 @dataclass(eq=False)
@@ -61,6 +65,38 @@ class StatusHub:
         self._wide: set[Subscription] = set()
         #: Set by the PostgreSQL bridge: publish() goes through NOTIFY instead of deliver().
         self.relay: Relay | None = None
+        #: Called on every publication, delivery and resync (caches of rendered lists).
+        self._change_listeners: list[Callable[[], None]] = []
+        #: Updates this replica published and listeners were told of: their delivery back
+        #: through NOTIFY is not a second change (it would discard a list rendered since).
+        self._announced: OrderedDict[tuple[str, int, bool], None] = OrderedDict()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` whenever jobs may have changed: on this replica's publications
+        (before NOTIFY round-trips, so a writer reads its own write), on every delivery (other
+        replicas' through NOTIFY) and on resync. It must not block."""
+        self._change_listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in self._change_listeners:
+            listener()
+
+    def _announce(self, batch: list[JobUpdate]) -> None:
+        for update in batch:
+            self._announced[(update.job_id, update.sequence, update.deleted)] = None
+        while len(self._announced) > ANNOUNCED_KEPT:
+            self._announced.popitem(last=False)
+
+    def _news(self, batch: list[JobUpdate]) -> bool:
+        """Whether ``batch`` holds an update listeners were not told of at its publication."""
+        news = False
+        for update in batch:
+            key = (update.job_id, update.sequence, update.deleted)
+            if key in self._announced:
+                del self._announced[key]
+            else:
+                news = True
+        return news
 
     @property
     def subscriber_count(self) -> int:
@@ -108,6 +144,9 @@ class StatusHub:
         for update in batch:
             if not update.deleted:
                 metrics.count_transitions([(update.phase, update.reason)])
+        if self._change_listeners:
+            self._announce(batch)
+        self._changed()
         if self.relay is not None:
             self.relay(batch)
         else:
@@ -115,6 +154,7 @@ class StatusHub:
 
     def resync(self) -> None:
         """Wake every subscriber to re-read the database (updates may have been missed)."""
+        self._changed()
         for sub in {*self._wide, *(s for subs in self._by_job.values() for s in subs)}:
             sub.poke()
 
@@ -126,7 +166,10 @@ class StatusHub:
 
     def deliver(self, updates: Iterable[JobUpdate]) -> None:
         """Deliver to every interested subscriber without waiting for any of them."""
-        for update in updates:
+        batch = list(updates)
+        if self._change_listeners and self._news(batch):
+            self._changed()
+        for update in batch:
             targets = self._by_job.get(update.job_id, ())
             for sub in (*targets, *self._wide):
                 if not sub.wants(update):

@@ -13,15 +13,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.db import job_list as job_list_rows
 from app.db.models import TrainingJob
 from app.jobstate.phases import Phase
 from app.karmada.paths import InvalidPathValue, check_name, check_namespace
+from app.server.job_list import GZIP_MIN_BYTES, JobListCache, accepts_gzip, etag_matches
 from app.server.openapi import openapi_document
 from app.server.rest_params import ParamInvalid, UnsupportedMediaType, decode_json_body, query_int
+from resolvers import authz, paging
 from resolvers import clusters as cluster_resolvers
 from resolvers import jobs as job_resolvers
 from resolvers import logs as log_resolvers
-from resolvers import paging
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, JobNotFound, KarmadaMisconfigured, Unavailable
 
@@ -31,6 +33,8 @@ NOT_FOUND = {"error": "Training job not found"}
 #: Upper bounds of query integers that have no setting of their own.
 MAX_OFFSET = 1_000_000_000
 MAX_SINCE_SECONDS = 2**31 - 1
+#: Lists up to this ``limit`` are re-read when stale rather than checked against the table.
+SHORT_LIST = 1000
 
 
 def rfc3339(value: datetime | None) -> str | None:
@@ -136,8 +140,42 @@ async def list_jobs(request: Request) -> Response:
     except (ParamInvalid, InvalidPathValue) as exc:
         return invalid(f"{exc.field}: {exc.reason}")
     job_filter = paging.JobFilter(namespace=namespace, phases=phases)
-    jobs = await paging.list_jobs(_ctx(request), job_filter, limit=limit, offset=offset)
-    return JSONResponse([job_response(j) for j in jobs])
+    ctx = _ctx(request)
+    authz.require_authenticated(ctx)
+    visible = authz.visible_namespaces(ctx)
+    # The answer depends on exactly these: a viewer's cached list is never another's.
+    key = (visible, namespace, tuple(phases or ()), limit, offset)
+    rendered = await _job_list_cache(request).get(
+        key,
+        lambda: job_list_rows.rows(job_filter, visible, limit=limit, offset=offset),
+        fingerprinted=limit is None or limit > SHORT_LIST,
+    )
+    headers = {
+        "ETag": rendered.etag,
+        # Browsers keep the body and revalidate every poll (If-None-Match -> 304); it is
+        # the caller's own view, so no shared cache may keep it.
+        "Cache-Control": "private, no-cache",
+        "Vary": "Accept-Encoding",
+    }
+    if etag_matches(request.headers.get("if-none-match"), rendered.etag):
+        return Response(status_code=304, headers=headers)
+    if rendered.size >= GZIP_MIN_BYTES and accepts_gzip(request.headers.get("accept-encoding")):
+        _job_list_cache(request).gzip_wanted = True
+        headers["Content-Encoding"] = "gzip"
+        return Response(await rendered.gzipped(), media_type="application/json", headers=headers)
+    return Response(rendered.body, media_type="application/json", headers=headers)
+
+
+def _job_list_cache(request: Request) -> JobListCache:
+    """The app's list cache, made on first use and emptied by every hub change."""
+    state = request.app.state
+    cache: JobListCache | None = getattr(state, "job_list_cache", None)
+    if cache is None:
+        services = state.services
+        cache = JobListCache(services.settings.poller.poll_interval_seconds)
+        services.hub.on_change(cache.invalidate)
+        state.job_list_cache = cache
+    return cache
 
 
 async def get_job(request: Request) -> Response:
