@@ -29,6 +29,7 @@ import asyncio
 import bisect
 import builtins
 import json
+import os
 import random
 import uuid
 from collections.abc import Iterable, Iterator
@@ -98,6 +99,12 @@ class ObjectStore:
         self._feed = ChangeFeed(history)
         self._owners = OwnerIndex()
         self._gc = GarbageCollector(self, self._owners)
+        # Status shapes (per resource) the full admission left unchanged: see `write_status`.
+        self._trusted_shapes: set[tuple[GroupResource, Any]] = set()
+        # Tests set this (KARMADA_SIM_VERIFY_STATUS=1): every controller status write is then
+        # admitted in full, and one of a trusted shape that admission changed is recorded.
+        self.verify_status_writes = os.environ.get("KARMADA_SIM_VERIFY_STATUS") == "1"
+        self.status_write_violations: builtins.list[str] = []
 
     # ---- resource types -----------------------------------------------------------------------
 
@@ -344,6 +351,68 @@ class ObjectStore:
             rt, patched, subresource=subresource, field_validation=field_validation, view=view
         )
 
+    def write_status(
+        self,
+        rt: ResourceType,
+        namespace: str | None,
+        name: str,
+        status: dict[str, Any] | None,
+    ) -> bool:
+        """Replace the status of an object: the write of a controller of this simulator.
+
+        Not client input: the status is built by our own controllers from known values, so
+        it is admitted in full (defaults, pruning, validation, exactly as `update` would)
+        until its shape (keys and value types) has once come out of admission unchanged for
+        this resource; writes of such a shape are then stored as given (admission would
+        neither prune nor default them; their values are ours by construction). A shape
+        admission changes (a field the CRD prunes) is admitted every time. Tests run with
+        `verify_status_writes` and check that admission never changes a trusted shape. The
+        store takes ownership of `status` (the caller must not change it afterwards). An
+        unchanged status writes and emits nothing. Returns whether anything was written.
+        """
+        bucket = self._bucket(rt)
+        key = self._key(rt, namespace, name)
+        entry = bucket.entries.get(key)
+        if entry is None:
+            raise NotFound.of(rt.plural, rt.group, name)
+        old = entry.obj
+        if status == old.get("status") and json.dumps(status, sort_keys=True) == json.dumps(
+            old.get("status"), sort_keys=True
+        ):
+            return False  # equal dicts confirmed on the JSON form (1 and 1.0 and True differ)
+        # Stored objects are never changed in place, so the new version can share everything
+        # but its metadata (the resourceVersion is set on it) with the old one.
+        new = dict(old)
+        new["metadata"] = dict(old["metadata"])
+        new["metadata"].pop("resourceVersion", None)
+        if status is None:
+            new.pop("status", None)
+        else:
+            new["status"] = status
+        if rt.schema is not None:
+            shape = (rt.group_resource, _shape(status))
+            trusted = shape in self._trusted_shapes
+            if self.verify_status_writes or not trusted:
+                # Invalid (422) propagates as from `update`; the object stays as it was.
+                admitted = self._admit(rt, json.loads(dumps(new)), old=old)
+                admitted["metadata"].pop("resourceVersion", None)
+                if comparable(admitted) == comparable(new):
+                    if len(self._trusted_shapes) >= 10_000:
+                        self._trusted_shapes.clear()  # bound the memory of odd shapes
+                    self._trusted_shapes.add(shape)
+                else:
+                    # Admission pruned or defaulted something (e.g. a field the CRD does not
+                    # declare): this shape is admitted in full every time.
+                    if trusted:
+                        self.status_write_violations.append(
+                            f"{rt.kind} {namespace}/{name}: a trusted shape, but admission "
+                            f"changed {dumps(status)!r} into {dumps(admitted.get('status'))!r}"
+                        )
+                    new = admitted
+        stored = self._write(rt, bucket, key, new, old)
+        self._emit("MODIFIED", rt, stored, old)
+        return True
+
     def delete(
         self,
         rt: ResourceType,
@@ -562,6 +631,15 @@ class ObjectStore:
                 self._gc.release_foreground(owner)
         self._gc.maybe_finish_namespace(key[0])
         return self._loads_for(gone.raw, rt)
+
+
+def _shape(value: Any) -> Any:
+    """The keys and value types of a JSON value (a hashable key for `write_status`)."""
+    if isinstance(value, dict):
+        return tuple((k, _shape(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return ("[]", *(_shape(v) for v in value))
+    return type(value)
 
 
 def _same_but_rv(a: dict[str, Any], b: dict[str, Any]) -> bool:

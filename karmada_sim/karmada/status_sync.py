@@ -128,8 +128,8 @@ class StatusSync(ControllerState):
         status["aggregatedStatus"] = items
         status["conditions"] = merge_conditions(previous, condition)
         if status != old_status:
-            self.store.patch(self.rb_rt, meta.get("namespace"), meta["name"], {"status": status},
-                             subresource="status", view=False)
+            # `items` is read below too, never changed: the store may keep it.
+            self.store.write_status(self.rb_rt, meta.get("namespace"), meta["name"], status)
         self._aggregate_into_template(binding, items)
 
     def _aggregate_into_template(self, binding: dict[str, Any], items: list[dict[str, Any]]
@@ -153,6 +153,6 @@ class StatusSync(ControllerState):
                 self.refused_status_updates[(meta.get("namespace", ""), meta["name"])] += 1
                 return
         rt = self.store.resource(template["apiVersion"], template["kind"])
-        template["status"] = new_status
+        meta = template["metadata"]
         with contextlib.suppress(ApiError):
-            self.store.update(rt, template, subresource="status", view=False)
+            self.store.write_status(rt, meta.get("namespace"), meta["name"], new_status)
