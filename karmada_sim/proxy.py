@@ -83,14 +83,20 @@ class MemberProxy:
             if plural == "pods":
                 if sub == "log":
                     return await self._log(request, member, ns, name)
-                pods = [p for _, p in sorted(kv for kv in member.pods.items() if kv[0][0] == ns)]
                 if name:
                     pod = member.pods.get((ns, name))
                     if pod is None:
                         raise NotFound(f'pods "{name}" not found')
                     return json_response(pod)
-                return json_response(_list("Pod", "v1", _matching(query.get("labelSelector"),
-                                                                  pods)))
+                # Filter before sorting: a member keeps every finished job's pods, and the
+                # log archiver lists one job's pods by label.
+                selector = query.get("labelSelector")
+                parsed = parse_label_selector(selector) if selector else None
+                found = sorted(
+                    (key, pod) for key, pod in member.pods.items() if key[0] == ns and (
+                        parsed is None or parsed.matches(pod["metadata"].get("labels") or {}))
+                )
+                return json_response(_list("Pod", "v1", [pod for _, pod in found]))
             if plural == "events":
                 events = [e for e in member.events if e["metadata"]["namespace"] == ns]
                 return json_response(_list("Event", "v1", events))
