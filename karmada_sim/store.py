@@ -319,7 +319,7 @@ class ObjectStore:
         if new["metadata"].get("deletionTimestamp") and not new["metadata"].get("finalizers"):
             # The last finalizer is gone: the server deletes the object during this update.
             return self._remove(rt, bucket, key)
-        self._emit("MODIFIED", rt, stored, old)
+        self._emit("MODIFIED", rt, stored, old, entry.raw)
         return self._loads_for(stored.raw, rt) if view else {}
 
     def patch(
@@ -410,7 +410,7 @@ class ObjectStore:
                         )
                     new = admitted
         stored = self._write(rt, bucket, key, new, old)
-        self._emit("MODIFIED", rt, stored, old)
+        self._emit("MODIFIED", rt, stored, old, entry.raw)
         return True
 
     def delete(
@@ -589,8 +589,9 @@ class ObjectStore:
         rt: ResourceType,
         entry: StoredObject,
         old: dict[str, Any] | None,
+        old_raw: bytes | None = None,
     ) -> None:
-        self._feed.emit(kind, self._buckets[rt.group_resource].rt, entry, old)
+        self._feed.emit(kind, self._buckets[rt.group_resource].rt, entry, old, old_raw)
 
     def _mark_deleting(
         self,
@@ -610,7 +611,7 @@ class ObjectStore:
         new["metadata"].setdefault("deletionTimestamp", now_rfc3339())
         new["metadata"].setdefault("deletionGracePeriodSeconds", 0)
         stored = self._write(rt, bucket, key, new, old)
-        self._emit("MODIFIED", rt, stored, old)
+        self._emit("MODIFIED", rt, stored, old, entry.raw)
         return self._loads_for(stored.raw, rt)
 
     def _remove(self, rt: ResourceType, bucket: ResourceBucket, key: Key) -> dict[str, Any]:
@@ -624,7 +625,7 @@ class ObjectStore:
         rv = self._next_rv()
         final["metadata"]["resourceVersion"] = str(rv)
         gone = StoredObject(final, dumps(final), rv)
-        self._emit("DELETED", rt, gone, old)
+        self._emit("DELETED", rt, gone, old, entry.raw)
         self._gc.delete_dependents(uid, "Background")
         for owner in [r.get("uid") for r in old["metadata"].get("ownerReferences") or []]:
             if owner:

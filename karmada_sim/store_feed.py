@@ -85,8 +85,12 @@ class ChangeFeed:
         rt: ResourceType,
         entry: StoredObject,
         old: dict[str, Any] | None,
+        old_raw: bytes | None = None,
     ) -> None:
-        """Record one change and deliver it to the matching subscribers."""
+        """Record one change and deliver it to the matching subscribers.
+
+        ``old_raw``: the stored JSON of ``old`` when the caller has it (saves encoding it again
+        for the copies)."""
         event = StoreEvent(kind, rt, entry.obj, entry.rv, old, entry.raw)
         if len(self._history) == self._history.maxlen and self._history:
             self.compacted_rv = self._history[0].resource_version
@@ -96,7 +100,9 @@ class ChangeFeed:
                 continue
             if sub.copies:
                 copy_obj = json.loads(entry.raw)
-                copy_old = json.loads(dumps(old)) if old is not None else None
+                copy_old = None
+                if old is not None:
+                    copy_old = json.loads(old_raw if old_raw is not None else dumps(old))
                 sub.queue.put_nowait(StoreEvent(kind, rt, copy_obj, entry.rv, copy_old, entry.raw))
             else:
                 sub.queue.put_nowait(event)
