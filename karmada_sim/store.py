@@ -132,6 +132,16 @@ class ObjectStore:
         entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
         return self._view(entry, rt) if entry else None
 
+    def peek(self, rt: ResourceType, namespace: str | None, name: str) -> dict[str, Any] | None:
+        """The stored object itself, not a copy: READ-ONLY (for controllers that only read,
+        such as the status sync; a stored object is never changed once stored)."""
+        entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
+        if entry is None:
+            return None
+        if entry.obj.get("apiVersion") != rt.api_version:
+            return self._view(entry, rt)  # another served version: a converted copy
+        return entry.obj
+
     def get_raw(self, rt: ResourceType, namespace: str | None, name: str) -> bytes | None:
         """The stored JSON of the object, or None."""
         entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))

@@ -39,13 +39,16 @@ DEPENDENCY_KINDS = {"ConfigMap", "Secret", "PersistentVolumeClaim", "ServiceAcco
 class BindingSync(ControllerState):
     """Scheduling, execution and clean-up of ResourceBindings."""
 
-    def _template_of(self, binding: dict[str, Any]) -> dict[str, Any] | None:
+    def _template_of(self, binding: dict[str, Any], *, shared: bool = False
+                     ) -> dict[str, Any] | None:
+        """The binding's template (a copy; ``shared``: the stored object, read-only)."""
         ref = (binding.get("spec") or {}).get("resource") or {}
         try:
             rt = self.store.resource(ref.get("apiVersion", ""), ref.get("kind", ""))
         except KeyError:
             return None
-        obj = self.store.get(rt, ref.get("namespace") or None, ref.get("name", ""))
+        read = self.store.peek if shared else self.store.get
+        obj = read(rt, ref.get("namespace") or None, ref.get("name", ""))
         if obj is None or obj["metadata"].get("uid") != ref.get("uid"):
             return None
         return obj

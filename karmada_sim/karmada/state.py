@@ -68,7 +68,8 @@ class ControllerState:
     def _retry_unscheduled(self) -> None:
         raise NotImplementedError
 
-    def _template_of(self, binding: dict[str, Any]) -> dict[str, Any] | None:
+    def _template_of(self, binding: dict[str, Any], *, shared: bool = False
+                     ) -> dict[str, Any] | None:
         raise NotImplementedError
 
     @staticmethod

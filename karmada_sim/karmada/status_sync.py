@@ -74,7 +74,8 @@ class StatusSync(ControllerState):
                 await asyncio.sleep(0)
 
     def _flush_one(self, namespace: str, name: str) -> None:
-        binding = self.store.get(self.rb_rt, namespace, name)
+        # Read-only from here on: the sync builds new dicts and never changes what it read.
+        binding = self.store.peek(self.rb_rt, namespace, name)
         if binding is None or binding["metadata"].get("deletionTimestamp"):
             return
         try:
@@ -134,7 +135,7 @@ class StatusSync(ControllerState):
 
     def _aggregate_into_template(self, binding: dict[str, Any], items: list[dict[str, Any]]
                                  ) -> None:
-        template = self._template_of(binding)
+        template = self._template_of(binding, shared=True)  # aggregation hooks copy it
         if template is None:
             return
         if not self.interpreter.hook_enabled(template["apiVersion"], template["kind"],
