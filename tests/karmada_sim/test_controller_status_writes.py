@@ -111,7 +111,7 @@ async def test_every_controller_status_write_is_an_admission_fixed_point(
         store = sim.store
         rb_rt = store.resource("work.karmada.io/v1alpha2", "ResourceBinding")
         waiting = []
-        for api_version, kind, name in names:
+        for _, kind, name in names:
             binding = store.get(rb_rt, "verify", f"{name}-{kind.lower()}") or {}
             reflected = json.dumps((binding.get("status") or {}).get("aggregatedStatus"))
             if not any(w in reflected for w in ("Succeeded", "Failed", "Complete", "FAILED",
