@@ -42,6 +42,7 @@ class _Subscriber:
     queue: asyncio.Queue[StoreEvent]
     group_resource: GroupResource | None
     copies: bool
+    old_objects: bool = True
 
 
 class ChangeFeed:
@@ -53,11 +54,12 @@ class ChangeFeed:
         self._subscribers: list[_Subscriber] = []
 
     def subscribe(
-        self, group_resource: GroupResource | None, *, copies: bool
+        self, group_resource: GroupResource | None, *, copies: bool, old_objects: bool = True
     ) -> asyncio.Queue[StoreEvent]:
-        """A new queue receiving the events of `group_resource` (None: all)."""
+        """A new queue receiving the events of `group_resource` (None: all); copies without
+        ``old_object`` when ``old_objects`` is False."""
         queue: asyncio.Queue[StoreEvent] = asyncio.Queue()
-        self._subscribers.append(_Subscriber(queue, group_resource, copies))
+        self._subscribers.append(_Subscriber(queue, group_resource, copies, old_objects))
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue[StoreEvent]) -> None:
@@ -101,7 +103,7 @@ class ChangeFeed:
             if sub.copies:
                 copy_obj = json.loads(entry.raw)
                 copy_old = None
-                if old is not None:
+                if old is not None and sub.old_objects:
                     copy_old = json.loads(old_raw if old_raw is not None else dumps(old))
                 sub.queue.put_nowait(StoreEvent(kind, rt, copy_obj, entry.rv, copy_old, entry.raw))
             else:
