@@ -472,9 +472,16 @@ class ObjectStore:
 
     # ---- change feed --------------------------------------------------------------------------
 
-    def subscribe(self, rt: ResourceType | None = None) -> asyncio.Queue[StoreEvent]:
-        """An in-process queue of every change (of `rt`'s group-resource, or all); copies."""
-        return self._feed.subscribe(rt.group_resource if rt else None, copies=True)
+    def subscribe(
+        self, rt: ResourceType | None = None, *, old_objects: bool = True
+    ) -> asyncio.Queue[StoreEvent]:
+        """An in-process queue of every change (of `rt`'s group-resource, or all); copies.
+
+        ``old_objects=False``: events carry no ``old_object`` (a subscriber that never reads
+        it saves decoding a copy per change)."""
+        return self._feed.subscribe(
+            rt.group_resource if rt else None, copies=True, old_objects=old_objects
+        )
 
     def subscribe_raw(self, rt: ResourceType) -> asyncio.Queue[StoreEvent]:
         """Like `subscribe`, but events share the stored object (read-only; for watches)."""
@@ -646,11 +653,15 @@ class ObjectStore:
 
 def _shape(value: Any) -> Any:
     """The keys and value types of a JSON value (a hashable key for `write_status`)."""
-    if isinstance(value, dict):
-        return tuple((k, _shape(v)) for k, v in value.items())
-    if isinstance(value, list):
-        return ("[]", *(_shape(v) for v in value))
-    return type(value)
+    kind = type(value)
+    if kind is dict or (kind not in _SCALARS and isinstance(value, dict)):
+        return tuple([(k, _shape(v)) for k, v in value.items()])
+    if kind is list or (kind not in _SCALARS and isinstance(value, list | tuple)):
+        return ("[]", *[_shape(v) for v in value])
+    return kind
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _same_but_rv(a: dict[str, Any], b: dict[str, Any]) -> bool:

@@ -156,3 +156,14 @@ def test_a_status_admission_would_change_is_admitted_every_time() -> None:
                                  {"jobStatus": "SUCCEEDED", "failed": 0, "succeeded": 0}, False]
     finally:
         sim.stop()
+
+
+def test_a_shape_tells_keys_nesting_and_value_types_apart() -> None:
+    from karmada_sim.store import _shape
+
+    shapes = {_shape(v) for v in (
+        {"a": 1}, {"a": 1.0}, {"a": True}, {"a": "1"}, {"a": None}, {"b": 1}, {"a": [1]},
+        {"a": {"b": 1}}, {"a": [1, 1]}, {"a": []}, {"a": {}},
+    )}
+    assert len(shapes) == 11
+    assert _shape({"a": [{"b": "x"}]}) == _shape({"a": [{"b": "y"}]})  # values do not count
