@@ -149,6 +149,11 @@ class ObjectStore:
             return None
         return self._raw_view(entry, rt)
 
+    def versions(self, rt: ResourceType) -> tuple[tuple[Key, int], ...]:
+        """(key, resourceVersion) of every object of `rt`: a cheap cache key for what a
+        controller derives from all of them."""
+        return tuple((key, entry.rv) for key, entry in self._bucket(rt).entries.items())
+
     def list(
         self,
         rt: ResourceType,

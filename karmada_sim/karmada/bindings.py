@@ -70,7 +70,16 @@ class BindingSync(ControllerState):
         self._apply(binding)
 
     def _cluster_views(self) -> list[ClusterView]:
-        return [ClusterView.from_cluster(c) for c in self.store.list(self.cluster_rt)]
+        """The scheduler's views of the Cluster objects, rebuilt only when one changed (the
+        scheduler only reads them; parsing every cluster's quantities per binding was
+        ~4% of the simulator's CPU under createJob load)."""
+        versions = self.store.versions(self.cluster_rt)
+        cached = self._views_cache
+        if cached is not None and cached[0] == versions:
+            return list(cached[1])
+        views = [ClusterView.from_cluster(c) for c in self.store.list(self.cluster_rt)]
+        self._views_cache = (versions, views)
+        return list(views)
 
     @staticmethod
     def _request(binding: dict[str, Any]) -> ScheduleRequest:
