@@ -108,8 +108,7 @@ class BindingSync(ControllerState):
             status["conditions"] = merge_conditions(previous, condition)
             status["schedulerObservedGeneration"] = meta.get("generation", 1)
             if status != binding.get("status"):
-                self.store.patch(self.rb_rt, bkey[0], bkey[1], {"status": status},
-                                 subresource="status")
+                self.store.write_status(self.rb_rt, bkey[0], bkey[1], status)
             return None
         self._unscheduled.discard(bkey)
         self._scheduled[bkey] = fingerprint
@@ -124,8 +123,9 @@ class BindingSync(ControllerState):
         if result.affinity_name:
             status["schedulerObservingAffinityName"] = result.affinity_name
         if status != binding.get("status"):
-            binding = self.store.patch(self.rb_rt, bkey[0], bkey[1], {"status": status},
-                                       subresource="status")
+            # A status built here from the scheduler's result: see ObjectStore.write_status.
+            self.store.write_status(self.rb_rt, bkey[0], bkey[1], status)
+            binding = self.store.get(self.rb_rt, bkey[0], bkey[1]) or binding
         return binding
 
     def _retry_unscheduled(self) -> None:
