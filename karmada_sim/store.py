@@ -424,6 +424,8 @@ class ObjectStore:
                             f"changed {dumps(status)!r} into {dumps(admitted.get('status'))!r}"
                         )
                     new = admitted
+                    if _same_but_rv(new, old) and comparable(new) == comparable(old):
+                        return False  # what admission kept is what is stored: a no-op
         stored = self._write(rt, bucket, key, new, old)
         self._emit("MODIFIED", rt, stored, old, entry.raw)
         return True

@@ -147,13 +147,16 @@ def test_a_status_admission_would_change_is_admitted_every_time() -> None:
             for value in ("RUNNING", "SUCCEEDED"):
                 store.write_status(rt, "shape", "r", {"jobStatus": value, "notInSchema": 1})
                 seen.append((store.get(rt, "shape", "r") or {}).get("status"))
-            # An unchanged status is no write at all.
+            # An unchanged status is no write at all, also when only admission makes it so.
             same = {"jobStatus": "SUCCEEDED", "failed": 0, "succeeded": 0}
             seen.append(store.write_status(rt, "shape", "r", same))
+            seen.append(store.write_status(rt, "shape", "r", {"jobStatus": "SUCCEEDED",
+                                                               "notInSchema": 2}))
             return seen
         # Pruned, and defaulted (the CRD defaults failed and succeeded to 0).
         assert sim.call(run) == [{"jobStatus": "RUNNING", "failed": 0, "succeeded": 0},
-                                 {"jobStatus": "SUCCEEDED", "failed": 0, "succeeded": 0}, False]
+                                 {"jobStatus": "SUCCEEDED", "failed": 0, "succeeded": 0},
+                                 False, False]
     finally:
         sim.stop()
 
