@@ -182,9 +182,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds over all rows")
     parser.add_argument("--only", choices=["old", "new"], help="just the first or last row")
     parser.add_argument(
-        "--baseline", metavar="REV",
+        "--baseline", metavar="REV", action="append", default=[],
         help="add a first row running the server and the simulator as they were at this git "
-        "revision (e.g. the commit before issue 17), with that revision's behaviour",
+        "revision (e.g. the commit before issue 17), with that revision's behaviour; "
+        "repeatable (one row per revision, in order)",
     )
     args = parser.parse_args()
     variants = VARIANTS
@@ -197,10 +198,11 @@ def main() -> int:
         tmp = Path(tmp_name)
         with (tmp / "children.log").open("wb") as log:
             for _ in range(args.repeat):
-                if args.baseline:
-                    source = source_at(args.baseline, tmp)
-                    rows.append(measure(f"@{args.baseline}: server and simulator before", {},
+                for rev in args.baseline:
+                    source = source_at(rev, tmp)
+                    rows.append(measure(f"@{rev}: server and simulator before", {},
                                         args, tmp, log, source))
+                    print(f"  done: @{rev} (load {rows[-1].load})", file=sys.stderr)
                 for name, env in variants:
                     rows.append(measure(name, env, args, tmp, log))
                     print(f"  done: {name} (load {rows[-1].load})", file=sys.stderr)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +43,19 @@ def _matching(selector: str | None, objects: list[dict[str, Any]]) -> list[dict[
         return objects
     parsed = parse_label_selector(selector)
     return [o for o in objects if parsed.matches(o["metadata"].get("labels") or {})]
+
+
+def _pod_filter(selector: str | None) -> Callable[[dict[str, Any]], bool]:
+    """A test of a pod's labels against ``selector``: its first equality requirement (the
+    archiver's job label) inline, so the pods of other jobs cost one dict lookup each."""
+    if not selector:
+        return lambda labels: True
+    parsed = parse_label_selector(selector)
+    pairs = parsed.equality_pairs()
+    if not pairs:
+        return parsed.matches
+    key, value = pairs[0]
+    return lambda labels: labels.get(key) == value and parsed.matches(labels)
 
 
 def _list(kind: str, api_version: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -83,14 +96,17 @@ class MemberProxy:
             if plural == "pods":
                 if sub == "log":
                     return await self._log(request, member, ns, name)
-                pods = [p for _, p in sorted(kv for kv in member.pods.items() if kv[0][0] == ns)]
                 if name:
                     pod = member.pods.get((ns, name))
                     if pod is None:
                         raise NotFound(f'pods "{name}" not found')
                     return json_response(pod)
-                return json_response(_list("Pod", "v1", _matching(query.get("labelSelector"),
-                                                                  pods)))
+                # Filter before sorting: a member keeps every finished job's pods, and the
+                # log archiver lists one job's pods by label.
+                wanted = _pod_filter(query.get("labelSelector"))
+                found = sorted((key, pod) for key, pod in member.pods.items()
+                               if key[0] == ns and wanted(pod["metadata"].get("labels") or {}))
+                return json_response(_list("Pod", "v1", [pod for _, pod in found]))
             if plural == "events":
                 events = [e for e in member.events if e["metadata"]["namespace"] == ns]
                 return json_response(_list("Event", "v1", events))

@@ -29,6 +29,7 @@ import asyncio
 import bisect
 import builtins
 import json
+import os
 import random
 import uuid
 from collections.abc import Iterable, Iterator
@@ -98,6 +99,12 @@ class ObjectStore:
         self._feed = ChangeFeed(history)
         self._owners = OwnerIndex()
         self._gc = GarbageCollector(self, self._owners)
+        # Status shapes (per resource) the full admission left unchanged: see `write_status`.
+        self._trusted_shapes: set[tuple[GroupResource, Any]] = set()
+        # Tests set this (KARMADA_SIM_VERIFY_STATUS=1): every controller status write is then
+        # admitted in full, and one of a trusted shape that admission changed is recorded.
+        self.verify_status_writes = os.environ.get("KARMADA_SIM_VERIFY_STATUS") == "1"
+        self.status_write_violations: builtins.list[str] = []
 
     # ---- resource types -----------------------------------------------------------------------
 
@@ -125,12 +132,27 @@ class ObjectStore:
         entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
         return self._view(entry, rt) if entry else None
 
+    def peek(self, rt: ResourceType, namespace: str | None, name: str) -> dict[str, Any] | None:
+        """The stored object itself, not a copy: READ-ONLY (for controllers that only read,
+        such as the status sync; a stored object is never changed once stored)."""
+        entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
+        if entry is None:
+            return None
+        if entry.obj.get("apiVersion") != rt.api_version:
+            return self._view(entry, rt)  # another served version: a converted copy
+        return entry.obj
+
     def get_raw(self, rt: ResourceType, namespace: str | None, name: str) -> bytes | None:
         """The stored JSON of the object, or None."""
         entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
         if entry is None:
             return None
         return self._raw_view(entry, rt)
+
+    def versions(self, rt: ResourceType) -> tuple[tuple[Key, int], ...]:
+        """(key, resourceVersion) of every object of `rt`: a cheap cache key for what a
+        controller derives from all of them."""
+        return tuple((key, entry.rv) for key, entry in self._bucket(rt).entries.items())
 
     def list(
         self,
@@ -312,7 +334,7 @@ class ObjectStore:
         if new["metadata"].get("deletionTimestamp") and not new["metadata"].get("finalizers"):
             # The last finalizer is gone: the server deletes the object during this update.
             return self._remove(rt, bucket, key)
-        self._emit("MODIFIED", rt, stored, old)
+        self._emit("MODIFIED", rt, stored, old, entry.raw)
         return self._loads_for(stored.raw, rt) if view else {}
 
     def patch(
@@ -343,6 +365,70 @@ class ObjectStore:
         return self.update(
             rt, patched, subresource=subresource, field_validation=field_validation, view=view
         )
+
+    def write_status(
+        self,
+        rt: ResourceType,
+        namespace: str | None,
+        name: str,
+        status: dict[str, Any] | None,
+    ) -> bool:
+        """Replace the status of an object: the write of a controller of this simulator.
+
+        Not client input: the status is built by our own controllers from known values, so
+        it is admitted in full (defaults, pruning, validation, exactly as `update` would)
+        until its shape (keys and value types) has once come out of admission unchanged for
+        this resource; writes of such a shape are then stored as given (admission would
+        neither prune nor default them; their values are ours by construction). A shape
+        admission changes (a field the CRD prunes) is admitted every time. Tests run with
+        `verify_status_writes` and check that admission never changes a trusted shape. The
+        store takes ownership of `status` (the caller must not change it afterwards). An
+        unchanged status writes and emits nothing. Returns whether anything was written.
+        """
+        bucket = self._bucket(rt)
+        key = self._key(rt, namespace, name)
+        entry = bucket.entries.get(key)
+        if entry is None:
+            raise NotFound.of(rt.plural, rt.group, name)
+        old = entry.obj
+        if status == old.get("status") and json.dumps(status, sort_keys=True) == json.dumps(
+            old.get("status"), sort_keys=True
+        ):
+            return False  # equal dicts confirmed on the JSON form (1 and 1.0 and True differ)
+        # Stored objects are never changed in place, so the new version can share everything
+        # but its metadata (the resourceVersion is set on it) with the old one.
+        new = dict(old)
+        new["metadata"] = dict(old["metadata"])
+        new["metadata"].pop("resourceVersion", None)
+        if status is None:
+            new.pop("status", None)
+        else:
+            new["status"] = status
+        if rt.schema is not None:
+            shape = (rt.group_resource, _shape(status))
+            trusted = shape in self._trusted_shapes
+            if self.verify_status_writes or not trusted:
+                # Invalid (422) propagates as from `update`; the object stays as it was.
+                admitted = self._admit(rt, json.loads(dumps(new)), old=old)
+                admitted["metadata"].pop("resourceVersion", None)
+                if comparable(admitted) == comparable(new):
+                    if len(self._trusted_shapes) >= 10_000:
+                        self._trusted_shapes.clear()  # bound the memory of odd shapes
+                    self._trusted_shapes.add(shape)
+                else:
+                    # Admission pruned or defaulted something (e.g. a field the CRD does not
+                    # declare): this shape is admitted in full every time.
+                    if trusted:
+                        self.status_write_violations.append(
+                            f"{rt.kind} {namespace}/{name}: a trusted shape, but admission "
+                            f"changed {dumps(status)!r} into {dumps(admitted.get('status'))!r}"
+                        )
+                    new = admitted
+                    if _same_but_rv(new, old) and comparable(new) == comparable(old):
+                        return False  # what admission kept is what is stored: a no-op
+        stored = self._write(rt, bucket, key, new, old)
+        self._emit("MODIFIED", rt, stored, old, entry.raw)
+        return True
 
     def delete(
         self,
@@ -393,9 +479,16 @@ class ObjectStore:
 
     # ---- change feed --------------------------------------------------------------------------
 
-    def subscribe(self, rt: ResourceType | None = None) -> asyncio.Queue[StoreEvent]:
-        """An in-process queue of every change (of `rt`'s group-resource, or all); copies."""
-        return self._feed.subscribe(rt.group_resource if rt else None, copies=True)
+    def subscribe(
+        self, rt: ResourceType | None = None, *, old_objects: bool = True
+    ) -> asyncio.Queue[StoreEvent]:
+        """An in-process queue of every change (of `rt`'s group-resource, or all); copies.
+
+        ``old_objects=False``: events carry no ``old_object`` (a subscriber that never reads
+        it saves decoding a copy per change)."""
+        return self._feed.subscribe(
+            rt.group_resource if rt else None, copies=True, old_objects=old_objects
+        )
 
     def subscribe_raw(self, rt: ResourceType) -> asyncio.Queue[StoreEvent]:
         """Like `subscribe`, but events share the stored object (read-only; for watches)."""
@@ -520,8 +613,9 @@ class ObjectStore:
         rt: ResourceType,
         entry: StoredObject,
         old: dict[str, Any] | None,
+        old_raw: bytes | None = None,
     ) -> None:
-        self._feed.emit(kind, self._buckets[rt.group_resource].rt, entry, old)
+        self._feed.emit(kind, self._buckets[rt.group_resource].rt, entry, old, old_raw)
 
     def _mark_deleting(
         self,
@@ -541,7 +635,7 @@ class ObjectStore:
         new["metadata"].setdefault("deletionTimestamp", now_rfc3339())
         new["metadata"].setdefault("deletionGracePeriodSeconds", 0)
         stored = self._write(rt, bucket, key, new, old)
-        self._emit("MODIFIED", rt, stored, old)
+        self._emit("MODIFIED", rt, stored, old, entry.raw)
         return self._loads_for(stored.raw, rt)
 
     def _remove(self, rt: ResourceType, bucket: ResourceBucket, key: Key) -> dict[str, Any]:
@@ -555,13 +649,26 @@ class ObjectStore:
         rv = self._next_rv()
         final["metadata"]["resourceVersion"] = str(rv)
         gone = StoredObject(final, dumps(final), rv)
-        self._emit("DELETED", rt, gone, old)
+        self._emit("DELETED", rt, gone, old, entry.raw)
         self._gc.delete_dependents(uid, "Background")
         for owner in [r.get("uid") for r in old["metadata"].get("ownerReferences") or []]:
             if owner:
                 self._gc.release_foreground(owner)
         self._gc.maybe_finish_namespace(key[0])
         return self._loads_for(gone.raw, rt)
+
+
+def _shape(value: Any) -> Any:
+    """The keys and value types of a JSON value (a hashable key for `write_status`)."""
+    kind = type(value)
+    if kind is dict or (kind not in _SCALARS and isinstance(value, dict)):
+        return tuple([(k, _shape(v)) for k, v in value.items()])
+    if kind is list or (kind not in _SCALARS and isinstance(value, list | tuple)):
+        return ("[]", *[_shape(v) for v in value])
+    return kind
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _same_but_rv(a: dict[str, Any], b: dict[str, Any]) -> bool:

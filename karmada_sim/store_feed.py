@@ -42,6 +42,7 @@ class _Subscriber:
     queue: asyncio.Queue[StoreEvent]
     group_resource: GroupResource | None
     copies: bool
+    old_objects: bool = True
 
 
 class ChangeFeed:
@@ -53,11 +54,12 @@ class ChangeFeed:
         self._subscribers: list[_Subscriber] = []
 
     def subscribe(
-        self, group_resource: GroupResource | None, *, copies: bool
+        self, group_resource: GroupResource | None, *, copies: bool, old_objects: bool = True
     ) -> asyncio.Queue[StoreEvent]:
-        """A new queue receiving the events of `group_resource` (None: all)."""
+        """A new queue receiving the events of `group_resource` (None: all); copies without
+        ``old_object`` when ``old_objects`` is False."""
         queue: asyncio.Queue[StoreEvent] = asyncio.Queue()
-        self._subscribers.append(_Subscriber(queue, group_resource, copies))
+        self._subscribers.append(_Subscriber(queue, group_resource, copies, old_objects))
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue[StoreEvent]) -> None:
@@ -85,8 +87,12 @@ class ChangeFeed:
         rt: ResourceType,
         entry: StoredObject,
         old: dict[str, Any] | None,
+        old_raw: bytes | None = None,
     ) -> None:
-        """Record one change and deliver it to the matching subscribers."""
+        """Record one change and deliver it to the matching subscribers.
+
+        ``old_raw``: the stored JSON of ``old`` when the caller has it (saves encoding it again
+        for the copies)."""
         event = StoreEvent(kind, rt, entry.obj, entry.rv, old, entry.raw)
         if len(self._history) == self._history.maxlen and self._history:
             self.compacted_rv = self._history[0].resource_version
@@ -96,7 +102,9 @@ class ChangeFeed:
                 continue
             if sub.copies:
                 copy_obj = json.loads(entry.raw)
-                copy_old = json.loads(dumps(old)) if old is not None else None
+                copy_old = None
+                if old is not None and sub.old_objects:
+                    copy_old = json.loads(old_raw if old_raw is not None else dumps(old))
                 sub.queue.put_nowait(StoreEvent(kind, rt, copy_obj, entry.rv, copy_old, entry.raw))
             else:
                 sub.queue.put_nowait(event)

@@ -101,7 +101,7 @@ class GarbageCollector:
             new = json.loads(current.raw)
             new["status"] = {"phase": "Terminating"}
             stored = self._store._write(rt, bucket, key, new, current.obj)
-            self._store._emit("MODIFIED", rt, stored, current.obj)
+            self._store._emit("MODIFIED", rt, stored, current.obj, current.raw)
         for other in self._store._buckets.values():
             if not other.rt.namespaced:
                 continue

@@ -91,7 +91,7 @@ class KarmadaController(BindingSync, StatusSync, ClusterSync):
 
     async def run(self, sim: Simulator) -> None:
         """Consume the store's feed; flush statuses and cluster summaries on a timer."""
-        queue = self.store.subscribe()
+        queue = self.store.subscribe(old_objects=False)  # the controllers read new states only
         member_tasks = [asyncio.get_running_loop().create_task(m.run())
                         for m in self.members.values()]
         try:

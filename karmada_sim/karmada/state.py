@@ -6,6 +6,7 @@ import collections
 from datetime import UTC, datetime
 from typing import Any
 
+from karmada_sim.karmada.affinity import ClusterView
 from karmada_sim.karmada.interpreter import ResourceInterpreter
 from karmada_sim.members.cluster import MemberCluster, ObjKey
 from karmada_sim.members.scenario import ScenarioBook
@@ -54,6 +55,8 @@ class ControllerState:
     _dirty_status: set[BindingKey]
     refused_status_updates: collections.Counter[tuple[str, str]]
     _unscheduled: set[BindingKey]
+    # (Cluster versions, the scheduler's views of them): see BindingSync._cluster_views.
+    _views_cache: tuple[tuple[Any, ...], list[ClusterView]] | None = None
     _cluster_dirty: bool
     _unreachable_since: dict[str, float]
 
@@ -68,7 +71,8 @@ class ControllerState:
     def _retry_unscheduled(self) -> None:
         raise NotImplementedError
 
-    def _template_of(self, binding: dict[str, Any]) -> dict[str, Any] | None:
+    def _template_of(self, binding: dict[str, Any], *, shared: bool = False
+                     ) -> dict[str, Any] | None:
         raise NotImplementedError
 
     @staticmethod

@@ -74,7 +74,8 @@ class StatusSync(ControllerState):
                 await asyncio.sleep(0)
 
     def _flush_one(self, namespace: str, name: str) -> None:
-        binding = self.store.get(self.rb_rt, namespace, name)
+        # Read-only from here on: the sync builds new dicts and never changes what it read.
+        binding = self.store.peek(self.rb_rt, namespace, name)
         if binding is None or binding["metadata"].get("deletionTimestamp"):
             return
         try:
@@ -128,13 +129,13 @@ class StatusSync(ControllerState):
         status["aggregatedStatus"] = items
         status["conditions"] = merge_conditions(previous, condition)
         if status != old_status:
-            self.store.patch(self.rb_rt, meta.get("namespace"), meta["name"], {"status": status},
-                             subresource="status", view=False)
+            # `items` is read below too, never changed: the store may keep it.
+            self.store.write_status(self.rb_rt, meta.get("namespace"), meta["name"], status)
         self._aggregate_into_template(binding, items)
 
     def _aggregate_into_template(self, binding: dict[str, Any], items: list[dict[str, Any]]
                                  ) -> None:
-        template = self._template_of(binding)
+        template = self._template_of(binding, shared=True)  # aggregation hooks copy it
         if template is None:
             return
         if not self.interpreter.hook_enabled(template["apiVersion"], template["kind"],
@@ -153,6 +154,6 @@ class StatusSync(ControllerState):
                 self.refused_status_updates[(meta.get("namespace", ""), meta["name"])] += 1
                 return
         rt = self.store.resource(template["apiVersion"], template["kind"])
-        template["status"] = new_status
+        meta = template["metadata"]
         with contextlib.suppress(ApiError):
-            self.store.update(rt, template, subresource="status", view=False)
+            self.store.write_status(rt, meta.get("namespace"), meta["name"], new_status)
