@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import fcntl
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -27,8 +28,27 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 DRIVER = WEB / "e2e" / "console.mjs"
 CHROMIUM = "/usr/bin/chromium"
-#: Screenshots of every page, for the README and as CI artifacts.
-SHOTS = ROOT / "docs" / "console"
+#: Screenshots of every page, written by every run: an artifacts directory, never a tracked
+#: file ($CONSOLE_SCREENSHOTS_DIR, default build/console-screenshots/, ignored by git).
+SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS_DIR") or ROOT / "build" / "console-screenshots")
+#: The README's screenshots: refreshed from SHOTS only when asked (UPDATE_SCREENSHOTS=1).
+README_SHOTS = ROOT / "docs" / "console"
+#: The scenarios driven in this pytest run (so the summary speaks of this run's screenshots).
+DROVE: list[str] = []
+
+
+def update_readme_screenshots() -> list[Path]:
+    """With UPDATE_SCREENSHOTS=1, copy the screenshots this run wrote over the README's ones
+    (only those the README already shows: docs/console/*.png). Returns what was copied."""
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        return []
+    copied = []
+    for committed in sorted(README_SHOTS.glob("*.png")):
+        fresh = SHOTS / committed.name
+        if fresh.is_file():
+            shutil.copyfile(fresh, committed)
+            copied.append(committed)
+    return copied
 
 
 def ensure_console_built() -> None:
@@ -147,6 +167,7 @@ def drive(
     node = shutil.which("node")
     assert node, "node is needed for the console tests"
     SHOTS.mkdir(parents=True, exist_ok=True)
+    DROVE.append(scenario)
     payload = {"scenario": scenario, "baseUrl": base_url, "shots": str(SHOTS), **config}
     proc = subprocess.Popen(
         [node, str(DRIVER), json.dumps(payload)],

@@ -1,7 +1,8 @@
 """The console (web/) in real Chromium against the real server, PostgreSQL and the simulator.
 
 Each test drives one scenario of web/e2e/console.mjs and checks its report; screenshots of
-every page land in docs/console/. No fixed sleeps: the driver waits for conditions, the
+every page land in build/console-screenshots/ ($CONSOLE_SCREENSHOTS_DIR); docs/console/ is
+refreshed from them only with UPDATE_SCREENSHOTS=1. No fixed sleeps: the driver waits for conditions, the
 test for the server's state (tests.support.eventually-style polling through the API).
 """
 
