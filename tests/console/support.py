@@ -159,11 +159,12 @@ def console_platform(
 def drive(
     scenario: str,
     base_url: str,
-    on_ready: Callable[[str], None] | None = None,
+    on_ready: Callable[[str], str | None] | None = None,
     **config: Any,
 ) -> dict[str, Any]:
     """Run one scenario of web/e2e/console.mjs; `on_ready(what)` runs at each "READY what"
-    line, after which the driver goes on. Returns its final JSON report."""
+    line, after which the driver goes on (it receives what `on_ready` returned, or "GO").
+    Returns its final JSON report."""
     node = shutil.which("node")
     assert node, "node is needed for the console tests"
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -183,9 +184,8 @@ def drive(
         for line in proc.stdout:
             line = line.rstrip("\n")
             if line.startswith("READY "):
-                if on_ready is not None:
-                    on_ready(line.removeprefix("READY "))
-                proc.stdin.write("GO\n")
+                command = on_ready(line.removeprefix("READY ")) if on_ready is not None else None
+                proc.stdin.write(f"{command or 'GO'}\n")
                 proc.stdin.flush()
             elif line:
                 last = line
