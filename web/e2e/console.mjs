@@ -301,6 +301,23 @@ const scenarios = {
     return { namespaces, newJobLinks, writeButtons, user, signedOut };
   },
 
+  // AUTH_MODE=oidc: sign in with a JWT pasted in the form; the jobs of its groups' namespaces only.
+  async oidcSignIn() {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await newPage(context);
+    await page.goto(`${baseUrl}/jobs`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: T });
+    await page.locator('input[name="token"]').fill(config.jwt);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await waitLive(page);
+    await page.locator("tr[data-job-id]").first().waitFor({ timeout: T });
+    const namespaces = await page.$$eval("tr[data-job-id] td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
+    const user = await page.locator('[data-testid="user"]').innerText();
+    const newJobLinks = await page.getByRole("link", { name: "New job" }).count();
+    await shot(page, "jobs-oidc");
+    return { namespaces, user, newJobLinks };
+  },
+
   // The websocket is cut by the server mid-run: "reconnecting" shows, and the job page ends
   // with the full timeline (resumed with afterSequence), the table with the final phase.
   async reconnect() {
