@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,19 +34,22 @@ CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS_DIR") or ROOT / "build" / "console-screenshots")
 #: The README's screenshots: refreshed from SHOTS only when asked (UPDATE_SCREENSHOTS=1).
 README_SHOTS = ROOT / "docs" / "console"
+#: When this pytest run started (screenshots older than this are from another run).
+RUN_STARTED = time.time()
 #: The scenarios driven in this pytest run (so the summary speaks of this run's screenshots).
 DROVE: list[str] = []
 
 
 def update_readme_screenshots() -> list[Path]:
-    """With UPDATE_SCREENSHOTS=1, copy the screenshots this run wrote over the README's ones
-    (only those the README already shows: docs/console/*.png). Returns what was copied."""
+    """With UPDATE_SCREENSHOTS=1, copy the screenshots this run wrote (not older ones left in
+    SHOTS) over the README's ones (only those the README already shows: docs/console/*.png).
+    Returns what was copied."""
     if os.environ.get("UPDATE_SCREENSHOTS") != "1":
         return []
     copied = []
     for committed in sorted(README_SHOTS.glob("*.png")):
         fresh = SHOTS / committed.name
-        if fresh.is_file():
+        if fresh.is_file() and fresh.stat().st_mtime >= RUN_STARTED:
             shutil.copyfile(fresh, committed)
             copied.append(committed)
     return copied
