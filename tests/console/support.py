@@ -7,9 +7,11 @@ import asyncio
 import contextlib
 import fcntl
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,8 +29,30 @@ ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
 DRIVER = WEB / "e2e" / "console.mjs"
 CHROMIUM = "/usr/bin/chromium"
-#: Screenshots of every page, for the README and as CI artifacts.
-SHOTS = ROOT / "docs" / "console"
+#: Screenshots of every page, written by every run: an artifacts directory, never a tracked
+#: file ($CONSOLE_SCREENSHOTS_DIR, default build/console-screenshots/, ignored by git).
+SHOTS = Path(os.environ.get("CONSOLE_SCREENSHOTS_DIR") or ROOT / "build" / "console-screenshots")
+#: The README's screenshots: refreshed from SHOTS only when asked (UPDATE_SCREENSHOTS=1).
+README_SHOTS = ROOT / "docs" / "console"
+#: When this pytest run started (screenshots older than this are from another run).
+RUN_STARTED = time.time()
+#: The scenarios driven in this pytest run (so the summary speaks of this run's screenshots).
+DROVE: list[str] = []
+
+
+def update_readme_screenshots() -> list[Path]:
+    """With UPDATE_SCREENSHOTS=1, copy the screenshots this run wrote (not older ones left in
+    SHOTS) over the README's ones (only those the README already shows: docs/console/*.png).
+    Returns what was copied."""
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        return []
+    copied = []
+    for committed in sorted(README_SHOTS.glob("*.png")):
+        fresh = SHOTS / committed.name
+        if fresh.is_file() and fresh.stat().st_mtime >= RUN_STARTED:
+            shutil.copyfile(fresh, committed)
+            copied.append(committed)
+    return copied
 
 
 def ensure_console_built() -> None:
@@ -139,14 +163,16 @@ def console_platform(
 def drive(
     scenario: str,
     base_url: str,
-    on_ready: Callable[[str], None] | None = None,
+    on_ready: Callable[[str], str | None] | None = None,
     **config: Any,
 ) -> dict[str, Any]:
     """Run one scenario of web/e2e/console.mjs; `on_ready(what)` runs at each "READY what"
-    line, after which the driver goes on. Returns its final JSON report."""
+    line, after which the driver goes on (it receives what `on_ready` returned, or "GO").
+    Returns its final JSON report."""
     node = shutil.which("node")
     assert node, "node is needed for the console tests"
     SHOTS.mkdir(parents=True, exist_ok=True)
+    DROVE.append(scenario)
     payload = {"scenario": scenario, "baseUrl": base_url, "shots": str(SHOTS), **config}
     proc = subprocess.Popen(
         [node, str(DRIVER), json.dumps(payload)],
@@ -162,9 +188,8 @@ def drive(
         for line in proc.stdout:
             line = line.rstrip("\n")
             if line.startswith("READY "):
-                if on_ready is not None:
-                    on_ready(line.removeprefix("READY "))
-                proc.stdin.write("GO\n")
+                command = on_ready(line.removeprefix("READY ")) if on_ready is not None else None
+                proc.stdin.write(f"{command or 'GO'}\n")
                 proc.stdin.flush()
             elif line:
                 last = line

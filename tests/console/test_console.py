@@ -1,8 +1,10 @@
 """The console (web/) in real Chromium against the real server, PostgreSQL and the simulator.
 
 Each test drives one scenario of web/e2e/console.mjs and checks its report; screenshots of
-every page land in docs/console/. No fixed sleeps: the driver waits for conditions, the
-test for the server's state (tests.support.eventually-style polling through the API).
+every page land in build/console-screenshots/ ($CONSOLE_SCREENSHOTS_DIR); docs/console/ is
+refreshed from them only with UPDATE_SCREENSHOTS=1. No fixed sleeps: the driver waits for
+conditions, the test for the server's state (tests.support.eventually-style polling through
+the API).
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ import pytest
 from app.settings import AuthSettings, OperationsSettings
 from karmada_sim.runtime import EmbeddedSimulator
 from tests.console.support import WebsocketCutter, console_platform, drive
-from tests.security.support import ensure_namespace
+from tests.security.support import (
+    AUDIENCE,
+    ISSUER,
+    JwksServer,
+    SigningKey,
+    claims,
+    ensure_namespace,
+)
 from tests.support.platform import FAST_LOOPS, Platform, platform_settings
 
 pytestmark = [pytest.mark.e2e]
@@ -264,6 +273,49 @@ def test_a_team_a_viewer_sees_team_a_only_and_no_write_buttons_then_is_signed_ou
     assert "Signed out" in report["signedOut"]
 
 
+def test_oidc_sign_in_with_a_jwt_shows_its_namespaces_only(
+    pg_url: str, platform_sim: EmbeddedSimulator, sim_kubeconfig: Path
+) -> None:
+    """AUTH_MODE=oidc: a JWT the test issues (its own key, a JWKS on loopback), pasted in the
+    sign-in form; no trusted proxy, so only the token the console sends identifies it."""
+    with JwksServer() as jwks:
+        key = SigningKey("console-key")
+        jwks.keys.append(key)
+        settings = platform_settings(pg_url, sim_kubeconfig, **FAST_LOOPS)
+        settings.auth = AuthSettings(
+            auth_mode="oidc",
+            oidc_issuer=ISSUER,
+            oidc_audience=AUDIENCE,
+            oidc_jwks_url=jwks.url,
+            oidc_group_roles={
+                "team-a-dev": {"role": "editor", "namespaces": ["team-a"]},
+                "platform-admins": {"role": "admin"},
+            },
+        )
+        with console_platform(settings, platform_sim) as (platform, _):
+            admin = key.sign(claims("root", ["platform-admins"]))
+            auth = {"Authorization": f"Bearer {admin}"}
+            with httpx.Client(base_url=platform.base_url, headers=auth, timeout=30) as client:
+                for ns in ("team-a", "team-b"):
+                    ensure_namespace(platform, ns)
+                    request = {
+                        "jobName": unique(f"coidc-{ns}"),
+                        "namespace": ns,
+                        "algorithm": {"source": "builtin", "algorithmName": "xgboost"},
+                        "resources": {"instanceResources": {"cpuCores": 1, "memoryGiB": 2}},
+                    }
+                    answer = client.post(
+                        "/graphql", json={"query": CREATE, "variables": {"input": request}}
+                    )
+                    created = answer.json()["data"]["createJob"]
+                    assert created["__typename"] == "CreateJobSuccess", answer.text
+            carol = key.sign(claims("carol", ["team-a-dev"]))
+            report = drive("oidcSignIn", platform.base_url, jwt=carol)
+    assert report["namespaces"] and set(report["namespaces"]) == {"team-a"}, report
+    assert report["user"] == "carol"
+    assert report["newJobLinks"] >= 1  # an editor in team-a may create jobs
+
+
 def test_the_console_resumes_after_the_server_cuts_its_websocket(
     console: tuple[Platform, WebsocketCutter],
 ) -> None:
@@ -271,6 +323,10 @@ def test_the_console_resumes_after_the_server_cuts_its_websocket(
     name = unique("ccut")
     # Runs until the test has cut the connection; it then finishes while the console is away.
     scenario_rule(platform, name, runSeconds=6)
+    # Another row of the table: stopped while the console is away.
+    other_name = unique("ccutother")
+    scenario_rule(platform, other_name, runSeconds=600)
+    other_id = create_job(platform, other_name)
     job_id = create_job(platform, name)
 
     def on_ready(what: str) -> None:
@@ -278,15 +334,94 @@ def test_the_console_resumes_after_the_server_cuts_its_websocket(
             cutter.hold = True
             assert cutter.cut() >= 2  # the table's and the job page's connections
         elif what == "release":
+            stopped = platform.graphql(
+                "mutation($id: ID!) { stopJob(id: $id) { __typename } }", {"id": other_id}
+            )
+            assert stopped["stopJob"]["__typename"] == "StopJobSuccess", stopped
+            wait_for_phase(platform, other_id, "STOPPED")
             wait_for_phase(platform, job_id, "SUCCEEDED")
             cutter.hold = False
 
-    report = drive("reconnect", platform.base_url, on_ready=on_ready, jobId=job_id)
+    report = drive(
+        "reconnect",
+        platform.base_url,
+        on_ready=on_ready,
+        jobId=job_id,
+        otherJobId=other_id,
+        otherPhase="STOPPED",
+    )
     events = platform.graphql(EVENTS, {"id": job_id})["jobEvents"]
     assert [e["sequence"] for e in report["timeline"]] == [e["sequence"] for e in events]
     assert [e["phase"] for e in report["timeline"]] == [e["toPhase"] for e in events]
     assert "reconnecting" in report["connection"]["phases"], report["connection"]
     assert cutter.refused >= 1  # the console tried while held off, and then came back
+    # The other row changed while no update could arrive: the table read its page and the
+    # counts again, once, on reconnection.
+    assert report["otherBefore"] in ("PENDING", "RUNNING"), report
+    assert report["otherAfter"] == "STOPPED"
+    assert report["otherCount"] == 1
+    ops = report["tableOperations"]
+    assert ops.count("ConsoleJobs") == 1 and ops.count("ConsolePhaseCounts") == 1, ops
+
+
+LOGS = """
+query($id: ID!, $pod: String) {
+  jobLogs(id: $id, pod: $pod, tailLines: 5000) { ... on JobLogs { pods { pod text } } }
+}"""
+
+
+def test_a_followed_log_loses_no_line_across_a_cut_websocket(
+    console: tuple[Platform, WebsocketCutter],
+) -> None:
+    platform, cutter = console
+    name = unique("clogcut")
+    scenario_rule(platform, name, runSeconds=600)
+    job_id = create_job(platform, name)
+    cut_pod = ""
+    held_last = ""
+
+    def server_lines(pod: str) -> list[str]:
+        found = platform.graphql(LOGS, {"id": job_id, "pod": pod})["jobLogs"]["pods"]
+        return [line for p in found if p["pod"] == pod for line in p["text"].splitlines()]
+
+    def on_ready(what: str) -> str | None:
+        nonlocal cut_pod, held_last
+        if what.startswith("cut "):
+            shown_last = json.loads(what.removeprefix("cut "))
+            cut_pod, held_last = shown_last.split(" ", 1)
+            cut_pod = cut_pod.strip("[]")
+            cutter.hold = True
+            assert cutter.cut() >= 1
+            return None
+        assert what == "release"
+
+        # Lines written while the console is away: a few after the last one it showed.
+        def written_meanwhile() -> bool:
+            lines = server_lines(cut_pod)
+            return held_last in lines and len(lines) - lines.index(held_last) > 4
+
+        wait_for(written_meanwhile)
+        want = f"[{cut_pod}] {server_lines(cut_pod)[-1]}"
+        cutter.hold = False
+        return json.dumps(want)
+
+    report = drive("logsReconnect", platform.base_url, on_ready=on_ready, jobId=job_id)
+    # Kept, not emptied, while away (lines may have come between the report and the cut).
+    assert report["shownWhileAway"].startswith(report["shownAtCut"].rstrip()), report
+    shown: dict[str, list[str]] = {}
+    for line in report["afterResume"].splitlines():
+        if line.strip():
+            pod, text = line.split(" ", 1)
+            shown.setdefault(pod.strip("[]"), []).append(text)
+    assert "may be missing" not in report["afterResume"]
+    for pod, lines in shown.items():
+        assert len(lines) == len(set(lines)), f"{pod}: a line shown twice: {lines}"
+    # The followed pod's lines are one unbroken stretch of its log: none lost, none twice.
+    mine = shown[cut_pod]
+    assert held_last in mine and mine.index(held_last) < len(mine) - 4, mine
+    log = server_lines(cut_pod)
+    start = log.index(mine[0])
+    assert log[start : start + len(mine)] == mine
 
 
 def test_the_table_pages_sorts_and_filters(console: tuple[Platform, WebsocketCutter]) -> None:

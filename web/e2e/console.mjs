@@ -301,6 +301,23 @@ const scenarios = {
     return { namespaces, newJobLinks, writeButtons, user, signedOut };
   },
 
+  // AUTH_MODE=oidc: sign in with a JWT pasted in the form; the jobs of its groups' namespaces only.
+  async oidcSignIn() {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await newPage(context);
+    await page.goto(`${baseUrl}/jobs`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: T });
+    await page.locator('input[name="token"]').fill(config.jwt);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await waitLive(page);
+    await page.locator("tr[data-job-id]").first().waitFor({ timeout: T });
+    const namespaces = await page.$$eval("tr[data-job-id] td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
+    const user = await page.locator('[data-testid="user"]').innerText();
+    const newJobLinks = await page.getByRole("link", { name: "New job" }).count();
+    await shot(page, "jobs-oidc");
+    return { namespaces, user, newJobLinks };
+  },
+
   // The websocket is cut by the server mid-run: "reconnecting" shows, and the job page ends
   // with the full timeline (resumed with afterSequence), the table with the final phase.
   async reconnect() {
@@ -313,9 +330,14 @@ const scenarios = {
     await waitLive(page);
     await page.locator('[data-testid="job-phase"]', { hasText: "RUNNING" }).waitFor({ timeout: T });
     await recordPhases(page, '[data-testid="connection"]', null);
+    const otherRow = table.locator(`tr[data-job-id="${config.otherJobId}"] [data-testid="phase"]`);
+    const otherBefore = (await otherRow.innerText()).trim();
     say("READY cut");
     await nextCommand(); // the test cut every websocket and holds new ones off
     await page.locator(".banner", { hasText: "reconnecting" }).waitFor({ timeout: T });
+    await table.locator(".banner", { hasText: "reconnecting" }).waitFor({ timeout: T });
+    // The table's HTTP reads from the drop on (the other job changes while it is away).
+    const tableOperations = countOperations(table);
     await shot(page, "reconnecting");
     say("READY release");
     await nextCommand(); // the job ended while the console was cut off; connections allowed
@@ -324,8 +346,54 @@ const scenarios = {
     await waitLive(page);
     const row = table.locator(`tr[data-job-id="${config.jobId}"] [data-testid="phase"]`);
     await row.filter({ hasText: "SUCCEEDED" }).waitFor({ timeout: T });
+    await waitLive(table);
+    await otherRow.filter({ hasText: config.otherPhase }).waitFor({ timeout: T });
+    const countOf = (phase) =>
+      table.locator(`[data-testid="phase-counts"] [data-phase="${phase}"] b`).innerText().then(Number);
+    await table.waitForFunction(
+      (phase) => document.querySelector(`[data-testid="phase-counts"] [data-phase="${phase}"] b`)?.textContent === "1",
+      config.otherPhase,
+      { timeout: T },
+    );
     await shot(page, "job-after-reconnect");
-    return { timeline: await timelineOf(page), connection: await phasesOf(page, "job") };
+    return {
+      timeline: await timelineOf(page),
+      connection: await phasesOf(page, "job"),
+      otherBefore,
+      otherAfter: (await otherRow.innerText()).trim(),
+      otherCount: await countOf(config.otherPhase),
+      tableOperations,
+    };
+  },
+
+  // A followed log across a cut websocket: the lines written while the console was away
+  // appear after reconnection, none twice.
+  async logsReconnect() {
+    const context = await newContext();
+    const page = await newPage(context);
+    await page.goto(`${baseUrl}/jobs/${config.jobId}`);
+    await waitLive(page);
+    const logs = page.locator('[data-testid="logs"]');
+    await page.waitForFunction(() => /step=3 /.test(document.querySelector('[data-testid="logs"]')?.textContent ?? ""), null, {
+      timeout: T,
+    });
+    const shownAtCut = await logs.innerText();
+    say(`READY cut ${JSON.stringify(shownAtCut.split("\n").filter(Boolean).pop() ?? "")}`);
+    await nextCommand();
+    await page.locator(".banner", { hasText: "reconnecting" }).waitFor({ timeout: T });
+    const shownWhileAway = await logs.innerText();
+    say("READY release");
+    // The test saw lines written while the console was away and sends the last of them.
+    const want = JSON.parse(await nextCommand());
+    await waitLive(page);
+    await page.waitForFunction(
+      (want) => (document.querySelector('[data-testid="logs"]')?.textContent ?? "").includes(want),
+      want,
+      { timeout: T },
+    );
+    const afterResume = await logs.innerText();
+    await shot(page, "logs-after-reconnect");
+    return { shownAtCut, shownWhileAway, afterResume };
   },
 
   // Paging, sorting and filtering of the jobs table (the test made 30 jobs).

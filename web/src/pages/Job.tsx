@@ -5,6 +5,7 @@ import { useConnection } from "../connection";
 import type { JobEventFieldsFragment } from "../gql/graphql";
 import { describeError, fieldOfGraphQLError, graphQLErrorsOf } from "../lib/errors";
 import { formatDuration, formatTime, isTerminal, jobDuration } from "../lib/format";
+import { feedResume, resumedWithGap, startResume, type PodResume } from "../lib/logResume";
 import { mergeEvents } from "../lib/timeline";
 import {
   DELETE_JOB,
@@ -261,9 +262,18 @@ function JobActions(props: { id: string; phase: string }) {
   );
 }
 
+interface LogEntry {
+  pod: string;
+  line: string;
+}
+
+const MAX_LOG_LINES = 5000;
+
 function Logs(props: { id: string; terminal: boolean; archivedAt: string | null; workloadDeletedAt: string | null }) {
   const [pod, setPod] = useState<string>("");
-  const [lines, setLines] = useState<string[]>([]);
+  const [entries, setEntries] = useState<LogEntry[]>([]);
+  const entriesRef = useRef<LogEntry[]>([]);
+  entriesRef.current = entries;
   const [streamError, setStreamError] = useState<string | null>(null);
   const [podsSeen, setPodsSeen] = useState<string[]>([]);
   const stored = useQuery(JOB_LOGS, {
@@ -273,11 +283,27 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
   });
   const connection = useConnection();
   const dropped = connection.status === "reconnecting";
-  // A new pod, or a dropped connection: graphql-ws subscribes again on reconnection and the
-  // stream starts with its tail again, so start the view afresh before that.
+  // Per pod, while resuming after a drop: which replayed lines the view already shows.
+  const resume = useRef<Map<string, PodResume> | null>(null);
+  // A new pod: start the view afresh (the new stream starts with its tail).
   useEffect(() => {
-    setLines([]);
-  }, [pod, dropped]);
+    setEntries([]);
+    resume.current = null;
+  }, [pod]);
+  // A dropped connection: keep what is shown. graphql-ws subscribes again on reconnection and
+  // the stream replays each pod's tail; align it with the lines shown so that the lines
+  // written meanwhile are appended and none is shown twice.
+  useEffect(() => {
+    if (!dropped) return;
+    const held = new Map<string, string[]>();
+    entriesRef.current.forEach((e) => {
+      if (e.pod === "") return; // a marker line, not the pod's
+      const lines = held.get(e.pod) ?? [];
+      lines.push(e.line);
+      held.set(e.pod, lines);
+    });
+    resume.current = new Map([...held].map(([p, lines]) => [p, startResume(lines)]));
+  }, [dropped]);
   useSubscription(JOB_LOG_STREAM, {
     variables: { id: props.id, pod: pod || null },
     skip: props.terminal,
@@ -289,12 +315,23 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
         return;
       }
       setPodsSeen((seen) => (seen.includes(item.pod) ? seen : [...seen, item.pod]));
-      setLines((prev) => {
-        const next = [...prev, pod ? item.line : `[${item.pod}] ${item.line}`];
-        return next.length > 5000 ? next.slice(-5000) : next;
+      const added: LogEntry[] = [];
+      const r = resume.current?.get(item.pod);
+      if (r) {
+        const first = r.fed === 0;
+        if (!feedResume(r, item.line)) return;
+        if (first && resumedWithGap(r)) {
+          added.push({ pod: "", line: `… lines of ${item.pod} written while reconnecting may be missing` });
+        }
+      }
+      added.push({ pod: item.pod, line: item.line });
+      setEntries((prev) => {
+        const next = [...prev, ...added];
+        return next.length > MAX_LOG_LINES ? next.slice(-MAX_LOG_LINES) : next;
       });
     },
   });
+  const lines = entries.map((e) => (pod || e.pod === "" ? e.line : `[${e.pod}] ${e.line}`));
   const logs = stored.data?.jobLogs;
   const pods = logs?.__typename === "JobLogs" ? logs.pods.map((p) => p.pod) : podsSeen;
   // Once archived (and once its pods are gone) the stored logs come from the archive.

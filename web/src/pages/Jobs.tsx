@@ -80,9 +80,13 @@ export function JobsPage() {
   useEffect(() => setLiveCounts(null), [serverCounts]);
   const shownCounts = liveCounts ?? serverCounts;
 
-  // After a reconnection, transitions may have happened while we were away: read the page again.
+  // After a reconnection (a new epoch since this page was shown), transitions may have
+  // happened while we were away and jobUpdates does not replay them: read the visible page and
+  // the counts again, once, then go on live. The epoch the page opened in needs no re-read.
+  const openedInEpoch = useRef(connection.epoch);
   useEffect(() => {
-    if (connection.epoch > 1) {
+    if (connection.epoch > Math.max(1, openedInEpoch.current)) {
+      openedInEpoch.current = connection.epoch;
       void refetch();
       void counts.refetch();
     }
