@@ -106,8 +106,10 @@ class RecoveryReview:
                 "job %s: attempt %d failed on %s (%s %s); recovering: %s",
                 row.id, row.attempt, cluster, failure.kind.value, metrics_cause, decision.why,
             )
-            result[row.id] = await begin_attempt(row, failure, cluster, policy, now)
-            metrics.RECOVERIES.labels(cause=metrics_cause).inc()
+            change = await begin_attempt(row, failure, cluster, policy, now)
+            if change is not None:
+                result[row.id] = change
+                metrics.RECOVERIES.labels(cause=metrics_cause).inc()
         return list(result.values())
 
     async def _failure_of(

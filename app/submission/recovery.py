@@ -25,6 +25,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.db.history import Change
@@ -74,39 +75,18 @@ async def begin_attempt(
     cluster: str | None,
     policy: RecoveryPolicy,
     now: datetime,
-) -> Change:
+) -> Change | None:
     """Record the end of the job's current attempt and the start of the next (step 1);
-    returns the job row's change, for the caller to write."""
+    returns the job row's change, for the caller to write. None when the job's row is gone
+    (deleted since the poller read it): there is nothing to recover."""
     number = job.attempt + 1
     kind = kind_by_name(job.kind)
     name = attempt_object_name(job.id, kind, number)
-    async with in_transaction():
-        ended, _ = await JobAttempt.get_or_create(
-            job_id=job.id,
-            number=job.attempt,
-            defaults={
-                "object_name": job.object_name,
-                "phase": job.status,
-                "reason": job.reason,
-                "started_at": job.start_time or job.created_at,
-            },
-        )
-        ended.cluster = cluster
-        ended.phase = Phase.FAILED.value
-        ended.reason = failure.cause.value
-        ended.message = failure.detail
-        ended.ended_at = ended.ended_at or now
-        await ended.save()
-        await JobAttempt.get_or_create(
-            job_id=job.id,
-            number=number,
-            defaults={
-                "object_name": name,
-                "phase": Phase.PENDING.value,
-                "reason": Reason.RECOVERING.value,
-                "started_at": now,
-            },
-        )
+    try:
+        await _record_attempts(job, failure, cluster, number, name, now)
+    except IntegrityError as exc:
+        log.info("job %s: not recovered, its row is gone: %s", job.id, exc)
+        return None
     crash_point("recover:after-attempt-row")
     where = f" on {cluster}" if cluster else ""
     message = (
@@ -134,6 +114,39 @@ async def begin_attempt(
             "submission_failing_since": None,
         },
     )
+
+
+async def _record_attempts(
+    job: TrainingJob, failure: Failure, cluster: str | None, number: int, name: str,
+    now: datetime,
+) -> None:
+    async with in_transaction():
+        ended, _ = await JobAttempt.get_or_create(
+            job_id=job.id,
+            number=job.attempt,
+            defaults={
+                "object_name": job.object_name,
+                "phase": job.status,
+                "reason": job.reason,
+                "started_at": job.start_time or job.created_at,
+            },
+        )
+        ended.cluster = cluster
+        ended.phase = Phase.FAILED.value
+        ended.reason = failure.cause.value
+        ended.message = failure.detail
+        ended.ended_at = ended.ended_at or now
+        await ended.save()
+        await JobAttempt.get_or_create(
+            job_id=job.id,
+            number=number,
+            defaults={
+                "object_name": name,
+                "phase": Phase.PENDING.value,
+                "reason": Reason.RECOVERING.value,
+                "started_at": now,
+            },
+        )
 
 
 async def earlier_attempts(job: TrainingJob) -> list[JobAttempt]:

@@ -129,3 +129,18 @@ class AttemptWatch:
             self._stop.set()
             self._thread.join(timeout=10)
         assert not self.violations, self.violations[:5]
+
+
+def running_on_rest(base_url: str, job_id: str, attempt: int) -> str:
+    """Wait (REST) until attempt ``attempt`` of the job runs; its cluster."""
+
+    def probe() -> str | None:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            body = client.get(f"/api/v1/jobs/{job_id}/status").json()
+        if body["attempt"] == attempt and body["phase"] == "Running" and body[
+            "clusterDistribution"
+        ]:
+            return str(sorted(body["clusterDistribution"])[0])
+        return None
+
+    return wait_for(probe, timeout=60, what=f"attempt {attempt} of {job_id} running")
