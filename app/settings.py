@@ -148,6 +148,22 @@ class PollerSettings(BaseSettings):
     #: How often the poller re-reads member health (jobs on an unreachable member show
     #: reason StatusStale), seconds.
     cluster_health_check_seconds: float = Field(default=5.0, gt=0)
+    #: Recovery (issue 19, docs/reliability.md): the policy of a job that names none, key
+    #: by key. Attempts in all, the first included.
+    recovery_max_attempts: int = Field(default=3, ge=1, le=20)
+    #: Retry infrastructure failures (member lost, pods evicted/preempted/node lost, the
+    #: workload deleted behind our back) in a new attempt.
+    recovery_retry_infrastructure: bool = True
+    #: Retry application failures (non-zero exit, the framework's Failed condition).
+    recovery_retry_application: bool = False
+    #: Place a new attempt away from the clusters earlier attempts failed on.
+    recovery_avoid_failed_clusters: bool = True
+    #: How long a member may be NotReady or unreachable before its jobs are failed over
+    #: (well under the 300 s Kubernetes waits before evicting pods), seconds.
+    recovery_member_grace_seconds: float = Field(default=60.0, ge=0, le=3600)
+    #: A member that does not answer: ``replace`` its jobs after the grace, or ``wait``
+    #: for it to return.
+    recovery_on_unreachable: Literal["wait", "replace"] = "replace"
 
 
 class GraphQLSettings(BaseSettings):

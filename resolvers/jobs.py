@@ -16,6 +16,7 @@ from app.db.models import JobEvent, TrainingJob
 from app.jobspec import JobRequest, RequestInvalid, parse_job_request
 from app.jobspec.manifest_size import check_manifest_size
 from app.jobstate.phases import Phase, Reason
+from app.jobstate.recovery import parse_policy, policy_input, stored_policy
 from app.jobstate.transitions import NOT_YET_SUBMITTED
 from app.karmada import KarmadaError, KarmadaRejected, KarmadaUnavailable
 from app.karmada.errors import Conflict
@@ -63,6 +64,10 @@ async def create_job(
     services = ctx.services
     try:
         request = parse_job_request(payload, services.limits)
+        # recoveryPolicy is not part of the request (request_payload stays as it was); the
+        # job keeps its policy as accepted, defaults filled in (docs/reliability.md).
+        raw_policy = payload.get("recoveryPolicy") if isinstance(payload, dict) else None
+        policy = parse_policy(raw_policy, services.submitter.recovery)
     except RequestInvalid as exc:
         raise InvalidInput(exc.field, exc.reason) from None
     _check_may_create(ctx, request.namespace)
@@ -117,6 +122,7 @@ async def create_job(
         message="Accepted; submitting to Karmada",
         created_by=ctx.actor,
         client_request_id=key,
+        recovery_policy=policy.to_json(),
         created_at=now,
         updated_at=now,
     )
@@ -408,6 +414,11 @@ async def retry_job(ctx: Context, job_id: str, overrides: object = None) -> Trai
     if overrides is not None and not isinstance(overrides, dict):
         raise InvalidInput("overrides", "must be an object with request keys")
     payload = merge_request(dict(source.request_payload), overrides or {})
+    if "recoveryPolicy" not in payload and source.recovery_policy:
+        # The manual retry keeps the job's policy unless the overrides give one.
+        payload["recoveryPolicy"] = policy_input(
+            stored_policy(source.recovery_policy, ctx.services.submitter.recovery)
+        )
     return await create_job(ctx, payload)
 
 

@@ -62,6 +62,35 @@ class OutputDataConfigInput:
     artifact_uri: str | None = None
 
 
+@strawberry.input(
+    description="What the platform does when an attempt of the job fails (issue 19); "
+    "unset fields take the installation's defaults (RECOVERY_* settings)."
+)
+class RecoveryPolicyInput:
+    max_attempts: int | None = strawberry.field(
+        default=None, description="Attempts in all, the first included (default 3)."
+    )
+    retry_infrastructure: bool | None = strawberry.field(
+        default=None,
+        description="Retry member loss, eviction, preemption, node loss, deleted workloads.",
+    )
+    retry_application: bool | None = strawberry.field(
+        default=None, description="Retry non-zero exits and framework failures (default false)."
+    )
+    avoid_failed_clusters: bool | None = strawberry.field(
+        default=None, description="Place new attempts away from clusters that failed."
+    )
+    checkpoint_uri: str | None = strawberry.field(
+        default=None, description="Handed to every attempt as CHECKPOINT_URI (with ATTEMPT)."
+    )
+    member_grace_seconds: float | None = strawberry.field(
+        default=None, description="How long a member may be NotReady/unreachable (default 60)."
+    )
+    on_unreachable: str | None = strawberry.field(
+        default=None, description='"replace" (default) after the grace, or "wait" for it.'
+    )
+
+
 @strawberry.input(description="A training job request; the same keys as the REST body.")
 class CreateJobInput:
     job_name: str
@@ -97,6 +126,7 @@ class CreateJobInput:
     parameter_server_count: int = strawberry.field(
         default=0, description="TensorFlow only: parameter servers."
     )
+    recovery_policy: RecoveryPolicyInput | None = None
 
 
 @strawberry.input(description="Every condition given must hold; applied before paging.")

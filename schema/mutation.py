@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from resolvers import jobs as job_resolvers
 from resolvers.context import Context
 from resolvers.errors import InvalidInput, InvalidState, Unavailable
-from schema.inputs import CreateJobInput, input_to_payload
+from schema.inputs import CreateJobInput, RecoveryPolicyInput, input_to_payload
 from schema.operate_types import (
     InvalidStateError,
     RetryJobResult,
@@ -67,10 +67,17 @@ class Mutation:
         "(request keys, merged object by object) applied."
     )
     async def retry_job(
-        self, info: strawberry.Info[Context], id: strawberry.ID, overrides: JSON | None = None
+        self,
+        info: strawberry.Info[Context],
+        id: strawberry.ID,
+        overrides: JSON | None = None,
+        recovery_policy: RecoveryPolicyInput | None = None,
     ) -> RetryJobResult:
+        changes: object = overrides
+        if recovery_policy is not None and (overrides is None or isinstance(overrides, dict)):
+            changes = {**(overrides or {}), "recoveryPolicy": input_to_payload(recovery_policy)}
         try:
-            row = await job_resolvers.retry_job(info.context, str(id), overrides)
+            row = await job_resolvers.retry_job(info.context, str(id), changes)
         except InvalidInput as exc:
             return InvalidInputError(field=exc.field, message=exc.reason)
         return CreateJobSuccess(job=Job.from_row(row))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from resolvers import attempts as attempt_resolvers
 from resolvers import jobs as job_resolvers
 from resolvers.clusters import ClusterView, Resources, jobs_on_cluster
 from resolvers.context import Context
@@ -59,6 +60,17 @@ class JobEvent:
         )
 
 
+@strawberry.type(description="One attempt of a job: its own objects on one cluster.")
+class JobAttempt:
+    number: int
+    cluster: str | None
+    phase: JobPhase
+    reason: str = strawberry.field(description="How it ended (the failure's cause), or is.")
+    message: str
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
 @strawberry.type(description="A training job.")
 class Job:
     id: strawberry.ID
@@ -92,6 +104,34 @@ class Job:
     workload_deleted_at: datetime | None = strawberry.field(
         default=None, description="When retention removed its objects from Karmada."
     )
+    attempt: int = strawberry.field(
+        default=1, description="The number of the current attempt (1 until a recovery)."
+    )
+
+    @strawberry.field(description="Each attempt of the job, oldest first; the last is current.")
+    async def attempts(self) -> list[JobAttempt]:
+        views = await attempt_resolvers.attempts_of(
+            self.id,
+            attempt=self.attempt,
+            phase=self.phase.value,
+            reason=self.reason.value,
+            clusters=self.clusters,
+            start_time=self.start_time,
+            completion_time=self.completion_time,
+            created_at=self.created_at,
+        )
+        return [
+            JobAttempt(
+                number=v.number,
+                cluster=v.cluster,
+                phase=JobPhase(v.phase),
+                reason=v.reason,
+                message=v.message,
+                started_at=v.started_at,
+                ended_at=v.ended_at,
+            )
+            for v in views
+        ]
 
     @strawberry.field(description="The job's history, oldest first.")
     async def events(self, first: int = 100, after_sequence: int = 0) -> list[JobEvent]:
@@ -134,6 +174,7 @@ _JOB_COLUMNS: dict[str, str] = {
     "stopped_by": "stopped_by",
     "logs_archived_at": "logs_archived_at",
     "workload_deleted_at": "workload_deleted_at",
+    "attempt": "attempt",
 }
 #: ...and those computed from the row (a TrainingJob, or a page's row record).
 _JOB_COMPUTED: dict[str, Callable[[TrainingJob], Any]] = {

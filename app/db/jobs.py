@@ -19,7 +19,7 @@ from tortoise.queryset import QuerySet
 
 from app._compat.tortoise_queries import model_meta
 from app.db.history import create_job_row
-from app.db.models import JobEvent, TrainingJob
+from app.db.models import JobAttempt, JobEvent, TrainingJob
 from app.db.rows import JobRecord, converters, count_and_fetch_raw
 from app.jobstate.phases import TERMINAL_PHASES, Phase
 from app.jobstate.updates import JobUpdate
@@ -162,6 +162,11 @@ async def updated_since(
     if ids is not None:
         query = query.filter(id__in=sorted(ids))
     return await query.order_by("updated_at", "id")
+
+
+async def attempts_of(job_id: str) -> list[JobAttempt]:
+    """The job's recorded attempts (none for a job never recovered), oldest first."""
+    return await JobAttempt.filter(job_id=job_id).order_by("number")
 
 
 async def events_after(

@@ -48,6 +48,10 @@ class TrainingJob(Model):
     logs_archived_at = fields.DatetimeField(null=True)
     # When retention removed the workload, policy and PVC from Karmada.
     workload_deleted_at = fields.DatetimeField(null=True)
+    # The job's recovery policy as accepted (app.jobstate.recovery; None: the defaults).
+    recovery_policy: dict | None = fields.JSONField(null=True)  # type: ignore[type-arg]
+    # The number of the current attempt (1 until a recovery); object_name is its name.
+    attempt = fields.IntField(default=1, db_default=1)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -76,6 +80,33 @@ class JobEvent(Model):
     class Meta:
         table = "job_events"
         unique_together = (("job", "sequence"),)
+
+
+class JobAttempt(Model):
+    """One attempt of a job: its own Karmada objects (``object_name``) on one cluster.
+
+    Written when a recovery starts, before the new attempt's objects exist (so the
+    reconciler can tell a former attempt's leftovers from an unknown object): the ended
+    attempt gets its end, phase and cause; the new one starts PENDING/Recovering. Attempt 1
+    of a job never recovered has no row (the job row is its record).
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    job: fields.ForeignKeyRelation[TrainingJob] = fields.ForeignKeyField(
+        "models.TrainingJob", related_name="attempts", on_delete=fields.CASCADE
+    )
+    number = fields.IntField()
+    cluster = fields.CharField(max_length=253, null=True)
+    object_name = fields.CharField(max_length=63)
+    phase = fields.CharField(max_length=16)
+    reason = fields.CharField(max_length=32)
+    message = fields.TextField(default="", db_default="")
+    started_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "job_attempts"
+        unique_together = (("job", "number"),)
 
 
 class JobLog(Model):

@@ -55,6 +55,7 @@ class Reason(StrEnum):
     STOPPED_BY_USER     stopJob was called
     DELETE_REQUESTED    deleteJob was called; waiting for Karmada to confirm
     STATUS_STALE        the member cluster stopped reporting; last known phase kept
+    RECOVERING          an attempt failed (the cause in the message); a new one is starting
     """
 
     SUBMITTING = "Submitting"
@@ -73,3 +74,4 @@ class Reason(StrEnum):
     STOPPED_BY_USER = "StoppedByUser"
     DELETE_REQUESTED = "DeleteRequested"
     STATUS_STALE = "StatusStale"
+    RECOVERING = "Recovering"

@@ -14,8 +14,11 @@ from typing import Any, Protocol
 from app.jobstate.phases import Phase, Reason
 from app.workloads.status import InterpretedStatus
 
-#: Reasons of a job whose objects are not (all) on Karmada yet.
-NOT_YET_SUBMITTED = frozenset({Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value})
+#: Reasons of a job whose objects are not (all) on Karmada yet. A job Recovering is one
+#: whose next attempt's objects are not created yet (app.submission.recovery).
+NOT_YET_SUBMITTED = frozenset(
+    {Reason.SUBMITTING.value, Reason.SUBMISSION_RETRYING.value, Reason.RECOVERING.value}
+)
 
 #: Row fields an observation writes; a change in any of them is worth a write.
 OBSERVED_FIELDS = (

@@ -63,6 +63,12 @@ POLL_TICKS = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
+RECOVERIES = Counter(
+    "mlplatform_job_recoveries_total",
+    "Attempts started by the recovery loop after a failure, by cause (issue 19).",
+    ["cause"],
+    registry=REGISTRY,
+)
 POLL_REQUESTS = Counter(
     "mlplatform_poll_karmada_requests_total",
     "Karmada API requests sent by the status poller's ticks.",

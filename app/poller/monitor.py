@@ -31,6 +31,7 @@ from app.live.hub import StatusHub
 from app.observability import metrics
 from app.poller.active_jobs import ACTIVE_PHASES, ActiveJobs
 from app.poller.concurrency import bounded_gather
+from app.poller.recovery import RecoveryReview
 from app.poller.staleness import StalenessTracker
 from app.poller.status_source import ListStatusSource, StatusSource, WatchStatusSource
 from app.settings import PollerSettings
@@ -107,6 +108,14 @@ class StatusPoller:
         self.confirm_every = CONFIRM_EVERY
         # RELIABLE: jobs on an unreachable member keep their phase with reason StatusStale.
         self.staleness = StalenessTracker(karmada, settings.cluster_health_check_seconds)
+        # RELIABLE: a failed attempt is retried per the job's recovery policy (issue 19).
+        self.recovery = RecoveryReview(
+            karmada,
+            submitter.recovery,
+            instance_id,
+            template=lambda row: self.source.template(_key(row)),
+            binding=lambda row: self.source.binding(_key(row)),
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Tick every interval until ``stop`` is set; ticks never overlap."""
@@ -187,6 +196,9 @@ class StatusPoller:
                     changes.append(change)
             changes = await self.staleness.apply(
                 submitted, changes, lambda row: self._observe(row, started)
+            )
+            changes = await self.recovery.review(
+                submitted, changes, self.staleness.clusters, started
             )
         updates = await apply_changes(changes)
         result.changed = len(updates)
@@ -297,7 +309,9 @@ class StatusPoller:
         return [change for change in changes if change.is_transition]
 
     def _observe(self, row: TrainingJob, now: datetime) -> Change | None:
-        key = (row.kind, row.namespace, row.object_name)
+        # The current attempt's name only: an earlier attempt's objects (a returning
+        # member's stale copy) never report into the job.
+        key = _key(row)
         template = self.source.template(key)
         status = (
             interpret_status(kind_by_name(row.kind), template, self.source.binding(key))
@@ -334,6 +348,10 @@ class StatusPoller:
 
         finished = await bounded_gather([partial(finish, row) for row in rows], KARMADA_CONCURRENCY)
         return [update for update in finished if update is not None]
+
+
+def _key(row: TrainingJob) -> tuple[str, str, str]:
+    return (row.kind, row.namespace, row.object_name)
 
 
 #: Karmada requests kept in flight by a submission burst, and by a tick's deletions.

@@ -92,6 +92,8 @@ class StalenessTracker:
         self.karmada = karmada
         self.check_seconds = check_seconds
         self.unreachable: set[str] = set()
+        #: The last Cluster list read (member health for the recovery loop).
+        self.clusters: list[dict[str, Any]] = []
         self._checked_at: float | None = None
         #: Monotonic clock (replaceable in tests).
         self.clock = time.monotonic
@@ -110,6 +112,7 @@ class StalenessTracker:
         if unreachable != self.unreachable:
             log.warning("member clusters unreachable: %s", ", ".join(sorted(unreachable)) or "none")
         self.unreachable = unreachable
+        self.clusters = clusters
 
     async def apply(
         self,

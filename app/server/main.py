@@ -41,6 +41,7 @@ from app.server.console import ConsoleMiddleware
 from app.server.request_logging import RequestObservabilityMiddleware
 from app.settings import Settings
 from app.submission.reconciler import Reconciler
+from app.submission.recovery import recovery_defaults
 from app.submission.submitter import JobSubmitter
 from app.workloads import WorkloadSettings
 from app.workloads.config import DEFAULT_ENTRYPOINTS, DEFAULT_IMAGES
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 settings.poller.submission_retry_initial_seconds,
                 settings.poller.submission_retry_max_seconds,
                 limits=limits,
+                recovery=recovery_defaults(settings.poller),
             )
             fanout = (
                 SharedStatusFanout(

@@ -69,6 +69,8 @@ def status_response(job: TrainingJob) -> dict[str, Any]:
         "startTime": rfc3339(job.start_time),
         "completionTime": rfc3339(job.completion_time),
         "clusterDistribution": dict(job.cluster_distribution),
+        # Issue 19: which attempt these keys describe (1 until a recovery); the only new key.
+        "attempt": job.attempt,
     }
 
 

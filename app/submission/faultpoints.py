@@ -7,7 +7,9 @@ reaches that point. Several points may be listed, comma-separated. Unset (produc
 
 Points (see docs/reliability.md): ``create:after-row``, ``submit:after-pvc``,
 ``submit:after-workload``, ``submit:after-policy``, ``delete:after-mark``,
-``delete:after-objects``, ``stop:after-mark``, ``stop:after-objects``.
+``delete:after-objects``, ``stop:after-mark``, ``stop:after-objects``; recovery (issue 19):
+``recover:after-attempt-row``, ``recover:after-delete-old`` (then ``submit:after-*`` for the
+new attempt's objects).
 """
 
 from __future__ import annotations

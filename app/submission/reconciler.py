@@ -7,7 +7,9 @@ Runs on the leader only. One pass:
    committed before its objects are created, so every object in the LIST already has its row
    visible by the time the rows are read, and a job created meanwhile is never mistaken for an
    orphan (docs/reliability.md).
-2. Objects whose job has no row, older than ``orphan_grace_seconds``, are deleted.
+2. Objects whose job has no row, older than ``orphan_grace_seconds``, are deleted; so are a
+   job's workloads and policies under an earlier attempt's name (issue 19: a crash between
+   a recovery's steps leaves them; app.submission.recovery).
 3. Rows still ``Submitting`` (left behind by a crash) or ``SubmissionRetrying`` whose objects are
    missing are submitted again; submission is idempotent (same names, ownership checked).
 4. Rows ``DELETING`` are finished: objects deleted, then the row.
@@ -48,7 +50,8 @@ from app.workloads import ALL_KINDS, instance_selector, job_id_of, kind_by_name
 log = logging.getLogger(__name__)
 
 #: Actions taken since the process started, by name: ``orphan_deleted``, ``resubmitted``,
-#: ``deletion_finished``, ``policy_restored``, ``passes``, ``pass_failed``.
+#: ``deletion_finished``, ``policy_restored``, ``stale_attempt_deleted``, ``passes``,
+#: ``pass_failed``.
 ACTIONS: Counter[str] = Counter()
 
 
@@ -107,6 +110,7 @@ class ReconcileReport:
     resubmitted: list[str] = field(default_factory=list)
     deletions_finished: list[str] = field(default_factory=list)
     policies_restored: list[str] = field(default_factory=list)
+    stale_attempts_deleted: list[str] = field(default_factory=list)
 
 
 def owned_object(resource: ApiResource, obj: dict[str, Any]) -> OwnedObject | None:
@@ -134,6 +138,22 @@ def orphans_to_delete(
         if job_id not in live_ids
         for obj in objects
         if obj.created is not None and now - obj.created >= grace
+    ]
+
+
+def stale_attempt_objects(
+    inventory: Inventory, current: dict[str, str]
+) -> list[OwnedObject]:
+    """Workloads and policies of a job with a row that are not its current attempt's
+    (``current``: job id -> object name). An attempt's objects are only created once the
+    row names it (app.submission.recovery), so any other name is an earlier attempt's
+    leftover: a crash between the steps of a recovery. PVCs are shared by all attempts."""
+    return [
+        obj
+        for job_id, objects in sorted(inventory.by_job.items())
+        if job_id in current
+        for obj in objects
+        if obj.resource != PVCS and obj.name != current[job_id]
     ]
 
 
@@ -179,6 +199,9 @@ class Reconciler:
         grace = timedelta(seconds=self.settings.orphan_grace_seconds)
         for obj in orphans_to_delete(inventory, live_ids, now, grace):
             await self._delete_orphan(obj, report)
+        current = await _current_names(live_ids)
+        for obj in stale_attempt_objects(inventory, current):
+            await self._delete_stale_attempt(obj, report)
         rows = await TrainingJob.filter(
             status__in=[Phase.PENDING.value, Phase.RUNNING.value, Phase.DELETING.value]
         ).all()
@@ -216,6 +239,16 @@ class Reconciler:
             report.orphans_deleted.append(obj.job_id)
         log.warning(
             "job %s: deleted orphan %s %s/%s (no job row)",
+            obj.job_id, obj.resource.plural, obj.namespace, obj.name,
+        )
+
+    async def _delete_stale_attempt(self, obj: OwnedObject, report: ReconcileReport) -> None:
+        await self.karmada.delete(obj.resource, obj.namespace, obj.name, propagation="Background")
+        ACTIONS["stale_attempt_deleted"] += 1
+        if obj.job_id not in report.stale_attempts_deleted:
+            report.stale_attempts_deleted.append(obj.job_id)
+        log.warning(
+            "job %s: deleted %s %s/%s of an earlier attempt",
             obj.job_id, obj.resource.plural, obj.namespace, obj.name,
         )
 
@@ -267,6 +300,18 @@ class Reconciler:
     def _workload_resource(row: TrainingJob) -> ApiResource:
         kind = kind_by_name(row.kind)
         return ApiResource(kind.group, kind.version, kind.plural)
+
+
+async def _current_names(job_ids: Iterable[str]) -> dict[str, str]:
+    """Job id -> the current attempt's object name, for the jobs that have a row."""
+    ids = sorted(job_ids)
+    names: dict[str, str] = {}
+    for start in range(0, len(ids), 5000):
+        rows = await TrainingJob.filter(id__in=ids[start : start + 5000]).values_list(
+            "id", "object_name"
+        )
+        names.update({str(job_id): str(name) for job_id, name in rows})
+    return names
 
 
 async def _existing_ids(job_ids: Iterable[str]) -> set[str]:

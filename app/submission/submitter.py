@@ -17,17 +17,22 @@ from app.db.history import Change, utcnow
 from app.db.models import TrainingJob
 from app.jobspec import JobRequest, RequestInvalid, RequestLimits, parse_job_request
 from app.jobstate.phases import Phase, Reason
+from app.jobstate.recovery import RecoveryPolicy, attempt_env
 from app.karmada import KarmadaClient, KarmadaRejected, KarmadaUnavailable
 from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource, resource_for_manifest
 from app.submission.faultpoints import crash_point
+from app.submission.recovery import failed_clusters, policy_of, retire_previous
 from app.workloads import (
     ClusterCapabilities,
     JobIdentity,
     WorkloadSettings,
+    attempt_object_name,
+    away_from,
     build_manifests,
     check_target_clusters,
     job_id_of,
     kind_by_name,
+    object_name_for,
 )
 
 log = logging.getLogger(__name__)
@@ -62,8 +67,11 @@ class JobSubmitter:
         retry_max_seconds: float = 30.0,
         *,
         limits: RequestLimits | None = None,
+        recovery: RecoveryPolicy | None = None,
     ) -> None:
         self.karmada = karmada
+        #: The recovery policy of jobs that name none (RECOVERY_* settings).
+        self.recovery = recovery or RecoveryPolicy()
         #: The limits the request was accepted under: a resubmission (the reconciler
         #: re-creating missing objects) parses the stored request with the same ones.
         self.limits = limits or RequestLimits()
@@ -79,13 +87,26 @@ class JobSubmitter:
         self.clock = time.monotonic
 
     def identity(self, job: TrainingJob) -> JobIdentity:
-        return JobIdentity(job.id, job.object_name, job.namespace, self.instance_id)
+        policy = policy_of(job, self.recovery)
+        return JobIdentity(
+            job.id,
+            job.object_name,
+            job.namespace,
+            self.instance_id,
+            attempt_env=tuple(attempt_env(policy, job.attempt).items()),
+            # Every attempt mounts the claim named after the first attempt.
+            data_name=object_name_for(job.id, kind_by_name(job.kind)) if job.attempt > 1 else None,
+        )
 
     def resources(self, job: TrainingJob) -> list[tuple[ApiResource, str]]:
-        """(resource, name) of every object we may have created for the job."""
+        """(resource, name) of every object we may have created for the job: the current
+        attempt's, every earlier attempt's (names follow from the number), the PVC."""
         kind = kind_by_name(job.kind)
         workload = ApiResource(kind.group, kind.version, kind.plural)
         objects = [(workload, job.object_name), (PROPAGATION_POLICIES, job.object_name)]
+        for number in range(1, job.attempt):
+            name = attempt_object_name(job.id, kind, number)
+            objects += [(workload, name), (PROPAGATION_POLICIES, name)]
         if job.pvc_name:
             objects.append((PVCS, job.pvc_name))
         return objects
@@ -104,6 +125,15 @@ class JobSubmitter:
         if not self._attempt_due(job):
             return Change(job, Phase.PENDING, Reason.SUBMISSION_RETRYING, job.message)
         try:
+            if job.reason == Reason.RECOVERING.value:
+                if clusters is None:
+                    clusters = capabilities_of(await self.karmada.list_clusters())
+                waiting = await retire_previous(
+                    self.karmada, job, policy_of(job, self.recovery), self.instance_id, clusters
+                )
+                if waiting is not None:
+                    # No transition: the next burst looks again.
+                    return Change(job, Phase.PENDING, Reason.RECOVERING, job.message)
             await self.ensure_objects(job, request, clusters)
         except KarmadaUnavailable as exc:
             return self._retry_or_fail(job, exc)
@@ -124,7 +154,8 @@ class JobSubmitter:
             job,
             Phase.PENDING,
             Reason.SCHEDULING,
-            "Submitted to Karmada; waiting for placement",
+            "Submitted to Karmada; waiting for placement"
+            + (f" (attempt {job.attempt})" if job.attempt > 1 else ""),
             fields={"submission_failing_since": None},
         )
 
@@ -145,6 +176,8 @@ class JobSubmitter:
         if clusters is None:
             clusters = capabilities_of(await self.karmada.list_clusters())
         candidates = check_target_clusters(request, kind, clusters)
+        if job.attempt > 1 and policy_of(job, self.recovery).avoid_failed_clusters:
+            candidates = away_from(candidates, await failed_clusters(job))
         manifests = build_manifests(
             request, self.identity(job), self.workload_settings, candidates
         )

@@ -29,6 +29,7 @@ from app.workloads.naming import (
     MANAGED_BY_LABEL,
     MANAGED_BY_VALUE,
     JobIdentity,
+    attempt_object_name,
     binding_name_for,
     instance_selector,
     job_id_label_value,
@@ -37,7 +38,7 @@ from app.workloads.naming import (
     object_name_for,
     pvc_name_for,
 )
-from app.workloads.placement import ClusterCapabilities, check_target_clusters
+from app.workloads.placement import ClusterCapabilities, away_from, check_target_clusters
 from app.workloads.pytorchjob import build_pytorchjob, interpret_pytorchjob_status
 from app.workloads.rayjob import build_rayjob, interpret_rayjob_status
 from app.workloads.registry import Manifests, build_manifests, interpret_status
@@ -66,6 +67,8 @@ __all__ = [
     "Manifests",
     "WorkloadKind",
     "WorkloadSettings",
+    "attempt_object_name",
+    "away_from",
     "binding_name_for",
     "build_batchjob",
     "build_jaxjob",

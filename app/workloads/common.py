@@ -88,6 +88,7 @@ def plain_env(
         env.update(hyperparameter_env(request.algorithm_name, request.algorithm_hyperparameters))
     custom = {env_name(k): render_value(v) for k, v in request.custom_hyperparameters.items()}
     env.update(dict(sorted(custom.items())))
+    env.update(identity.attempt_env)
     return env
 
 
@@ -111,7 +112,7 @@ def data_claim_name(request: JobRequest, identity: JobIdentity) -> str | None:
     if request.pvc_name:
         return request.pvc_name
     if request.resources.volume_size_gb > 0:
-        return pvc_name_for(identity.object_name)
+        return pvc_name_for(identity.data_name or identity.object_name)
     return None
 
 

@@ -36,6 +36,11 @@ class JobIdentity:
     object_name: str
     namespace: str
     instance_id: str
+    #: Extra env of this attempt (ATTEMPT, CHECKPOINT_URI: app.jobstate.recovery.attempt_env).
+    attempt_env: tuple[tuple[str, str], ...] = ()
+    #: The name the job's own PVC derives from: attempt 1's object name, so every attempt
+    #: mounts the same claim (None: ``object_name``).
+    data_name: str | None = None
 
 
 def new_job_id(job_name: str) -> str:
@@ -68,6 +73,21 @@ def object_name_for(job_id: str, kind: WorkloadKind) -> str:
     if len(prefix + job_id) <= kind.max_name_length:
         return prefix + job_id
     return _shorten(job_id, kind.max_name_length, prefix)
+
+
+def attempt_object_name(job_id: str, kind: WorkloadKind, attempt: int) -> str:
+    """The workload (and policy) name of attempt ``attempt``: attempt 1 keeps the job's own
+    name; later ones end in ``-a<n>``, the jobName part shortened so the whole stays within
+    the kind's limit with the 8 hex kept (a new name per attempt: Karmada, its bindings and
+    the members never mix two attempts' objects or statuses)."""
+    base = object_name_for(job_id, kind)
+    if attempt <= 1:
+        return base
+    suffix = f"-a{attempt}"
+    if len(base) + len(suffix) <= kind.max_name_length:
+        return base + suffix
+    prefix = "" if job_id[:1].isalpha() else "j"
+    return _shorten(job_id, kind.max_name_length - len(suffix), prefix) + suffix
 
 
 def pvc_name_for(object_name: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,14 @@ def check_target_clusters(
             "targetClusters", f"no ready cluster can run {kind_name} ({group_version})"
         )
     return candidates
+
+
+def away_from(candidates: Sequence[str], failed: Collection[str]) -> list[str]:
+    """The candidates without the clusters earlier attempts failed on (the new attempt's
+    PropagationPolicy clusterAffinity then excludes them). When that leaves none, all of
+    them: running again where it failed beats not running at all."""
+    remaining = [name for name in candidates if name not in failed]
+    return remaining or list(candidates)
 
 
 def build_policy(ctx: BuildContext, clusters: Sequence[str]) -> Manifest:

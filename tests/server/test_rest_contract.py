@@ -25,6 +25,7 @@ JOB_KEYS = {
 }
 STATUS_KEYS = {
     "phase",
+    "attempt",  # issue 19: the current attempt
     "reason",
     "message",
     "active",

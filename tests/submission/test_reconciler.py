@@ -166,7 +166,9 @@ def _policy_is_recreated(fast_platform: Platform, job: dict[str, Any]) -> None:
                 return sim.get(f"{policies}/{policy}").status_code == 200
 
             wait_for(restored, what="the policy to be recreated")
-        assert reconciler.ACTIONS["policy_restored"] > before
+        # The policy is visible on Karmada a moment before the reconciler counts it.
+        wait_for(lambda: reconciler.ACTIONS["policy_restored"] > before,
+                 what="the reconciler to count the restored policy")
         assert _phase(fast_platform, job_id) == ("Running", "Running")
     finally:
         fast_platform.sim_request("DELETE", "/_sim/scenarios")

@@ -1,0 +1,146 @@
+"""Shared pieces of the recovery tests: jobs of each workload kind, faults, and the invariant
+"never two attempts of one job running at once on members that answer", checked on the
+simulator's own state (``/_sim/clusters/{name}/workloads``) for the whole test."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+
+from tests.support.eventually import wait_for
+from tests.support.platform import Platform
+
+#: algorithm -> the workload kind the platform runs it as (one per kind the simulator runs).
+KINDS = {
+    "xgboost": "RayJob",
+    "pytorch": "PyTorchJob",
+    "tensorflow": "TFJob",
+    "horovod-mpi": "MPIJob",
+    "container": "Job",
+}
+
+ATTEMPTS_QUERY = """query($id: ID!) { job(id: $id) {
+  phase reason attempt objectName clusters
+  attempts { number cluster phase reason message startedAt endedAt }
+  events { sequence toPhase reason message cluster actor } } }"""
+
+
+def job_body(algorithm: str, name: str, **extra: Any) -> dict[str, Any]:
+    if algorithm == "container":
+        source: dict[str, Any] = {"source": "container", "imageUri": "python:3.11-slim"}
+    else:
+        source = {"source": "builtin", "algorithmName": algorithm}
+    return {
+        "jobName": name,
+        "algorithm": source,
+        "resources": {
+            "instanceResources": {"cpuCores": 1, "memoryGiB": 2, "gpuCount": 0},
+            "instanceCount": 1,
+        },
+        "namespace": "default",
+        **extra,
+    }
+
+
+def create(platform: Platform, body: dict[str, Any]) -> str:
+    with platform.http() as client:
+        answer = client.post("/api/v1/jobs", json=body)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["id"])
+
+
+def job(platform: Platform, job_id: str) -> dict[str, Any]:
+    return dict(platform.graphql(ATTEMPTS_QUERY, {"id": job_id})["job"])
+
+
+def running_on(platform: Platform, job_id: str, attempt: int = 1) -> str:
+    """Wait until the job's attempt ``attempt`` runs (as the platform reports); its cluster."""
+
+    def probe() -> str | None:
+        state = job(platform, job_id)
+        if state["attempt"] == attempt and state["phase"] == "RUNNING" and state["clusters"]:
+            return str(state["clusters"][0])
+        return None
+
+    return wait_for(probe, timeout=60, what=f"attempt {attempt} of {job_id} running")
+
+
+def member_states(sim: httpx.Client) -> list[dict[str, Any]]:
+    answer = sim.get("/_sim/clusters")
+    answer.raise_for_status()
+    body = answer.json()
+    items = body.get("clusters", body) if isinstance(body, dict) else body
+    return [dict(i) for i in items]
+
+
+class AttemptWatch:
+    """Polls every member's workloads in a thread; records each moment two attempts of one
+    job ran at once on members that answer (Ready and reachable: writes reach them)."""
+
+    def __init__(self, platform: Platform, prefixes: dict[str, str]) -> None:
+        self.platform = platform
+        #: job id -> its object-name base (attempt names are ``<base>`` and ``<base>-a<n>``).
+        self.prefixes = prefixes
+        self.violations: list[dict[str, list[str]]] = []
+        #: Every (job id, object name, cluster) seen running.
+        self.seen: set[tuple[str, str, str]] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def owner(self, name: str) -> str | None:
+        for job_id, base in self.prefixes.items():
+            if name == base or name.startswith(f"{base}-a"):
+                return job_id
+        return None
+
+    def _run(self) -> None:
+        headers = {"Authorization": f"Bearer {self.platform.sim.simulator.config.token}"}
+        with httpx.Client(base_url=self.platform.sim.url, headers=headers, timeout=10) as sim:
+            while not self._stop.is_set():
+                self.sample(sim)
+                self._stop.wait(0.02)
+
+    def sample(self, sim: httpx.Client) -> None:
+        running: dict[str, list[str]] = {}
+        for member in member_states(sim):
+            name = member["name"]
+            workloads = sim.get(f"/_sim/clusters/{name}/workloads").json()["workloads"]
+            for w in workloads:
+                owner = self.owner(w["name"])
+                if owner is None or w["phase"] not in ("Running", "Starting"):
+                    continue
+                self.seen.add((owner, w["name"], name))
+                if member["ready"] and member["reachable"]:
+                    running.setdefault(owner, []).append(f"{w['name']}@{name}")
+        for owner, where in running.items():
+            if len({w.split("@")[0] for w in where}) > 1:
+                self.violations.append({owner: where})
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[AttemptWatch]:
+        self._thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            self._thread.join(timeout=10)
+        assert not self.violations, self.violations[:5]
+
+
+def running_on_rest(base_url: str, job_id: str, attempt: int) -> str:
+    """Wait (REST) until attempt ``attempt`` of the job runs; its cluster."""
+
+    def probe() -> str | None:
+        with httpx.Client(base_url=base_url, timeout=30) as client:
+            body = client.get(f"/api/v1/jobs/{job_id}/status").json()
+        if body["attempt"] == attempt and body["phase"] == "Running" and body[
+            "clusterDistribution"
+        ]:
+            return str(sorted(body["clusterDistribution"])[0])
+        return None
+
+    return wait_for(probe, timeout=60, what=f"attempt {attempt} of {job_id} running")
