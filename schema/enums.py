@@ -46,6 +46,9 @@ class JobReason(Enum):
     STATUS_STALE = strawberry.enum_value(
         "StatusStale",
         description="The member cluster stopped reporting; the last known phase is kept.")
+    RECOVERING = strawberry.enum_value(
+        "Recovering",
+        description="An attempt failed (its cause in the message); the next one is starting.")
 
 
 @strawberry.enum(name="WorkloadKind", description="The Kubernetes kind a job runs as.")

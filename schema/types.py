@@ -114,7 +114,7 @@ class Job:
             self.id,
             attempt=self.attempt,
             phase=self.phase.value,
-            reason=self.reason.value,
+            reason=str(self.reason.value),
             clusters=self.clusters,
             start_time=self.start_time,
             completion_time=self.completion_time,

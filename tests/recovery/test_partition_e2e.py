@@ -64,7 +64,7 @@ def test_the_old_attempt_on_a_returning_member_is_stopped_and_never_reported(
         state = wait_for(lambda: (s := job(platform, job_id))["phase"] == "RUNNING" and s,
                          timeout=30, what="the job to keep running")
         assert state["attempt"] == 2 and state["clusters"] == [second]
-        recovery = next(e["sequence"] for e in state["events"] if e["reason"] == "Recovering")
+        recovery = next(e["sequence"] for e in state["events"] if e["reason"] == "RECOVERING")
         later = [e for e in state["events"] if e["sequence"] > recovery]
         assert all(e["cluster"] in (None, second) for e in later), later
         assert len(state["events"]) >= len(events_before)

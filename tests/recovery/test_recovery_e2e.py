@@ -118,7 +118,7 @@ def test_an_infrastructure_failure_recovers_on_the_other_member(
             (2, second, "RUNNING", "Running"),
         ], state["attempts"]
         assert state["attempts"][0]["endedAt"] is not None
-        recovering = [e for e in state["events"] if e["reason"] == "Recovering"]
+        recovering = [e for e in state["events"] if e["reason"] == "RECOVERING"]
         assert len(recovering) == 1, state["events"]
         assert FAULTS[fault] in recovering[0]["message"]
         assert (recovering[0]["actor"], recovering[0]["cluster"]) == ("recovery", first)
@@ -178,4 +178,4 @@ def test_an_application_failure_is_retried_only_when_asked(
                              timeout=60, what="the job to fail")
             assert state["attempt"] == 1
             assert [(a["number"], a["phase"]) for a in state["attempts"]] == [(1, "FAILED")]
-            assert not [e for e in state["events"] if e["reason"] == "Recovering"]
+            assert not [e for e in state["events"] if e["reason"] == "RECOVERING"]

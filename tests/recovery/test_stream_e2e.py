@@ -48,8 +48,8 @@ def _run(platform: Platform) -> None:
     assert hit.status_code == 201, hit.text
     wait_for(lambda: not thread.is_alive(), timeout=90, what="the stream to reach the end")
     phases = [(s["phase"], s["reason"]) for s in received]
-    assert phases[-1] == ("SUCCEEDED", "Completed"), phases
-    assert ("PENDING", "Recovering") in phases
+    assert phases[-1] == ("SUCCEEDED", "COMPLETED"), phases
+    assert ("PENDING", "RECOVERING") in phases
     sequences = [s["sequence"] for s in received]
     assert sequences == sorted(set(sequences)), sequences  # one sequence, no repeats
     state = job(platform, job_id)
