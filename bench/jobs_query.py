@@ -226,6 +226,7 @@ def main() -> int:
                     str(sim_port),
                     "--kubeconfig",
                     str(kubeconfig),
+                    "--insecure-http",  # loopback only; the bench measures the product
                 ],
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
