@@ -122,6 +122,7 @@ export type CreateJobInput = {
   /** 0..1000. */
   priority?: Scalars['Int']['input'];
   pvcName?: InputMaybe<Scalars['String']['input']>;
+  recoveryPolicy?: InputMaybe<RecoveryPolicyInput>;
   resources: ResourcesInput;
   stoppingCondition?: InputMaybe<StoppingConditionInput>;
   storageSecretName?: InputMaybe<Scalars['String']['input']>;
@@ -172,6 +173,10 @@ export type Job = {
   __typename?: 'Job';
   active: Scalars['Int']['output'];
   algorithm: Scalars['String']['output'];
+  /** The number of the current attempt (1 until a recovery). */
+  attempt: Scalars['Int']['output'];
+  /** Each attempt of the job, oldest first; the last is current. */
+  attempts: Array<JobAttempt>;
   /** Where Karmada placed it. */
   clusters: Array<Scalars['String']['output']>;
   completionTime?: Maybe<Scalars['DateTime']['output']>;
@@ -212,6 +217,19 @@ export type Job = {
 export type JobEventsArgs = {
   afterSequence?: Scalars['Int']['input'];
   first?: Scalars['Int']['input'];
+};
+
+/** One attempt of a job: its own objects on one cluster. */
+export type JobAttempt = {
+  __typename?: 'JobAttempt';
+  cluster?: Maybe<Scalars['String']['output']>;
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  message: Scalars['String']['output'];
+  number: Scalars['Int']['output'];
+  phase: JobPhase;
+  /** How it ended (the failure's cause), or is. */
+  reason: Scalars['String']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /** A page of jobs, newest first. */
@@ -318,6 +336,8 @@ export type JobReason =
   | 'IMAGE_PULL_BACK_OFF'
   /** Placed; the workload's pods are starting. */
   | 'INITIALIZING'
+  /** An attempt failed (its cause in the message); the next one is starting. */
+  | 'RECOVERING'
   /** The operator is restarting failed replicas. */
   | 'RETRYING'
   /** The training code is running. */
@@ -401,6 +421,7 @@ export type MutationDeleteJobArgs = {
 export type MutationRetryJobArgs = {
   id: Scalars['ID']['input'];
   overrides?: InputMaybe<Scalars['JSON']['input']>;
+  recoveryPolicy?: InputMaybe<RecoveryPolicyInput>;
 };
 
 
@@ -500,6 +521,24 @@ export type QueryJobsArgs = {
   filter?: InputMaybe<JobFilterInput>;
   first?: Scalars['Int']['input'];
   orderBy?: InputMaybe<JobOrderInput>;
+};
+
+/** What the platform does when an attempt of the job fails (issue 19); unset fields take the installation's defaults (RECOVERY_* settings). */
+export type RecoveryPolicyInput = {
+  /** Place new attempts away from clusters that failed. */
+  avoidFailedClusters?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Handed to every attempt as CHECKPOINT_URI (with ATTEMPT). */
+  checkpointUri?: InputMaybe<Scalars['String']['input']>;
+  /** Attempts in all, the first included (default 3). */
+  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  /** How long a member may be NotReady/unreachable (default 60). */
+  memberGraceSeconds?: InputMaybe<Scalars['Float']['input']>;
+  /** "replace" (default) after the grace, or "wait" for it. */
+  onUnreachable?: InputMaybe<Scalars['String']['input']>;
+  /** Retry non-zero exits and framework failures (default false). */
+  retryApplication?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Retry member loss, eviction, preemption, node loss, deleted workloads. */
+  retryInfrastructure?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An amount of compute resources. */
