@@ -472,33 +472,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve_simulator(kubeconfig: str) -> None:
-    """Child mode: a roomy simulator with short lifecycles, until terminated."""
-    import signal
-    import threading
-
-    from karmada_sim.config import MemberConfig, SimulatorConfig, TimingConfig
-    from karmada_sim.runtime import EmbeddedSimulator
-
-    members = [
-        MemberConfig(name=f"member{i}", nodes=256, cpu_per_node=64, memory_gib_per_node=512)
-        for i in (1, 2)
-    ]
-    timing = TimingConfig(
-        initializing_seconds=0.5,
-        running_seconds=1.5,
-        log_line_interval_seconds=1.0,
-        status_sync_seconds=0.2,
-    )
-    sim = EmbeddedSimulator(SimulatorConfig(members=members, timing=timing))
-    sim.start()
-    sim.write_kubeconfig(kubeconfig)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    stop.wait()
-    sim.stop()
-
-
 def wait_until(probe: Any, what: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -521,12 +494,8 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
     parser.add_argument("--client-processes", type=int, default=2,
                         help="processes the clients are spread over")
-    parser.add_argument("--serve-simulator", metavar="KUBECONFIG", help=argparse.SUPPRESS)
     parser.add_argument("--client-worker", metavar="JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve_simulator:
-        serve_simulator(args.serve_simulator)
-        return 0
     if args.client_worker:
         client_worker(args.client_worker)
         return 0
@@ -542,7 +511,9 @@ def main() -> int:
         try:
             children.append(
                 subprocess.Popen(
-                    [sys.executable, __file__, "--serve-simulator", str(kubeconfig)],
+                    # The same roomy, fast simulator as the other benchmarks (bench/serve_procs.py).
+                    [sys.executable, str(Path(__file__).with_name("serve_procs.py")),
+                     "--serve-simulator", str(kubeconfig)],
                     cwd=REPO,
                     stdout=log,
                     stderr=log,
