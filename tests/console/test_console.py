@@ -117,7 +117,10 @@ KINDS = {
     "TF_JOB": "tensorflow",
     "MPI_JOB": "horovod-mpi",
     "JAX_JOB": "jax-pjit",
+    "BATCH_JOB": "container",  # a custom image, run as a batch/v1 Job
 }
+#: What the form needs besides the algorithm (the container's image).
+EXTRA = {"container": {"imageUri": "registry.example/team/train:1.0"}}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -147,7 +150,8 @@ def test_a_job_created_in_the_form_goes_live_to_succeeded(
         )
 
     report = drive(
-        "lifecycle", platform.base_url, on_ready=archived, jobName=name, algorithm=algorithm
+        "lifecycle", platform.base_url, on_ready=archived, jobName=name, algorithm=algorithm,
+        **EXTRA.get(algorithm, {}),
     )
 
     assert in_order(report["table"]["phases"], ["PENDING", "RUNNING", "SUCCEEDED"]), report["table"]

@@ -118,12 +118,13 @@ async function timelineOf(page) {
   );
 }
 
-async function fillNewJob(page, { jobName, algorithm, priority, cpuCores, params }) {
+async function fillNewJob(page, { jobName, algorithm, imageUri, priority, cpuCores, params }) {
   await page.goto(`${baseUrl}/jobs/new`);
   const algo = page.locator('select[name="algorithm"]');
   await algo.locator("option").first().waitFor({ state: "attached", timeout: T });
   if (algorithm) await algo.selectOption(algorithm);
   await page.locator('input[name="jobName"]').fill(jobName);
+  if (imageUri) await page.locator('input[name="imageUri"]').fill(imageUri);
   if (priority !== undefined) await page.locator('input[name="priority"]').fill(String(priority));
   for (const [name, value] of Object.entries(params ?? {})) {
     const input = page.locator(`[name="hyperparameters.${algorithm}.${name}"]`);
