@@ -13,9 +13,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from tests.security.support import (
     claims,
     ensure_namespace,
 )
+from tests.support.eventually import wait_for
 from tests.support.platform import FAST_LOOPS, Platform, platform_settings
 
 pytestmark = [pytest.mark.e2e]
@@ -81,23 +81,12 @@ def create_job(platform: Platform, name: str, namespace: str = "default", **extr
     return str(result["job"]["id"])
 
 
-def wait_for(probe: Callable[[], object], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        assert time.monotonic() < deadline, f"not within {timeout} s"
-        time.sleep(0.05)
-
-
 def wait_for_phase(platform: Platform, job_id: str, phase: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    seen = None
-    while time.monotonic() < deadline:
+    def reached() -> bool:
         job = platform.graphql(JOB, {"id": job_id})["job"]
-        seen = job and job["phase"]
-        if seen == phase:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"job {job_id} is {seen}, not {phase}, after {timeout} s")
+        return bool(job and job["phase"] == phase)
+
+    wait_for(reached, timeout=timeout, what=f"job {job_id} to be {phase}")
 
 
 def unique(prefix: str) -> str:
@@ -146,7 +135,8 @@ def test_a_job_created_in_the_form_goes_live_to_succeeded(
             lambda: platform.graphql(
                 "query($id: ID!) { job(id: $id) { logsArchivedAt workloadDeletedAt } }",
                 {"id": job_id},
-            )["job"]["workloadDeletedAt"]
+            )["job"]["workloadDeletedAt"],
+            timeout=60,
         )
 
     report = drive(
@@ -404,7 +394,7 @@ def test_a_followed_log_loses_no_line_across_a_cut_websocket(
             lines = server_lines(cut_pod)
             return held_last in lines and len(lines) - lines.index(held_last) > 4
 
-        wait_for(written_meanwhile)
+        wait_for(written_meanwhile, timeout=60)
         want = f"[{cut_pod}] {server_lines(cut_pod)[-1]}"
         cutter.hold = False
         return json.dumps(want)
