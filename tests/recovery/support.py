@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from tests.support.eventually import wait_for
-from tests.support.platform import Platform
+from tests.support.platform import Platform, PlatformFactory
 
 #: algorithm -> the workload kind the platform runs it as (one per kind the simulator runs).
 KINDS = {
@@ -144,3 +144,20 @@ def running_on_rest(base_url: str, job_id: str, attempt: int) -> str:
         return None
 
     return wait_for(probe, timeout=60, what=f"attempt {attempt} of {job_id} running")
+
+
+@contextlib.contextmanager
+def recovery_platform(make_platform: PlatformFactory, name_prefix: str) -> Iterator[Platform]:
+    """A platform whose jobs named ``name_prefix...`` run long; members healed afterwards."""
+    with make_platform(cluster_health_check_seconds=0.2) as running:
+        rule = running.sim_request("POST", "/_sim/scenarios", json={
+            "match": {"nameContains": name_prefix}, "scenario": {"runSeconds": 600}})
+        assert rule.status_code == 201, rule.text
+        try:
+            yield running
+        finally:
+            for member in ("member1", "member2"):
+                running.sim_request("POST", f"/_sim/clusters/{member}",
+                                    json={"ready": True, "reachable": True})
+            running.sim_request("DELETE", "/_sim/disruptions")
+            running.sim_request("DELETE", "/_sim/scenarios")

@@ -9,7 +9,14 @@ from collections.abc import Iterator
 import pytest
 
 from app.workloads import kind_by_name, object_name_for
-from tests.recovery.support import AttemptWatch, create, job, job_body, running_on
+from tests.recovery.support import (
+    AttemptWatch,
+    create,
+    job,
+    job_body,
+    recovery_platform,
+    running_on,
+)
 from tests.support.eventually import wait_for
 from tests.support.platform import Platform, PlatformFactory
 
@@ -18,17 +25,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def platform(make_platform: PlatformFactory) -> Iterator[Platform]:
-    with make_platform(cluster_health_check_seconds=0.2) as running:
-        rule = running.sim_request("POST", "/_sim/scenarios", json={
-            "match": {"nameContains": "part-"}, "scenario": {"runSeconds": 600}})
-        assert rule.status_code == 201, rule.text
-        try:
-            yield running
-        finally:
-            for member in ("member1", "member2"):
-                running.sim_request("POST", f"/_sim/clusters/{member}",
-                                    json={"ready": True, "reachable": True})
-            running.sim_request("DELETE", "/_sim/scenarios")
+    with recovery_platform(make_platform, "part-") as running:
+        yield running
 
 
 def test_the_old_attempt_on_a_returning_member_is_stopped_and_never_reported(

@@ -17,6 +17,7 @@ from tests.recovery.support import (
     create,
     job,
     job_body,
+    recovery_platform,
     running_on,
 )
 from tests.support.eventually import wait_for
@@ -30,18 +31,8 @@ POLICY = {"memberGraceSeconds": 0.5}
 
 @pytest.fixture
 def platform(make_platform: PlatformFactory) -> Iterator[Platform]:
-    with make_platform(cluster_health_check_seconds=0.2) as running:
-        rule = running.sim_request("POST", "/_sim/scenarios", json={
-            "match": {"nameContains": "rec-"}, "scenario": {"runSeconds": 600}})
-        assert rule.status_code == 201, rule.text
-        try:
-            yield running
-        finally:
-            for member in ("member1", "member2"):
-                running.sim_request("POST", f"/_sim/clusters/{member}",
-                                    json={"ready": True, "reachable": True})
-            running.sim_request("DELETE", "/_sim/disruptions")
-            running.sim_request("DELETE", "/_sim/scenarios")
+    with recovery_platform(make_platform, "rec-") as running:
+        yield running
 
 
 def watch_of(platform: Platform, job_id: str, kind: str) -> AttemptWatch:
