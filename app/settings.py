@@ -76,6 +76,11 @@ class ServerSettings(BaseSettings):
     #: On SIGTERM, how long in-flight requests may finish before connections are closed
     #: (keep it below the pod's terminationGracePeriodSeconds).
     graceful_shutdown_seconds: float = Field(default=20.0, gt=0)
+    #: How long an idle HTTP connection is kept open. uvicorn's 5 s equals the old UI's poll
+    #: period, so every poll raced the server closing the connection it reused (a
+    #: disconnect the browser has to retry); 65 s also outlasts a load balancer's usual 60 s
+    #: idle timeout, so the proxy, not this server, is the side that closes.
+    http_keep_alive_seconds: int = Field(default=65, ge=1, le=3600)
     #: ``console`` (readable) or ``json`` (one JSON object per line).
     log_format: Literal["console", "json"] = "console"
     log_level: str = "INFO"

@@ -15,6 +15,7 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         # read whole before any of our checks can look at it (closed 1009 beyond).
         "ws_max_size": settings.server.max_request_body_bytes,
         "timeout_graceful_shutdown": int(settings.server.graceful_shutdown_seconds),
+        "timeout_keep_alive": settings.server.http_keep_alive_seconds,
         "log_level": settings.server.log_level.lower(),
         # Our logging setup stays in force (no uvicorn dictConfig); one line per request
         # comes from app.server.request_logging instead of uvicorn's access log.
