@@ -32,6 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import yaml
 from jsonschema import Draft4Validator
 
@@ -131,6 +132,45 @@ def _converted_document(path: str) -> JsonDict:
     return converted
 
 
+class SchemaCheck:
+    """Draft 4 validation of one (converted) schema, answered in two steps.
+
+    Most objects are valid, and jsonschema walks a schema in Python with a validator object
+    per keyword (the largest single cost of a simulated create, docs/benchmarks.md issue 17).
+    jsonschema-rs, compiled, answers "valid?" first; only an object it finds invalid is walked
+    by jsonschema for the error list, so every message stays jsonschema's.
+    `tests/karmada_sim/test_schema_check.py` holds the two to the same verdict.
+    Formats are not checked by either (module docstring: `format` is not enforced).
+    """
+
+    def __init__(self, schema: JsonDict) -> None:
+        self._errors = Draft4Validator(schema)
+        self._valid: jsonschema_rs.Draft4Validator | None
+        try:
+            self._valid = jsonschema_rs.Draft4Validator(schema, validate_formats=False)
+        except (ValueError, jsonschema_rs.ValidationError):  # a schema it cannot compile
+            self._valid = None
+
+    def is_valid_fast(self, instance: Any) -> bool | None:
+        """jsonschema-rs's verdict alone (None: it could not give one)."""
+        if self._valid is None:
+            return None
+        try:
+            return bool(self._valid.is_valid(instance))
+        except (ValueError, TypeError, OverflowError):  # e.g. an int beyond 64 bits
+            return None
+
+    def full_errors(self, instance: Any) -> Any:
+        """jsonschema's walk alone (what ``iter_errors`` falls back to)."""
+        return self._errors.iter_errors(instance)
+
+    def iter_errors(self, instance: Any) -> Any:
+        """The errors of ``instance``, as jsonschema reports them (none for a valid one)."""
+        if self.is_valid_fast(instance):
+            return iter(())
+        return self.full_errors(instance)
+
+
 class ResourceSchema:
     """One kind's schema with the API server's defaulting, pruning and validation."""
 
@@ -159,9 +199,9 @@ class ResourceSchema:
         self._validation_root = validation_root
         # admit_update's per-field shortcut is for CRD schemas (built-in kinds re-run it all).
         self._update_shortcut = update_shortcut and not self._document
-        self._validator: Draft4Validator | None = None
+        self._validator: SchemaCheck | None = None
         self._resolved: dict[int, JsonDict] = {}
-        self._sub_validators: dict[str, Draft4Validator] = {}
+        self._sub_validators: dict[str, SchemaCheck] = {}
 
     # ---- constructors -------------------------------------------------------------------------
 
@@ -412,7 +452,7 @@ class ResourceSchema:
             prepared[key] = fresh
             validator = self._sub_validators.get(key)
             if validator is None:
-                validator = self._sub_validators[key] = Draft4Validator(_to_jsonschema(node))
+                validator = self._sub_validators[key] = SchemaCheck(_to_jsonschema(node))
             errors.extend(field_error(err, (key,)) for err in validator.iter_errors(fresh))
         for required in self.schema.get("required") or []:
             if required not in prepared:
@@ -448,12 +488,17 @@ class ResourceSchema:
                     )
         return errors
 
-    def _get_validator(self) -> Draft4Validator:
+    @property
+    def check(self) -> SchemaCheck:
+        """The schema check of whole objects (after defaults and pruning)."""
+        return self._get_validator()
+
+    def _get_validator(self) -> SchemaCheck:
         if self._validator is None:
             root = self._validation_root
             if root is None:
                 root = _to_jsonschema(self.schema)
-            self._validator = Draft4Validator(root)
+            self._validator = SchemaCheck(root)
         return self._validator
 
 

@@ -71,6 +71,7 @@ from karmada_sim.store_index import (
     decode_continue,
     dumps,
     encode_continue,
+    loads,
 )
 
 __all__ = ["ObjectStore", "ResourceType", "StoreEvent"]
@@ -220,7 +221,7 @@ class ObjectStore:
         `field_validation` as the `fieldValidation` query parameter: Ignore, Warn (unknown
         fields listed in `self.warnings`) or Strict (unknown fields are a 400).
         """
-        new = json.loads(dumps(obj))
+        new = loads(dumps(obj))
         meta = new.get("metadata")
         if not isinstance(meta, dict):
             meta = new["metadata"] = {}
@@ -290,18 +291,18 @@ class ObjectStore:
         if subresource == "status":
             # Only the status is taken from the caller: copy just that (the status sync
             # writes every workload's status several times per job).
-            new = json.loads(entry.raw)
+            new = loads(entry.raw)
             if obj.get("status") is not None:
-                new["status"] = json.loads(dumps(obj["status"]))
+                new["status"] = loads(dumps(obj["status"]))
             else:
                 new.pop("status", None)
         elif subresource is None:
-            new = json.loads(dumps(obj))
+            new = loads(dumps(obj))
             new["apiVersion"] = rt.api_version
             new["kind"] = rt.kind
             if rt.has_status:
                 if "status" in old:
-                    new["status"] = json.loads(dumps(old["status"]))
+                    new["status"] = loads(dumps(old["status"]))
                 else:
                     new.pop("status", None)
             new_meta = new.setdefault("metadata", {})
@@ -353,7 +354,7 @@ class ObjectStore:
         entry = self._bucket(rt).entries.get(self._key(rt, namespace, name))
         if entry is None:
             raise NotFound.of(rt.plural, rt.group, name)
-        current = json.loads(entry.raw)
+        current = loads(entry.raw)
         patched = apply_patch(current, patch, content_type, rt.schema)
         meta = patched.setdefault("metadata", {})
         # A resourceVersion in the patch is a precondition; otherwise the patch is unconditional.
@@ -409,7 +410,7 @@ class ObjectStore:
             trusted = shape in self._trusted_shapes
             if self.verify_status_writes or not trusted:
                 # Invalid (422) propagates as from `update`; the object stays as it was.
-                admitted = self._admit(rt, json.loads(dumps(new)), old=old)
+                admitted = self._admit(rt, loads(dumps(new)), old=old)
                 admitted["metadata"].pop("resourceVersion", None)
                 if comparable(admitted) == comparable(new):
                     if len(self._trusted_shapes) >= 10_000:
@@ -519,7 +520,7 @@ class ObjectStore:
         return self._loads_for(entry.raw, rt)
 
     def _loads_for(self, raw: bytes, rt: ResourceType) -> dict[str, Any]:
-        obj: dict[str, Any] = json.loads(raw)
+        obj: dict[str, Any] = loads(raw)
         obj["apiVersion"] = rt.api_version
         return obj
 
@@ -629,7 +630,7 @@ class ObjectStore:
         meta = old["metadata"]
         if meta.get("deletionTimestamp") and finalizers == list(meta.get("finalizers") or []):
             return self._view(entry, rt)
-        new = json.loads(entry.raw)
+        new = loads(entry.raw)
         if finalizers:
             new["metadata"]["finalizers"] = finalizers
         new["metadata"].setdefault("deletionTimestamp", now_rfc3339())
@@ -645,7 +646,7 @@ class ObjectStore:
         self._owners.locations.pop(uid, None)
         self._owners.unlink(old, bucket.rt.group_resource, key)
         # The DELETED event carries the object at a new resourceVersion, like etcd's delete.
-        final = json.loads(entry.raw)
+        final = loads(entry.raw)
         rv = self._next_rv()
         final["metadata"]["resourceVersion"] = str(rv)
         gone = StoredObject(final, dumps(final), rv)

@@ -100,6 +100,22 @@ def _normalise_number(value: float) -> int | float:
     return value
 
 
+def _null_in_list(value: Any) -> bool:
+    """Whether a null is an item of some list in ``value`` (JSON-shaped)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            for item in node:
+                if item is None:
+                    return True
+                if isinstance(item, dict | list):
+                    stack.append(item)
+    return False
+
+
 class LuaVM:
     """One Lua state; scripts are compiled once and re-executed per call (like DoString)."""
 
@@ -131,6 +147,11 @@ class LuaVM:
     # -- conversions -------------------------------------------------------------------------
     def to_lua(self, value: Any) -> Any:
         """Python JSON-shaped value -> Lua value (luavm.decodeValue)."""
+        if isinstance(value, dict | list) and not _null_in_list(value):
+            # lupa builds the whole table in one call (a setitem per key from Python costs
+            # twice as much). A null *value* of a key is simply not set, as below; only a null
+            # list item needs the walk below (it must not leave a hole in the sequence).
+            return self._rt.table_from(value, recursive=True)
         if isinstance(value, dict):
             table = self._rt.table()
             for key, item in value.items():
