@@ -67,6 +67,7 @@ class KarmadaController(BindingSync, StatusSync, ClusterSync):
         self._applied: dict[tuple[str, str], tuple[str, str]] = {}  # binding -> (clusters, gen)
         self._template_seen: dict[tuple[str, str, str, str], str] = {}
         self._dirty_status: set[tuple[str, str]] = set()
+        self._aggregated_inputs: dict[tuple[str, str], tuple[str, list[dict[str, Any]]]] = {}
         #: Template status updates refused (as the API server would), by (namespace, name).
         self.refused_status_updates: collections.Counter[tuple[str, str]] = collections.Counter()
         self._unscheduled: set[tuple[str, str]] = set()

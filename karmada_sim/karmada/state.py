@@ -53,6 +53,8 @@ class ControllerState:
     _scheduled: dict[BindingKey, str]
     _applied: dict[BindingKey, tuple[str, str]]
     _dirty_status: set[BindingKey]
+    #: binding -> (template resourceVersion, aggregatedStatus items) of its last aggregation.
+    _aggregated_inputs: dict[BindingKey, tuple[str, list[dict[str, Any]]]]
     refused_status_updates: collections.Counter[tuple[str, str]]
     _unscheduled: set[BindingKey]
     # (Cluster versions, the scheduler's views of them): see BindingSync._cluster_views.

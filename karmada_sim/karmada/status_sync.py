@@ -56,6 +56,11 @@ def job_status_rejected(old: dict[str, Any] | None, new: dict[str, Any]) -> str 
 
 
 
+#: Bindings whose last aggregation inputs are remembered (a bound on memory, not a cache size
+#: that matters: an evicted binding is simply aggregated again).
+_AGGREGATED_INPUTS_KEPT = 20_000
+
+
 class StatusSync(ControllerState):
     """Status reflection into bindings and aggregation into templates."""
 
@@ -141,6 +146,18 @@ class StatusSync(ControllerState):
         if not self.interpreter.hook_enabled(template["apiVersion"], template["kind"],
                                              "AggregateStatus"):
             return
+        # AggregateStatus is a function of the template and the items: with neither changed
+        # since the last call, it gives the status already written (most member status
+        # changes alter nothing the binding reflects). The template's resourceVersion moves
+        # with any change to it, our own status write included.
+        bkey = (binding["metadata"].get("namespace", ""), binding["metadata"]["name"])
+        inputs = (str(template["metadata"].get("resourceVersion", "")), items)
+        if self._aggregated_inputs.get(bkey) == inputs:
+            return
+        if len(self._aggregated_inputs) >= _AGGREGATED_INPUTS_KEPT:
+            del self._aggregated_inputs[next(iter(self._aggregated_inputs))]  # the oldest
+        self._aggregated_inputs.pop(bkey, None)
+        self._aggregated_inputs[bkey] = inputs
         aggregated = self.interpreter.aggregate_status(template, items)
         new_status = aggregated.get("status")
         if new_status is None or new_status == template.get("status"):
