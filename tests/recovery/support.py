@@ -15,11 +15,13 @@ from tests.support.eventually import wait_for
 from tests.support.platform import Platform, PlatformFactory
 
 #: algorithm -> the workload kind the platform runs it as (one per kind the simulator runs).
+#: There is no XGBoostJob kind: xgboost runs as a RayJob (app/workloads/kinds.py).
 KINDS = {
     "xgboost": "RayJob",
     "pytorch": "PyTorchJob",
     "tensorflow": "TFJob",
     "horovod-mpi": "MPIJob",
+    "jax-pjit": "JAXJob",
     "container": "Job",
 }
 
