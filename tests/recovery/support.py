@@ -5,7 +5,9 @@ simulator's own state (``/_sim/clusters/{name}/workloads``) for the whole test."
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -163,3 +165,45 @@ def recovery_platform(make_platform: PlatformFactory, name_prefix: str) -> Itera
                                     json={"ready": True, "reachable": True})
             running.sim_request("DELETE", "/_sim/disruptions")
             running.sim_request("DELETE", "/_sim/scenarios")
+
+
+def metric(platform: Platform, name: str, **labels: str) -> float:
+    """The sum of the server's ``/metrics`` samples ``name`` whose labels include ``labels``."""
+    with platform.http() as client:
+        text = client.get("/metrics").text
+    total = 0.0
+    for line in text.splitlines():
+        if not line.startswith(name + "{"):
+            continue
+        found = dict(re.findall(r'(\w+)="([^"]*)"', line.split("}")[0]))
+        if all(found.get(k) == v for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def poll_ticks(platform: Platform) -> float:
+    """Status-poller ticks that completed (``mlplatform_poll_ticks_total{outcome="ok"}``)."""
+    return metric(platform, "mlplatform_poll_ticks_total", outcome="ok")
+
+
+def after_ticks(platform: Platform, ticks: int, seconds: float, what: str) -> None:
+    """Wait until ``seconds`` have passed and the poller completed ``ticks`` more ticks: the
+    observable moment by which the server has had every chance to act on what it saw."""
+    start, until = poll_ticks(platform), time.monotonic() + seconds
+    wait_for(lambda: time.monotonic() >= until and poll_ticks(platform) >= start + ticks,
+             timeout=seconds + 60, interval=0.1, what=what)
+
+
+def objects_of(platform: Platform, base: str) -> set[tuple[str, str]]:
+    """(workload name, member) of every attempt of the job whose object base is ``base`` that
+    the simulator's members hold now, whatever its phase."""
+    found: set[tuple[str, str]] = set()
+    headers = {"Authorization": f"Bearer {platform.sim.simulator.config.token}"}
+    with httpx.Client(base_url=platform.sim.url, headers=headers, timeout=30) as sim:
+        for member in member_states(sim):
+            answer = sim.get(f"/_sim/clusters/{member['name']}/workloads")
+            answer.raise_for_status()
+            for w in answer.json()["workloads"]:
+                if w["name"] == base or w["name"].startswith(f"{base}-a"):
+                    found.add((w["name"], member["name"]))
+    return found
