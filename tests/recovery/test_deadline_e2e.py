@@ -28,8 +28,11 @@ from tests.support.platform import Platform, PlatformFactory
 
 pytestmark = pytest.mark.e2e
 
-#: One kind of each status family: KubeRay, training-operator, batch/v1.
-DEADLINE_KINDS = {"xgboost": "RayJob", "pytorch": "PyTorchJob", "container": "Job"}
+#: One kind of each status family: KubeRay, training-operator (a template Karmada aggregates,
+#: and JAXJob's binding-only status), batch/v1.
+DEADLINE_KINDS = {"xgboost": "RayJob", "pytorch": "PyTorchJob", "container": "Job",
+                  # Karmada aggregates no JAXJob status: the deadline is read from the binding.
+                  "jax-pjit": "JAXJob"}
 
 #: Long enough for the platform to see the attempt run first (fast simulator: ~1 s to start).
 MAX_RUNTIME_SECONDS = 5
