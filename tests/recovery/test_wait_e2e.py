@@ -37,7 +37,8 @@ RUN_SECONDS = 15
 @pytest.fixture
 def platform(make_platform: PlatformFactory) -> Iterator[Platform]:
     with recovery_platform(make_platform, "wait-") as running:
-        # Added last, so it wins over the fixture's 600 s rule for this job (ScenarioBook).
+        # Added last, so it wins over the fixture's 600 s rule for this job (the last matching
+        # rule applies: karmada_sim/members/scenario.py).
         rule = running.sim_request("POST", "/_sim/scenarios", json={
             "match": {"nameContains": "wait-job"}, "scenario": {"runSeconds": RUN_SECONDS}})
         assert rule.status_code == 201, rule.text
