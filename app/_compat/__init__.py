@@ -15,7 +15,8 @@ What we rely on, and why:
   jobs (bench/jobs_query.py). ``GRAPHQL_FAST_EXECUTOR=false`` turns it off.
 - ``strawberry_ws``: the websocket protocol handlers. graphql-transport-ws's
   ``_send_result_stream`` (a grouped ``jobStatus`` stream hands over to the shared fan-out,
-  ``GRAPHQL_SHARED_FANOUT``); legacy graphql-ws's ``handle`` loop (strict JSON frames) and
+  ``GRAPHQL_SHARED_FANOUT``) and ``handle_task_exception`` (a peer gone mid-frame is not
+  an error); legacy graphql-ws's ``handle`` loop (strict JSON frames) and
   ``handle_async_results`` loop (``Schema.stream``: queries and mutations too), which use
   the handler's ``subscriptions``, ``tasks``, ``keep_alive_task`` and ``cleanup``; the
   Starlette adapter's ``ws`` attribute (raw text frames, the peer address).
@@ -115,6 +116,13 @@ OVERRIDES = (
         "BaseGraphQLTransportWSHandler",
         "_send_result_stream",
         ("self", "operation", "result_source"),
+        _WS,
+    ),
+    Override(
+        _TRANSPORT,
+        "BaseGraphQLTransportWSHandler",
+        "handle_task_exception",
+        ("self", "error"),
         _WS,
     ),
     Override(_LEGACY, "BaseGraphQLWSHandler", "handle", ("self",), _WS),

@@ -74,6 +74,14 @@ class HandoffTransportWSHandler(BaseGraphQLTransportWSHandler[ContextT, RootValu
     ) -> None:
         """The stream's results are sent; when this returns, Strawberry sends ``complete``."""
 
+    async def handle_task_exception(self, error: Exception) -> None:
+        """Strawberry logs every failed operation task at ERROR with a traceback; a peer
+        that closed while a frame was on its way (a subscriber leaving on its last ``next``,
+        before ``complete``) is how subscriptions end, so it is not logged at all."""
+        if isinstance(error, WebSocketDisconnected):
+            return
+        await super().handle_task_exception(error)
+
 
 class StrictLegacyWSHandler(BaseGraphQLWSHandler[ContextT, RootValueT]):
     """Legacy graphql-ws: strict JSON frames, and every operation type served."""
@@ -120,6 +128,21 @@ class StrictLegacyWSHandler(BaseGraphQLWSHandler[ContextT, RootValueT]):
         subscriptions-transport-ws clients (Apollo) expect.
         """
         try:
+            await self._run_any_operation(operation_id, query, operation_name, variables)
+        except WebSocketDisconnected:
+            pass  # the peer left mid-operation: nothing to send, nothing to log
+        finally:
+            self.subscriptions.pop(operation_id, None)
+            self.tasks.pop(operation_id, None)
+
+    async def _run_any_operation(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        try:
             result_source = await self.schema.stream(
                 query,
                 variable_values=variables,
@@ -153,6 +176,3 @@ class StrictLegacyWSHandler(BaseGraphQLWSHandler[ContextT, RootValueT]):
             await self.send_message({"type": "complete", "id": operation_id})
         except asyncio.CancelledError:
             await self.send_message({"type": "complete", "id": operation_id})
-        finally:
-            self.subscriptions.pop(operation_id, None)
-            self.tasks.pop(operation_id, None)
