@@ -87,16 +87,22 @@ class StatusHub:
         while len(self._announced) > ANNOUNCED_KEPT:
             self._announced.popitem(last=False)
 
-    def _news(self, batch: list[JobUpdate]) -> bool:
-        """Whether ``batch`` holds an update listeners were not told of at its publication."""
+    def _news(self, keys: Iterable[tuple[str, int, bool]]) -> bool:
+        """Whether ``keys`` hold an update listeners were not told of at its publication."""
         news = False
-        for update in batch:
-            key = (update.job_id, update.sequence, update.deleted)
+        for key in keys:
             if key in self._announced:
                 del self._announced[key]
             else:
                 news = True
         return news
+
+    def notified(self, keys: Iterable[tuple[str, int, bool]]) -> None:
+        """Updates ``(job_id, sequence, deleted)`` arrived through NOTIFY, subscribed to here
+        or not: the change listeners hear of those another replica published (a cached list
+        here is stale), and this replica's own come off the announced set."""
+        if self._change_listeners and self._news(keys):
+            self._changed()
 
     @property
     def subscriber_count(self) -> int:
@@ -164,11 +170,12 @@ class StatusHub:
             return True
         return any(s.namespaces is None or namespace in s.namespaces for s in self._wide)
 
-    def deliver(self, updates: Iterable[JobUpdate]) -> None:
-        """Deliver to every interested subscriber without waiting for any of them."""
+    def deliver(self, updates: Iterable[JobUpdate], *, notified: bool = False) -> None:
+        """Deliver to every interested subscriber without waiting for any of them;
+        ``notified``: the caller already passed these updates to :meth:`notified`."""
         batch = list(updates)
-        if self._change_listeners and self._news(batch):
-            self._changed()
+        if not notified:
+            self.notified((u.job_id, u.sequence, u.deleted) for u in batch)
         for update in batch:
             targets = self._by_job.get(update.job_id, ())
             for sub in (*targets, *self._wide):

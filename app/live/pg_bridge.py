@@ -185,9 +185,12 @@ class PgStatusBridge:
                 # Only what a subscriber here follows costs a read of job_events: a worker or
                 # replica without subscribers of these jobs skips the round trip. One that
                 # subscribes meanwhile reads the committed state itself first.
-                entries = [e for e in decode_payload(payload) if self.hub.wanted(e[0], e[1])]
+                notified = decode_payload(payload)
+                # Every entry, followed here or not, may change a cached job list.
+                self.hub.notified((job_id, seq, deleted) for job_id, _, seq, _, deleted in notified)
+                entries = [e for e in notified if self.hub.wanted(e[0], e[1])]
                 if entries:
-                    self.hub.deliver(await updates_for(entries))
+                    self.hub.deliver(await updates_for(entries), notified=True)
             except Exception:
                 log.exception("could not deliver a status notification; subscribers re-read")
                 self.hub.resync()

@@ -153,3 +153,36 @@ async def test_bridge_delivers_to_every_replica_and_survives_a_killed_listener(d
         with contextlib.suppress(Exception):
             await a.stop()
         await b.stop()
+
+
+async def test_a_change_nobody_here_follows_still_reaches_the_list_listeners(db: str) -> None:
+    # The REST list cache listens for changes (app.server.job_list); a replica with no
+    # subscriber of a job skips reading job_events for it, but its cached lists must still
+    # hear that the job changed, and its own publications coming back are not news.
+    dsn = asyncpg_dsn(db)
+    channel = channel_for("live-bridge-unfollowed")
+    hub_a, hub_b = StatusHub(), StatusHub()
+    changes_a: list[int] = []
+    changes_b: list[int] = []
+    hub_a.on_change(lambda: changes_a.append(1))
+    hub_b.on_change(lambda: changes_b.append(1))
+    a = PgStatusBridge(dsn, hub_a, channel, health_check_seconds=0.5)
+    b = PgStatusBridge(dsn, hub_b, channel, health_check_seconds=0.5)
+    await a.start()
+    await b.start()
+    try:
+        await asyncio.wait_for(asyncio.gather(a.listening.wait(), b.listening.wait()), 10)
+        job = await _new_job("bridge-2")
+        hub_a.publish(await apply_changes([Change(job, Phase.RUNNING, Reason.RUNNING, "go")]))
+        assert changes_a == [1]  # the writer hears its own write at once
+        await eventually(lambda: a.notifications >= 1 and b.notifications >= 1,
+                         timeout=10, what="the NOTIFY on both replicas")
+        await eventually(lambda: changes_b == [1], timeout=10, what="B's list listener")
+        # A's own update came back: consumed, not a second change. A later one from B is.
+        hub_b.publish(await apply_changes([Change(job, Phase.SUCCEEDED, Reason.COMPLETED, "")]))
+        await eventually(lambda: changes_a == [1, 1], timeout=10, what="A hears B's change")
+        assert changes_b == [1, 1]
+    finally:
+        with contextlib.suppress(Exception):
+            await a.stop()
+        await b.stop()
