@@ -24,9 +24,11 @@ job created must end with a complete history once the run drains. ``--soak`` als
 server's RSS every 10 s, with retention shortened so it runs during the soak.
 
 Goals (issue 17, 2 cores): the clients use at most a third of the server's CPU; >= 95% of
-offered operations served; queries and REST p99 <= 300 ms; createJob p99 <= 1 s.
+offered operations served; queries and REST p99 <= 300 ms; createJob p99 <= 1 s. The default
+think time is 5 s, the period the old UI polls at (a person does not act more often);
+``--think 1``-``3`` shows where one process on 2 cores stops keeping up.
 
-    .venv/bin/python bench/load.py                      # 200 clients, 60 s
+    .venv/bin/python bench/load.py                      # 200 clients, 60 s, 5 s think time
     .venv/bin/python bench/load.py --soak               # the same for 30 minutes
     .venv/bin/python bench/load.py --soak --duration 300  # a short soak
     .venv/bin/python bench/load.py --clients 50 --duration 20
@@ -544,7 +546,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--soak", action="store_true", help="run for 30 minutes")
-    parser.add_argument("--think", type=float, default=1.0, help="mean think time, seconds")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="mean think time, seconds (5: the old UI's poll period)")
     parser.add_argument("--client-processes", type=int, default=2,
                         help="processes the clients are spread over")
     parser.add_argument("--client-worker", metavar="JSON", help=argparse.SUPPRESS)
