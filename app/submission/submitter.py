@@ -96,6 +96,7 @@ class JobSubmitter:
             attempt_env=tuple(attempt_env(policy, job.attempt).items()),
             # Every attempt mounts the claim named after the first attempt.
             data_name=object_name_for(job.id, kind_by_name(job.kind)) if job.attempt > 1 else None,
+            attempt=job.attempt,
         )
 
     def resources(self, job: TrainingJob) -> list[tuple[ApiResource, str]]:
