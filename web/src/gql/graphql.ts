@@ -484,7 +484,7 @@ export type Query = {
   job?: Maybe<Job>;
   /** A job's history, oldest first; an unknown job is a NOT_FOUND error. */
   jobEvents?: Maybe<Array<JobEvent>>;
-  /** The job's pod logs: live from its member cluster(s), else archived. */
+  /** The pod logs of one attempt of the job (default: its current attempt): live from its member cluster(s), else archived; an earlier attempt's are archived. */
   jobLogs: JobLogsResult;
   /** Jobs (newest first by default), filtered before paging. */
   jobs: JobConnection;
@@ -509,6 +509,7 @@ export type QueryJobEventsArgs = {
 
 
 export type QueryJobLogsArgs = {
+  attempt?: InputMaybe<Scalars['Int']['input']>;
   id: Scalars['ID']['input'];
   pod?: InputMaybe<Scalars['String']['input']>;
   sinceSeconds?: InputMaybe<Scalars['Int']['input']>;
