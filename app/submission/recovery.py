@@ -17,7 +17,8 @@
 
 Whatever a crash leaves on Karmada under an earlier attempt's name is found by the
 reconciler: an object of a live job that is not the job's current attempt is stale and
-deleted (``stale_attempt_objects``). The poller reads status by the current attempt's object
+deleted (``stale_attempt_objects``), its attempt's logs archived first (``archive_earlier``)
+when step 2 has not yet done so. The poller reads status by the current attempt's object
 name only, so a stale attempt on a returning member never reports into the job.
 """
 
@@ -166,6 +167,16 @@ async def failed_clusters(job: TrainingJob) -> set[str]:
     return {a.cluster for a in await earlier_attempts(job) if a.cluster}
 
 
+async def archive_earlier(
+    job: TrainingJob, archive: ArchiveAttempt, names: set[str] | None = None
+) -> None:
+    """Archive the logs of the job's earlier attempts not archived yet (only those whose
+    object name is in ``names``, when given): before their objects, and pods, are deleted."""
+    for attempt in await earlier_attempts(job):
+        if attempt.logs_archived_at is None and (names is None or attempt.object_name in names):
+            await archive(job, attempt)
+
+
 def _workload_resource(job: TrainingJob) -> ApiResource:
     kind = kind_by_name(job.kind)
     return ApiResource(kind.group, kind.version, kind.plural)
@@ -202,12 +213,12 @@ async def retire_previous(
     """Step 2: archive the earlier attempts' logs, then delete their objects; None once the
     new attempt may start, else why it waits (a member that answers still runs an earlier
     attempt, or one that does not answer while the policy says ``wait``)."""
+    if archive is not None:
+        # Before the deletes: an attempt's pods (and their logs) go with its workload.
+        await archive_earlier(job, archive)
     earlier = await earlier_attempts(job)
     workload = _workload_resource(job)
     for attempt in earlier:
-        if archive is not None and attempt.logs_archived_at is None:
-            # Before the delete: its pods (and their logs) go with the workload.
-            await archive(job, attempt)
         for resource in (workload, PROPAGATION_POLICIES):
             await karmada.delete(resource, job.namespace, attempt.object_name)
         crash_point("recover:after-delete-old")

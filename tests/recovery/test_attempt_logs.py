@@ -173,13 +173,15 @@ async def test_a_recovery_archives_each_earlier_attempt_before_deleting_it(pg_ur
         waiting = await retire_previous(
             karmada, job, RecoveryPolicy(), "test", [], archiver.archive_attempt)  # type: ignore[arg-type]
         assert waiting is None
+        # Every earlier attempt's logs are read (from its own cluster, by its number) before
+        # any of their objects is deleted.
         assert calls == [
             "find attempt=1 clusters=['member1']",
             "read ['rel-job-0000abcd-a3-a1-pod']",
-            "delete rayjobs/rel-job-0000abcd",
-            "delete propagationpolicies/rel-job-0000abcd",
             "find attempt=2 clusters=['member2']",
             "read ['rel-job-0000abcd-a3-a2-pod']",
+            "delete rayjobs/rel-job-0000abcd",
+            "delete propagationpolicies/rel-job-0000abcd",
             "delete rayjobs/rel-job-0000abcd-a2",
             "delete propagationpolicies/rel-job-0000abcd-a2",
         ]
