@@ -13,10 +13,12 @@ from app.db.session import database
 from app.jobspec import parse_job_request
 from app.jobstate.phases import Phase, Reason
 from app.jobstate.recovery import RecoveryPolicy
+from app.live.hub import StatusHub
 from app.operations.archive import LogArchiver, archived_logs, store_logs
 from app.operations.logs import MemberUnreachable, PodLog, PodRef, pod_selector
 from app.server.main import workload_settings
-from app.settings import Settings
+from app.settings import PollerSettings, Settings
+from app.submission.reconciler import Reconciler
 from app.submission.recovery import retire_previous
 from app.submission.submitter import JobSubmitter
 from app.workloads import ATTEMPT_LABEL, build_manifests, kind_for
@@ -218,3 +220,55 @@ async def test_an_unreachable_members_attempt_does_not_hold_the_recovery(pg_url:
         first = await JobAttempt.get(job_id=job.id, number=1)
         assert first.logs_archived_at is None  # tried again on the next call
         assert await archived_logs(job.id, 1) == []
+
+
+class ListingKarmada(FakeKarmada):
+    """What the reconciler lists: the job's objects of attempts 1 and 2 (1 is stale)."""
+
+    def __init__(self, calls: list[str], job: TrainingJob) -> None:
+        super().__init__(calls)
+        self.job = job
+
+    async def list_all(self, resource: Any, **_: Any) -> list[dict[str, Any]]:
+        if resource.plural not in ("rayjobs", "propagationpolicies"):
+            return []
+        return [
+            {"metadata": {"name": name, "namespace": "default",
+                          "annotations": {"ml-platform.io/job-id": self.job.id},
+                          "creationTimestamp": "2026-01-01T00:00:00Z"}}
+            for name in ("rel-job-0000abcd", self.job.object_name)
+        ]
+
+    async def delete(self, resource: Any, namespace: str, name: str, **_: Any) -> None:
+        await super().delete(resource, namespace, name)
+
+
+async def test_the_reconciler_archives_a_leftover_attempt_before_deleting_it(
+    pg_url: str,
+) -> None:
+    async with database(pg_url, apply_migrations=True):
+        job = await _recovering(2, ["member1"])
+        await TrainingJob.filter(id=job.id).update(
+            status=Phase.RUNNING.value, reason=Reason.RUNNING.value)
+        calls: list[str] = []
+        archiver = LogArchiver(FakeReader(calls), max_lines=100, give_up_seconds=60)  # type: ignore[arg-type]
+        karmada = ListingKarmada(calls, job)
+        submitter = JobSubmitter(
+            karmada, workload_settings(Settings()), "test", 300.0,  # type: ignore[arg-type]
+            archive_attempt=archiver.archive_attempt)
+        pass_ = Reconciler(karmada, submitter, StatusHub(10), PollerSettings(), "test")  # type: ignore[arg-type]
+        report = await pass_.reconcile_once()
+        assert report.stale_attempts_deleted == [job.id]
+        assert calls == [
+            "find attempt=1 clusters=['member1']",
+            "read ['rel-job-0000abcd-a2-a1-pod']",
+            "delete rayjobs/rel-job-0000abcd",
+            "delete propagationpolicies/rel-job-0000abcd",
+        ]
+        assert [p.cluster for p in await archived_logs(job.id, 1)] == ["member1"]
+        # Without an archiver (none configured) it deletes as before.
+        calls.clear()
+        bare = JobSubmitter(karmada, workload_settings(Settings()), "test", 300.0)  # type: ignore[arg-type]
+        await Reconciler(karmada, bare, StatusHub(10), PollerSettings(), "test").reconcile_once()  # type: ignore[arg-type]
+        assert calls == ["delete rayjobs/rel-job-0000abcd",
+                         "delete propagationpolicies/rel-job-0000abcd"]
