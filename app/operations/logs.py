@@ -102,6 +102,11 @@ def pod_refs(cluster: str, pod_list: Mapping[str, Any]) -> list[PodRef]:
     return sorted(refs, key=lambda r: (r.cluster, r.name))
 
 
+def _unlabelled(pod: Mapping[str, Any]) -> bool:
+    labels = (pod.get("metadata") or {}).get("labels") or {}
+    return ATTEMPT_LABEL not in labels
+
+
 def bounded_lines(text: str, limit: int) -> tuple[list[str], bool]:
     """The newest ``limit`` lines of ``text`` and whether older ones were dropped (pure)."""
     lines = text.splitlines()
@@ -143,16 +148,26 @@ class PodLogReader:
         selector = pod_selector(job.id, self.instance_id, number)
         where = job.placement if clusters is None else clusters
         for cluster in sorted(set(where or [])):
-            try:
-                answer = await self.karmada.proxy_get(
-                    cluster, pods_path(job.namespace), query={"labelSelector": selector}
+            answer = await self._list_pods(cluster, job.namespace, selector)
+            if number == 1 and not answer.get("items"):
+                # Pods made before pod templates carried the attempt label (a job submitted
+                # before the upgrade) are attempt 1's: the job's pods without the label.
+                legacy = await self._list_pods(
+                    cluster, job.namespace, pod_selector(job.id, self.instance_id)
                 )
-            except NotFound:
-                continue  # the cluster (or namespace on it) is gone: nothing live there
-            except KarmadaError as exc:
-                raise MemberUnreachable(cluster) from exc
+                answer = {"items": [p for p in legacy.get("items") or [] if _unlabelled(p)]}
             refs.extend(r for r in pod_refs(cluster, answer) if pod is None or r.name == pod)
         return refs
+
+    async def _list_pods(self, cluster: str, namespace: str, selector: str) -> dict[str, Any]:
+        try:
+            return await self.karmada.proxy_get(
+                cluster, pods_path(namespace), query={"labelSelector": selector}
+            )
+        except NotFound:
+            return {}  # the cluster (or namespace on it) is gone: nothing live there
+        except KarmadaError as exc:
+            raise MemberUnreachable(cluster) from exc
 
     async def read(
         self,

@@ -15,7 +15,7 @@ from app.jobstate.phases import Phase, Reason
 from app.jobstate.recovery import RecoveryPolicy
 from app.live.hub import StatusHub
 from app.operations.archive import LogArchiver, archived_logs, store_logs
-from app.operations.logs import MemberUnreachable, PodLog, PodRef, pod_selector
+from app.operations.logs import MemberUnreachable, PodLog, PodLogReader, PodRef, pod_selector
 from app.server.main import workload_settings
 from app.settings import PollerSettings, Settings
 from app.submission.reconciler import Reconciler
@@ -272,3 +272,51 @@ async def test_the_reconciler_archives_a_leftover_attempt_before_deleting_it(
         await Reconciler(karmada, bare, StatusHub(10), PollerSettings(), "test").reconcile_once()  # type: ignore[arg-type]
         assert calls == ["delete rayjobs/rel-job-0000abcd",
                          "delete propagationpolicies/rel-job-0000abcd"]
+
+
+class PodListKarmada:
+    """Answers pod LISTs by label selector from a fixed set of pods (equality terms only)."""
+
+    def __init__(self, pods: list[dict[str, Any]]) -> None:
+        self.pods = pods
+        self.selectors: list[str] = []
+
+    async def proxy_get(self, cluster: str, path: str, *, query: Any = None) -> dict[str, Any]:
+        selector = str(query["labelSelector"])
+        self.selectors.append(selector)
+        terms = dict(term.split("=", 1) for term in selector.split(","))
+        items = [p for p in self.pods
+                 if all(p["metadata"]["labels"].get(k) == v for k, v in terms.items())]
+        return {"items": items}
+
+
+def _pod(name: str, attempt: str | None) -> dict[str, Any]:
+    labels = {"ml-platform.io/job-id": "rel-job-0000abcd", "ml-platform.io/instance": "test"}
+    if attempt is not None:
+        labels["ml-platform.io/attempt"] = attempt
+    return {"metadata": {"name": name, "namespace": "default", "labels": labels},
+            "spec": {"containers": [{"name": "main"}]}}
+
+
+async def test_live_reads_find_only_the_attempts_own_pods() -> None:
+    karmada = PodListKarmada([_pod("a1-pod", "1"), _pod("a2-pod", "2")])
+    reader = PodLogReader(karmada, "test")  # type: ignore[arg-type]
+    job = _job(attempt=2, placement=["member1"])
+    assert [r.name for r in await reader.find_pods(job)] == ["a2-pod"]
+    assert [r.name for r in await reader.find_pods(job, attempt=1)] == ["a1-pod"]
+    assert await reader.find_pods(job, attempt=2, clusters=[]) == []
+    assert all("ml-platform.io/attempt=" in s for s in karmada.selectors)
+
+
+async def test_pods_made_before_the_attempt_label_count_as_attempt_one() -> None:
+    karmada = PodListKarmada([_pod("old-pod", None)])
+    reader = PodLogReader(karmada, "test")  # type: ignore[arg-type]
+    assert [r.name for r in await reader.find_pods(_job(placement=["member1"]))] == ["old-pod"]
+    # Never for a later attempt: unlabelled pods are not its own.
+    later = _job(attempt=2, placement=["member1"])
+    assert await reader.find_pods(later) == []
+    # Labelled pods of attempt 1 found: no second LIST.
+    karmada = PodListKarmada([_pod("new-pod", "1"), _pod("old-pod", None)])
+    reader = PodLogReader(karmada, "test")  # type: ignore[arg-type]
+    assert [r.name for r in await reader.find_pods(_job(placement=["member1"]))] == ["new-pod"]
+    assert len(karmada.selectors) == 1
