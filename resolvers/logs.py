@@ -1,8 +1,10 @@
 """Job logs: live from the member clusters when the pods exist, else from the archive.
 
-Reads say which source they used. A follow stream ends when the job reaches a final state
-(after a short drain for the last lines) or when the client leaves; an unreachable member
-ends it with an error result.
+Reads say which source they used. ``attempt`` (issue 19) picks one attempt of a recovered job:
+the current one (the default) is read as above, from its own pods only (the attempt label);
+an earlier one from its archive (taken when the recovery replaced it). A follow stream ends
+when the job reaches a final state (after a short drain for the last lines) or when the
+client leaves; an unreachable member ends it with an error result.
 """
 
 from __future__ import annotations
@@ -68,6 +70,19 @@ def _check_bounds(ctx: Context, tail_lines: int | None, since_seconds: int | Non
     return tail_lines
 
 
+def check_attempt(attempt: int | None, attempts: int) -> int:
+    """The attempt to read: ``attempt``, or the current one (``attempts``, the job's number
+    of attempts) when None; InvalidInput naming ``attempt`` outside 1..attempts (pure)."""
+    if attempt is None:
+        return attempts
+    if not 1 <= attempt <= attempts:
+        which = "1" if attempts == 1 else f"from 1 to {attempts}"
+        raise InvalidInput(
+            "attempt", f"must be {which}: the job has {attempts} attempt(s) ({attempt} given)"
+        )
+    return attempt
+
+
 async def job_logs(
     ctx: Context,
     job_id: str,
@@ -75,8 +90,10 @@ async def job_logs(
     tail_lines: int | None = None,
     since_seconds: int | None = None,
     pod: str | None = None,
+    attempt: int | None = None,
 ) -> JobLogs:
-    """The job's logs: live pods first, else the archive (``source`` says which).
+    """The logs of one attempt of the job (default: its current one): live pods first, else
+    the archive (``source`` says which); an earlier attempt's from the archive.
 
     Raises JobNotFound, InvalidInput, or Unavailable when a member holding the pods is
     unreachable and nothing is archived.
@@ -88,6 +105,10 @@ async def job_logs(
             raise InvalidInput(exc.field, exc.reason) from None
     job = await get_job(ctx, job_id)
     tail = _check_bounds(ctx, tail_lines, since_seconds)
+    number = check_attempt(attempt, job.attempt)
+    if number != job.attempt:
+        earlier = await archived_logs(job.id, number, pod)
+        return JobLogs("archive", [_tail(p, tail) for p in earlier])
     reader = reader_for(ctx)
     unreachable: MemberUnreachable | None = None
     try:
@@ -97,7 +118,7 @@ async def job_logs(
                                                      since_seconds=since_seconds))
     except MemberUnreachable as exc:
         unreachable = exc
-    archived = await archived_logs(job.id, pod)
+    archived = await archived_logs(job.id, job.attempt, pod)
     if archived:
         return JobLogs("archive", [_tail(p, tail) for p in archived])
     if unreachable is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from app.jobstate.phases import Phase
@@ -104,7 +106,8 @@ class Query:
         return [JobEvent.from_row(r) for r in rows]
 
     @strawberry.field(
-        description="The job's pod logs: live from its member cluster(s), else archived."
+        description="The pod logs of one attempt of the job (default: its current attempt): "
+        "live from its member cluster(s), else archived; an earlier attempt's are archived."
     )
     async def job_logs(
         self,
@@ -113,10 +116,18 @@ class Query:
         tail_lines: int | None = None,
         since_seconds: int | None = None,
         pod: str | None = None,
+        attempt: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Which attempt (1 .. the job's number of attempts, Job.attempt); "
+                "null: the current one. Outside that range: InvalidInputError, field attempt."
+            ),
+        ] = None,
     ) -> JobLogsResult:
         try:
             result = await log_resolvers.job_logs(
-                info.context, str(id), tail_lines=tail_lines, since_seconds=since_seconds, pod=pod
+                info.context, str(id), tail_lines=tail_lines, since_seconds=since_seconds,
+                pod=pod, attempt=attempt,
             )
         except InvalidInput as exc:
             return InvalidInputError(field=exc.field, message=exc.reason)

@@ -103,6 +103,9 @@ class JobAttempt(Model):
     message = fields.TextField(default="", db_default="")
     started_at = fields.DatetimeField()
     ended_at = fields.DatetimeField(null=True)
+    # When this (ended) attempt's pod logs were archived into job_logs, before a recovery
+    # deleted its objects (None: not yet, or its member did not answer).
+    logs_archived_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "job_attempts"
@@ -110,12 +113,17 @@ class JobAttempt(Model):
 
 
 class JobLog(Model):
-    """The archived log of one container of one pod of a job (bounded, newest lines kept)."""
+    """The archived log of one container of one pod of one attempt of a job.
+
+    Bounded (the newest lines kept); an attempt's archive never replaces another's.
+    """
 
     id = fields.BigIntField(primary_key=True)
     job: fields.ForeignKeyRelation[TrainingJob] = fields.ForeignKeyField(
         "models.TrainingJob", related_name="logs", on_delete=fields.CASCADE
     )
+    # The attempt (issue 19) whose pods wrote it.
+    attempt = fields.IntField(default=1, db_default=1)
     cluster = fields.CharField(max_length=253)
     pod = fields.CharField(max_length=253)
     container = fields.CharField(max_length=253, default="", db_default="")
@@ -126,7 +134,7 @@ class JobLog(Model):
 
     class Meta:
         table = "job_logs"
-        unique_together = (("job", "cluster", "pod", "container"),)
+        unique_together = (("job", "attempt", "cluster", "pod", "container"),)
 
 
 class ApiToken(Model):

@@ -4,18 +4,23 @@ Members tear pods down after a job ends (KubeRay deletes the RayCluster after it
 retention deletes the workload; a member may disappear), so once a job reaches a terminal
 phase its logs are copied, bounded to the newest ``max_lines`` lines per container, and
 reads fall back to them. Runs on the leader, next to the poller.
+
+Archives are kept per attempt (issue 19): a finished job's are its current attempt's; an
+earlier attempt's are taken by the recovery that replaces it (``archive_attempt``, called by
+the submitter before it deletes that attempt's objects), so no attempt's archive replaces
+another's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from app.db.history import utcnow
-from app.db.models import JobLog, TrainingJob
+from app.db.models import JobAttempt, JobLog, TrainingJob
 from app.jobstate.phases import TERMINAL_PHASES
 from app.operations.logs import MemberUnreachable, PodLog, PodLogReader
 
@@ -90,44 +95,73 @@ class LogArchiver:
         await store_logs(job, logs)
         return True
 
+    async def archive_attempt(self, job: TrainingJob, attempt: JobAttempt) -> bool:
+        """Copy the logs of an ended attempt (before a recovery deletes its objects) from the
+        cluster it ran on; True once recorded. Never raises for a member that does not
+        answer: the recovery goes on (False; a later call tries again while the attempt's
+        objects remain)."""
+        if attempt.logs_archived_at is not None:
+            return True
+        clusters = [attempt.cluster] if attempt.cluster else []
+        try:
+            pods = await self.reader.find_pods(job, attempt=attempt.number, clusters=clusters)
+            logs = await self.reader.read(pods, tail_lines=self.max_lines)
+        except MemberUnreachable as exc:
+            log.info("job %s: logs of attempt %d not archived: %s", job.id, attempt.number, exc)
+            return False
+        now = utcnow()
+        async with in_transaction():
+            await _replace_logs(job.id, attempt.number, logs, now)
+            attempt.logs_archived_at = now
+            await JobAttempt.filter(id=attempt.id).update(logs_archived_at=now)
+        return True
+
+
+async def _replace_logs(job_id: str, attempt: int, logs: list[PodLog], now: datetime) -> None:
+    """Write (replace) one attempt's archived logs; call inside a transaction."""
+    # One SELECT, at most one DELETE and one INSERT, whatever the container count
+    # (update_or_create took a savepoint and 3-4 statements per container: a third of
+    # the server's CPU per job under load, docs/benchmarks.md).
+    keys = {(item.cluster, item.pod, item.container) for item in logs}
+    existing = await JobLog.filter(job_id=job_id, attempt=attempt).values_list(
+        "id", "cluster", "pod", "container"
+    )
+    replaced = [row[0] for row in existing if (row[1], row[2], row[3]) in keys]
+    if replaced:
+        await JobLog.filter(id__in=replaced).delete()
+    if logs:
+        await JobLog.bulk_create(
+            [
+                JobLog(
+                    job_id=job_id,
+                    attempt=attempt,
+                    cluster=item.cluster,
+                    pod=item.pod,
+                    container=item.container,
+                    content=item.text,
+                    line_count=item.line_count,
+                    truncated=item.truncated,
+                    archived_at=now,
+                )
+                for item in logs
+            ]
+        )
+
 
 async def store_logs(job: TrainingJob, logs: list[PodLog]) -> None:
-    """Write (replace) the archived logs and mark the job archived, in one transaction."""
+    """Write (replace) the current attempt's archived logs and mark the job archived, in one
+    transaction (earlier attempts' archives are left as they are)."""
     now = utcnow()
     async with in_transaction():
-        # One SELECT, at most one DELETE and one INSERT, whatever the container count
-        # (update_or_create took a savepoint and 3-4 statements per container: a third of
-        # the server's CPU per job under load, docs/benchmarks.md).
-        keys = {(item.cluster, item.pod, item.container) for item in logs}
-        existing = await JobLog.filter(job_id=job.id).values_list(
-            "id", "cluster", "pod", "container"
-        )
-        replaced = [row[0] for row in existing if (row[1], row[2], row[3]) in keys]
-        if replaced:
-            await JobLog.filter(id__in=replaced).delete()
-        if logs:
-            await JobLog.bulk_create(
-                [
-                    JobLog(
-                        job_id=job.id,
-                        cluster=item.cluster,
-                        pod=item.pod,
-                        container=item.container,
-                        content=item.text,
-                        line_count=item.line_count,
-                        truncated=item.truncated,
-                        archived_at=now,
-                    )
-                    for item in logs
-                ]
-            )
+        await _replace_logs(job.id, job.attempt, logs, now)
         job.logs_archived_at = now
         await TrainingJob.filter(id=job.id).update(logs_archived_at=now)
 
 
-async def archived_logs(job_id: str, pod: str | None = None) -> list[PodLog]:
-    """The archived logs of a job (optionally one pod), ordered by cluster and pod."""
-    query = JobLog.filter(job_id=job_id)
+async def archived_logs(job_id: str, attempt: int, pod: str | None = None) -> list[PodLog]:
+    """The archived logs of one attempt of a job (optionally one pod), ordered by cluster
+    and pod."""
+    query = JobLog.filter(job_id=job_id, attempt=attempt)
     if pod is not None:
         query = query.filter(pod=pod)
     rows = await query.order_by("cluster", "pod", "container")

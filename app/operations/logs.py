@@ -1,7 +1,8 @@
 """Reading a job's pod logs from its member cluster(s) through the Karmada cluster proxy.
 
-Pods are found by the job-id label that every pod template carries (operators copy only
-pod-template labels onto pods, docs/reliability.md), on each cluster Karmada placed the job on.
+Pods are found by the job-id and attempt labels that every pod template carries (operators copy
+only pod-template labels onto pods, docs/reliability.md), on each cluster Karmada placed the
+job's current attempt on (an earlier attempt: on the cluster it ran on).
 Reads are bounded (``tailLines``); follow streams merge every pod's stream and pick up
 pods that appear later. An unreachable member is an error (``MemberUnreachable``), never
 a hang: the proxy answers 503 at once, and every read has the client's timeout.
@@ -23,7 +24,7 @@ import aiohttp
 from app.db.models import TrainingJob
 from app.karmada import KarmadaClient, KarmadaError, NotFound
 from app.karmada.paths import api_path, label_selector, pod_log_path
-from app.workloads import INSTANCE_LABEL, JOB_ID_LABEL, job_id_label_value
+from app.workloads import ATTEMPT_LABEL, INSTANCE_LABEL, JOB_ID_LABEL, job_id_label_value
 
 #: (connect, socket read) seconds for follow streams: a quiet pod may write nothing for a
 #: while; a stream cut by the read timeout is resumed from its last line.
@@ -68,11 +69,13 @@ class LogLine:
     text: str
 
 
-def pod_selector(job_id: str, instance_id: str) -> str:
-    """Label selector of a job's pods (its id plus our installation id), validated."""
-    return label_selector(
-        [(JOB_ID_LABEL, job_id_label_value(job_id)), (INSTANCE_LABEL, instance_id)]
-    )
+def pod_selector(job_id: str, instance_id: str, attempt: int | None = None) -> str:
+    """Label selector of a job's pods (its id plus our installation id; with ``attempt``,
+    only that attempt's pods), validated."""
+    pairs = [(JOB_ID_LABEL, job_id_label_value(job_id)), (INSTANCE_LABEL, instance_id)]
+    if attempt is not None:
+        pairs.append((ATTEMPT_LABEL, str(attempt)))
+    return label_selector(pairs)
 
 
 def pods_path(namespace: str) -> str:
@@ -97,6 +100,11 @@ def pod_refs(cluster: str, pod_list: Mapping[str, Any]) -> list[PodRef]:
             PodRef(cluster, str(meta.get("namespace", "")), str(meta.get("name", "")), containers)
         )
     return sorted(refs, key=lambda r: (r.cluster, r.name))
+
+
+def _unlabelled(pod: Mapping[str, Any]) -> bool:
+    labels = (pod.get("metadata") or {}).get("labels") or {}
+    return ATTEMPT_LABEL not in labels
 
 
 def bounded_lines(text: str, limit: int) -> tuple[list[str], bool]:
@@ -125,21 +133,41 @@ class PodLogReader:
         self.karmada = karmada
         self.instance_id = instance_id
 
-    async def find_pods(self, job: TrainingJob, pod: str | None = None) -> list[PodRef]:
-        """The job's pods on every cluster it was placed on (optionally one pod by name)."""
+    async def find_pods(
+        self,
+        job: TrainingJob,
+        pod: str | None = None,
+        *,
+        attempt: int | None = None,
+        clusters: Sequence[str] | None = None,
+    ) -> list[PodRef]:
+        """The pods of one attempt of the job (default: its current one, on every cluster
+        it is placed on; else on ``clusters``), optionally one pod by name."""
         refs: list[PodRef] = []
-        selector = pod_selector(job.id, self.instance_id)
-        for cluster in sorted(set(job.placement or [])):
-            try:
-                answer = await self.karmada.proxy_get(
-                    cluster, pods_path(job.namespace), query={"labelSelector": selector}
+        number = job.attempt if attempt is None else attempt
+        selector = pod_selector(job.id, self.instance_id, number)
+        where = job.placement if clusters is None else clusters
+        for cluster in sorted(set(where or [])):
+            answer = await self._list_pods(cluster, job.namespace, selector)
+            if number == 1 and not answer.get("items"):
+                # Pods made before pod templates carried the attempt label (a job submitted
+                # before the upgrade) are attempt 1's: the job's pods without the label.
+                legacy = await self._list_pods(
+                    cluster, job.namespace, pod_selector(job.id, self.instance_id)
                 )
-            except NotFound:
-                continue  # the cluster (or namespace on it) is gone: nothing live there
-            except KarmadaError as exc:
-                raise MemberUnreachable(cluster) from exc
+                answer = {"items": [p for p in legacy.get("items") or [] if _unlabelled(p)]}
             refs.extend(r for r in pod_refs(cluster, answer) if pod is None or r.name == pod)
         return refs
+
+    async def _list_pods(self, cluster: str, namespace: str, selector: str) -> dict[str, Any]:
+        try:
+            return await self.karmada.proxy_get(
+                cluster, pods_path(namespace), query={"labelSelector": selector}
+            )
+        except NotFound:
+            return {}  # the cluster (or namespace on it) is gone: nothing live there
+        except KarmadaError as exc:
+            raise MemberUnreachable(cluster) from exc
 
     async def read(
         self,
@@ -193,8 +221,9 @@ class PodLogReader:
         tasks: dict[tuple[str, str, str], asyncio.Task[None]] = {}
         try:
             while True:
-                # The job may be placed only now (it was pending when the stream began).
-                await job.refresh_from_db(fields=["placement"])
+                # The job may be placed only now (it was pending when the stream began), or
+                # recovered since: a new attempt's pods are followed once they appear.
+                await job.refresh_from_db(fields=["placement", "attempt"])
                 for ref in await self.find_pods(job, pod):
                     containers: Sequence[str] = (
                         ref.containers if len(ref.containers) > 1 else [""]

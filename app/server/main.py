@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 max_hyperparameter_value_bytes=settings.limits.job_max_hyperparameter_value_bytes,
                 max_manifest_bytes=settings.limits.job_max_manifest_bytes,
             )
+            archiver = log_archiver(settings, karmada)
             submitter = JobSubmitter(
                 karmada,
                 workload_settings(settings),
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 settings.poller.submission_retry_max_seconds,
                 limits=limits,
                 recovery=recovery_defaults(settings.poller),
+                archive_attempt=archiver.archive_attempt,
             )
             fanout = (
                 SharedStatusFanout(
@@ -149,7 +151,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.reconciler = reconciler
             reconcile_task = asyncio.create_task(reconciler.run(stop), name="reconciler")
             # OPERATE: log archive, stop retries, retention and purge, on the leader only.
-            operations = operations_worker(settings, karmada, submitter)
+            operations = operations_worker(settings, karmada, submitter, archiver)
             app.state.operations = operations
             operations_task = asyncio.create_task(
                 operations.run(stop, election.is_leader), name="operations-worker"
@@ -209,16 +211,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return app
 
 
-def operations_worker(
-    settings: Settings, karmada: KarmadaClient, submitter: JobSubmitter
-) -> OperationsWorker:
-    """The leader's worker for log archiving, stop retries, retention and purge."""
+def log_archiver(settings: Settings, karmada: KarmadaClient) -> LogArchiver:
+    """Archives finished jobs' logs (operations worker) and ended attempts' (recoveries)."""
     ops = settings.operations
     reader = PodLogReader(karmada, settings.karmada.ml_platform_instance)
-    archiver = LogArchiver(
+    return LogArchiver(
         reader, max_lines=ops.log_archive_max_lines, give_up_seconds=ops.log_archive_give_up_seconds
     )
-    return OperationsWorker(karmada, submitter, archiver, ops)
+
+
+def operations_worker(
+    settings: Settings,
+    karmada: KarmadaClient,
+    submitter: JobSubmitter,
+    archiver: LogArchiver | None = None,
+) -> OperationsWorker:
+    """The leader's worker for log archiving, stop retries, retention and purge."""
+    archiver = archiver or log_archiver(settings, karmada)
+    return OperationsWorker(karmada, submitter, archiver, settings.operations)
 
 
 def status_fanout(

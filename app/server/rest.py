@@ -33,6 +33,8 @@ NOT_FOUND = {"error": "Training job not found"}
 #: Upper bounds of query integers that have no setting of their own.
 MAX_OFFSET = 1_000_000_000
 MAX_SINCE_SECONDS = 2**31 - 1
+#: ``attempt`` is further bounded by the job's own number of attempts (resolvers.logs).
+MAX_ATTEMPT = 2**31 - 1
 #: Lists up to this ``limit`` are re-read when stale rather than checked against the table.
 SHORT_LIST = 1000
 
@@ -205,12 +207,16 @@ async def job_status(request: Request) -> Response:
 
 
 async def job_logs(request: Request) -> Response:
-    """The job's logs: ``message`` (the text the frontend shows), ``source``, ``pods``..."""
+    """The job's logs: ``message`` (the text the frontend shows), ``source``, ``pods``...
+
+    ``attempt`` (issue 19) reads one attempt of a recovered job; without it, the current one
+    (the answer is then what it was before attempts existed)."""
     query = request.query_params
     max_lines = request.app.state.services.settings.operations.log_read_max_lines
     try:
         tail = query_int(query, "tailLines", minimum=0, maximum=max_lines)
         since = query_int(query, "sinceSeconds", minimum=1, maximum=MAX_SINCE_SECONDS)
+        attempt = query_int(query, "attempt", minimum=1, maximum=MAX_ATTEMPT)
         pod = query.get("pod") or None
         if pod is not None:
             check_name(pod, "pod")
@@ -223,6 +229,7 @@ async def job_logs(request: Request) -> Response:
             tail_lines=tail,
             since_seconds=since,
             pod=pod,
+            attempt=attempt,
         )
     except JobNotFound:
         return JSONResponse(NOT_FOUND, status_code=404)

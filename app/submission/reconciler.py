@@ -44,6 +44,7 @@ from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource
 from app.live.hub import StatusHub
 from app.observability import metrics
 from app.settings import PollerSettings
+from app.submission.recovery import archive_earlier
 from app.submission.submitter import JobSubmitter
 from app.workloads import ALL_KINDS, instance_selector, job_id_of, kind_by_name
 
@@ -200,7 +201,9 @@ class Reconciler:
         for obj in orphans_to_delete(inventory, live_ids, now, grace):
             await self._delete_orphan(obj, report)
         current = await _current_names(live_ids)
-        for obj in stale_attempt_objects(inventory, current):
+        stale = stale_attempt_objects(inventory, current)
+        await self._archive_stale_attempts(stale)
+        for obj in stale:
             await self._delete_stale_attempt(obj, report)
         rows = await TrainingJob.filter(
             status__in=[Phase.PENDING.value, Phase.RUNNING.value, Phase.DELETING.value]
@@ -241,6 +244,21 @@ class Reconciler:
             "job %s: deleted orphan %s %s/%s (no job row)",
             obj.job_id, obj.resource.plural, obj.namespace, obj.name,
         )
+
+    async def _archive_stale_attempts(self, stale: Sequence[OwnedObject]) -> None:
+        """The logs of the attempts whose workloads are about to be deleted, when the
+        recovery has not archived them yet (its pods go with the workload)."""
+        archive = self.submitter.archive_attempt
+        if archive is None:
+            return
+        workloads: dict[str, set[str]] = {}
+        for obj in stale:
+            if obj.resource != PROPAGATION_POLICIES:
+                workloads.setdefault(obj.job_id, set()).add(obj.name)
+        for job_id, names in sorted(workloads.items()):
+            row = await TrainingJob.get_or_none(id=job_id)
+            if row is not None:
+                await archive_earlier(row, archive, names)
 
     async def _delete_stale_attempt(self, obj: OwnedObject, report: ReconcileReport) -> None:
         await self.karmada.delete(obj.resource, obj.namespace, obj.name, propagation="Background")

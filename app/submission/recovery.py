@@ -6,8 +6,10 @@
    number, object name, PENDING/Recovering, a job event) with the tick's other changes; a
    crash before that write leaves the job as it was, the next tick decides the same again
    and finds the rows already there (``get_or_create`` on (job, number)): nothing doubled.
-2. ``retire_previous`` (from the submitter, while the job is Recovering): delete every
-   earlier attempt's workload and PropagationPolicy on Karmada (crash point
+2. ``retire_previous`` (from the submitter, while the job is Recovering): archive the logs of
+   every earlier attempt not archived yet (``archive``: app.operations.archive, handed in by
+   the composition root; a member that does not answer does not hold the recovery), then
+   delete every earlier attempt's workload and PropagationPolicy on Karmada (crash point
    ``recover:after-delete-old``), then make sure no earlier attempt still runs on a member
    that answers; a member that does not answer is waited for or not, per the policy.
 3. The submitter creates the new attempt's objects under its own name (crash points
@@ -15,14 +17,15 @@
 
 Whatever a crash leaves on Karmada under an earlier attempt's name is found by the
 reconciler: an object of a live job that is not the job's current attempt is stale and
-deleted (``stale_attempt_objects``). The poller reads status by the current attempt's object
+deleted (``stale_attempt_objects``), its attempt's logs archived first (``archive_earlier``)
+when step 2 has not yet done so. The poller reads status by the current attempt's object
 name only, so a stale attempt on a returning member never reports into the job.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -51,6 +54,9 @@ log = logging.getLogger(__name__)
 
 #: Who a recovery's job events name as their actor.
 RECOVERY_ACTOR = "recovery"
+
+#: Archives an ended attempt's pod logs (True once done); app.operations.archive.LogArchiver.
+ArchiveAttempt = Callable[[TrainingJob, JobAttempt], Awaitable[bool]]
 
 
 def recovery_defaults(settings: PollerSettings) -> RecoveryPolicy:
@@ -161,6 +167,16 @@ async def failed_clusters(job: TrainingJob) -> set[str]:
     return {a.cluster for a in await earlier_attempts(job) if a.cluster}
 
 
+async def archive_earlier(
+    job: TrainingJob, archive: ArchiveAttempt, names: set[str] | None = None
+) -> None:
+    """Archive the logs of the job's earlier attempts not archived yet (only those whose
+    object name is in ``names``, when given): before their objects, and pods, are deleted."""
+    for attempt in await earlier_attempts(job):
+        if attempt.logs_archived_at is None and (names is None or attempt.object_name in names):
+            await archive(job, attempt)
+
+
 def _workload_resource(job: TrainingJob) -> ApiResource:
     kind = kind_by_name(job.kind)
     return ApiResource(kind.group, kind.version, kind.plural)
@@ -192,10 +208,14 @@ async def retire_previous(
     policy: RecoveryPolicy,
     instance: str,
     clusters: Sequence[ClusterCapabilities],
+    archive: ArchiveAttempt | None = None,
 ) -> str | None:
-    """Step 2: delete the earlier attempts' objects; None once the new attempt may start,
-    else why it waits (a member that answers still runs an earlier attempt, or one that
-    does not answer while the policy says ``wait``)."""
+    """Step 2: archive the earlier attempts' logs, then delete their objects; None once the
+    new attempt may start, else why it waits (a member that answers still runs an earlier
+    attempt, or one that does not answer while the policy says ``wait``)."""
+    if archive is not None:
+        # Before the deletes: an attempt's pods (and their logs) go with its workload.
+        await archive_earlier(job, archive)
     earlier = await earlier_attempts(job)
     workload = _workload_resource(job)
     for attempt in earlier:

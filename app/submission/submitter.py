@@ -21,7 +21,7 @@ from app.jobstate.recovery import RecoveryPolicy, attempt_env
 from app.karmada import KarmadaClient, KarmadaRejected, KarmadaUnavailable
 from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource, resource_for_manifest
 from app.submission.faultpoints import crash_point
-from app.submission.recovery import failed_clusters, policy_of, retire_previous
+from app.submission.recovery import ArchiveAttempt, failed_clusters, policy_of, retire_previous
 from app.workloads import (
     ClusterCapabilities,
     JobIdentity,
@@ -68,8 +68,12 @@ class JobSubmitter:
         *,
         limits: RequestLimits | None = None,
         recovery: RecoveryPolicy | None = None,
+        archive_attempt: ArchiveAttempt | None = None,
     ) -> None:
         self.karmada = karmada
+        #: Archives an ended attempt's logs before a recovery deletes its objects (None:
+        #: not archived; app.server.main hands in app.operations.archive's).
+        self.archive_attempt = archive_attempt
         #: The recovery policy of jobs that name none (RECOVERY_* settings).
         self.recovery = recovery or RecoveryPolicy()
         #: The limits the request was accepted under: a resubmission (the reconciler
@@ -96,6 +100,7 @@ class JobSubmitter:
             attempt_env=tuple(attempt_env(policy, job.attempt).items()),
             # Every attempt mounts the claim named after the first attempt.
             data_name=object_name_for(job.id, kind_by_name(job.kind)) if job.attempt > 1 else None,
+            attempt=job.attempt,
         )
 
     def resources(self, job: TrainingJob) -> list[tuple[ApiResource, str]]:
@@ -129,7 +134,8 @@ class JobSubmitter:
                 if clusters is None:
                     clusters = capabilities_of(await self.karmada.list_clusters())
                 waiting = await retire_previous(
-                    self.karmada, job, policy_of(job, self.recovery), self.instance_id, clusters
+                    self.karmada, job, policy_of(job, self.recovery), self.instance_id, clusters,
+                    self.archive_attempt,
                 )
                 if waiting is not None:
                     # No transition: the next burst looks again.

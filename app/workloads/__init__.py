@@ -23,6 +23,7 @@ from app.workloads.kinds import (
 )
 from app.workloads.mpijob import build_mpijob, interpret_mpijob_status
 from app.workloads.naming import (
+    ATTEMPT_LABEL,
     INSTANCE_LABEL,
     JOB_ID_ANNOTATION,
     JOB_ID_LABEL,
@@ -48,6 +49,7 @@ from app.workloads.tfjob import build_tfjob, interpret_tfjob_status
 __all__ = [
     "ALGORITHM_KINDS",
     "ALL_KINDS",
+    "ATTEMPT_LABEL",
     "BATCHJOB",
     "INSTANCE_LABEL",
     "JAXJOB",

@@ -19,6 +19,7 @@ from app.workloads.naming import (
     JobIdentity,
     object_annotations,
     object_labels,
+    pod_labels,
     pvc_name_for,
 )
 
@@ -225,7 +226,8 @@ class BuildContext:
     def pod_template(
         self, containers: list[dict[str, Any]], restart_policy: str | None = None
     ) -> dict[str, Any]:
-        """A pod template carrying our labels, priority class and data volume."""
+        """A pod template carrying our labels (and the attempt's), priority class and data
+        volume."""
         spec: dict[str, Any] = {"containers": containers}
         if restart_policy:
             spec["restartPolicy"] = restart_policy
@@ -235,7 +237,10 @@ class BuildContext:
             spec["volumes"] = [
                 {"name": DATA_VOLUME, "persistentVolumeClaim": {"claimName": self.claim_name}}
             ]
-        return {"metadata": {"labels": self.labels, "annotations": self.annotations}, "spec": spec}
+        return {
+            "metadata": {"labels": pod_labels(self.identity), "annotations": self.annotations},
+            "spec": spec,
+        }
 
     def run_policy(self) -> dict[str, Any]:
         """Kubeflow runPolicy: deadline, retries, pod clean-up, not suspended (TTL if set)."""

@@ -22,6 +22,9 @@ MANAGED_BY_VALUE = "ml-platform"
 JOB_ID_LABEL = "ml-platform.io/job-id"
 JOB_ID_ANNOTATION = "ml-platform.io/job-id"
 INSTANCE_LABEL = "ml-platform.io/instance"
+#: On pod templates only: the attempt (issue 19) the pods belong to, "1", "2"... Live logs of
+#: the current attempt select its pods by it (with the job-id label).
+ATTEMPT_LABEL = "ml-platform.io/attempt"
 JOB_NAME_ANNOTATION = "ml-platform.io/job-name"
 
 _ID_SUFFIX = re.compile(r"-[0-9a-f]{8}$")
@@ -41,6 +44,8 @@ class JobIdentity:
     #: The name the job's own PVC derives from: attempt 1's object name, so every attempt
     #: mounts the same claim (None: ``object_name``).
     data_name: str | None = None
+    #: The attempt number (1 until a recovery): the ``ml-platform.io/attempt`` pod label.
+    attempt: int = 1
 
 
 def new_job_id(job_name: str) -> str:
@@ -115,6 +120,11 @@ def object_labels(identity: JobIdentity) -> dict[str, str]:
         JOB_ID_LABEL: job_id_label_value(identity.job_id),
         INSTANCE_LABEL: identity.instance_id,
     }
+
+
+def pod_labels(identity: JobIdentity) -> dict[str, str]:
+    """Labels for every pod template: the object labels plus the attempt number."""
+    return {**object_labels(identity), ATTEMPT_LABEL: str(identity.attempt)}
 
 
 def object_annotations(identity: JobIdentity) -> dict[str, str]:

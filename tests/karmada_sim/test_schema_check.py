@@ -83,6 +83,8 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
     obj = copy.deepcopy(draw(st.sampled_from(manifests())))
     for _ in range(draw(st.integers(1, 3))):
         paths = list(_paths(obj))
+        if not paths:
+            break  # every field but apiVersion/kind was removed: nothing left to mutate
         path = draw(st.sampled_from(paths))
         parent: Any = obj
         for part in path[:-1]:

@@ -152,10 +152,15 @@ def test_job_names_labels_and_pods_in_karmada_urls(
         pods = {entry["pod"] for entry in logs.json()["pods"]}
         requests = recent(p)
         instance = p.platform.instance_id
-        selector = [f"ml-platform.io/job-id={job_id},ml-platform.io/instance={instance}"]
+        job_pods = f"ml-platform.io/job-id={job_id},ml-platform.io/instance={instance}"
+        # The attempt's own pods; while it has none, also the job's (pods made before the
+        # attempt label existed count as attempt 1's: app.operations.logs).
+        attempt_pods = [f"{job_pods},ml-platform.io/attempt=1"]
         lists = [r for r in requests if r["path"].endswith("/proxy/api/v1/namespaces/team-a/pods")]
-        assert lists and all(
-            parse_qs(r["query"]) == {"labelSelector": selector} for r in lists
+        selectors = [parse_qs(r["query"]) for r in lists]
+        assert {"labelSelector": attempt_pods} in selectors, lists
+        assert all(
+            s in ({"labelSelector": attempt_pods}, {"labelSelector": [job_pods]}) for s in selectors
         ), lists
         log_paths = {r["path"] for r in requests if r["path"].endswith("/log")}
         assert log_paths and all(

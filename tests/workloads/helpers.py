@@ -44,9 +44,12 @@ def manifests_for(
     job_id: str = JOB_ID,
     settings: WorkloadSettings | None = None,
     clusters: tuple[str, ...] = ("member1", "member2"),
+    attempt: int = 1,
 ) -> Manifests:
     kind = kind_for(request)
-    identity = JobIdentity(job_id, object_name_for(job_id, kind), request.namespace, INSTANCE)
+    identity = JobIdentity(
+        job_id, object_name_for(job_id, kind), request.namespace, INSTANCE, attempt=attempt
+    )
     return build_manifests(request, identity, settings or WorkloadSettings.defaults(), clusters)
 
 

@@ -100,6 +100,36 @@ def test_job_id_label_is_shortened_but_annotation_is_full() -> None:
     assert template["metadata"]["annotations"]["ml-platform.io/job-id"] == long_id
 
 
+@pytest.mark.parametrize(
+    ("algorithm", "extra", "templates"),
+    [
+        ("xgboost", {}, 3),  # RayJob: head, worker group, submitter
+        ("pytorch", {"resources": {"instanceResources": {"cpuCores": 1, "memoryGiB": 1},
+                                   "instanceCount": 3}}, 2),  # Master, Worker
+        ("tf-distributed", {"parameterServerCount": 1, "resources": {
+            "instanceResources": {"cpuCores": 1, "memoryGiB": 1}, "instanceCount": 2}},
+         3),  # Chief, Worker, PS
+        ("horovod-mpi", {}, 2),  # Launcher, Worker
+        ("jax-pjit", {}, 1),  # Worker
+        ("container", {}, 1),  # batch/v1 Job
+    ],
+)
+def test_every_kind_labels_its_pod_templates_with_the_attempt(
+    algorithm: str, extra: dict[str, object], templates: int
+) -> None:
+    first = list(pod_templates(manifests_for(request_of(algorithm, **extra)).workload))
+    second = list(
+        pod_templates(manifests_for(request_of(algorithm, **extra), attempt=2).workload)
+    )
+    assert len(first) == len(second) == templates
+    assert [t["metadata"]["labels"]["ml-platform.io/attempt"] for t in first] == ["1"] * templates
+    assert [t["metadata"]["labels"]["ml-platform.io/attempt"] for t in second] == ["2"] * templates
+    for template in second:
+        labels = template["metadata"]["labels"]
+        assert labels["ml-platform.io/job-id"] == "train-model-0a1b2c3d"
+        assert labels["ml-platform.io/instance"] == "install-a"
+
+
 def test_pvc_for_volume_size() -> None:
     settings = WorkloadSettings(storage_class="fast-ssd")
     manifests = manifests_for(

@@ -14,6 +14,7 @@ import pytest
 
 from app.jobspec import BUILTIN_ALGORITHMS, JobRequest, parse_job_request
 from app.workloads import (
+    ATTEMPT_LABEL,
     INSTANCE_LABEL,
     JOB_ID_ANNOTATION,
     JOB_ID_LABEL,
@@ -177,6 +178,24 @@ def test_every_object_and_pod_template_is_labelled(name: str, data: dict[str, An
         assert obj["metadata"]["annotations"][JOB_ID_ANNOTATION] == job_id
     for obj in manifests.all():
         assert job_id_of(obj) == job_id
+    # The attempt label is on pod templates (pods are found by it), not on the objects.
+    assert [t["metadata"]["labels"][ATTEMPT_LABEL] for t in templates] == ["1"] * len(templates)
+    assert all(ATTEMPT_LABEL not in obj["metadata"]["labels"] for obj in manifests.all())
+
+
+@pytest.mark.parametrize(("name", "data"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_every_pod_template_carries_its_attempt(name: str, data: dict[str, Any]) -> None:
+    manifests = manifests_for(_request(data), job_id=_job_id(name), attempt=3)
+    templates = list(pod_templates(manifests.workload))
+    assert templates
+    for template in templates:
+        labels = template["metadata"]["labels"]
+        assert labels[ATTEMPT_LABEL] == "3"
+        assert labels[INSTANCE_LABEL] == INSTANCE
+        assert labels[JOB_ID_LABEL].endswith("0a1b2c3d")
+    # Still valid against the real schemas with the label on.
+    for manifest in manifests.all():
+        assert manifest_errors(manifest) == [], (manifest["kind"], name)
 
 
 @pytest.mark.parametrize(("name", "data"), VARIANTS, ids=[v[0] for v in VARIANTS])

@@ -95,6 +95,7 @@ export const JOB_BY_ID = graphql(`
       stoppedBy
       logsArchivedAt
       workloadDeletedAt
+      attempt
       events(first: 1000) {
         ...JobEventFields
       }
@@ -127,6 +128,7 @@ export const JOB_STATUS = graphql(`
       deleted
       job {
         ...JobRow
+        attempt
       }
     }
   }
@@ -141,8 +143,8 @@ export const JOB_EVENTS_AFTER = graphql(`
 `);
 
 export const JOB_LOGS = graphql(`
-  query ConsoleJobLogs($id: ID!, $pod: String) {
-    jobLogs(id: $id, pod: $pod, tailLines: 2000) {
+  query ConsoleJobLogs($id: ID!, $pod: String, $attempt: Int) {
+    jobLogs(id: $id, pod: $pod, attempt: $attempt, tailLines: 2000) {
       __typename
       ... on JobLogs {
         source

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useConnection } from "../connection";
 import type { JobEventFieldsFragment } from "../gql/graphql";
+import { attemptOptions, logsSelection } from "../lib/attempts";
 import { describeError, fieldOfGraphQLError, graphQLErrorsOf } from "../lib/errors";
 import { formatDuration, formatTime, isTerminal, jobDuration } from "../lib/format";
 import { feedResume, resumedWithGap, startResume, type PodResume } from "../lib/logResume";
@@ -109,6 +110,7 @@ export function JobPage() {
       </div>
       <Logs
         id={job.id}
+        attempt={job.attempt}
         terminal={isTerminal(job.phase)}
         archivedAt={job.logsArchivedAt ?? null}
         workloadDeletedAt={job.workloadDeletedAt ?? null}
@@ -269,16 +271,26 @@ interface LogEntry {
 
 const MAX_LOG_LINES = 5000;
 
-function Logs(props: { id: string; terminal: boolean; archivedAt: string | null; workloadDeletedAt: string | null }) {
+function Logs(props: {
+  id: string;
+  attempt: number;
+  terminal: boolean;
+  archivedAt: string | null;
+  workloadDeletedAt: string | null;
+}) {
   const [pod, setPod] = useState<string>("");
+  // The attempt picked (null: the current one, followed live while it runs). An earlier
+  // attempt's logs are the archive its recovery took (jobLogs(attempt)).
+  const [picked, setPicked] = useState<number | null>(null);
+  const { attempt: earlier, stored: showStored } = logsSelection(picked, props.attempt, props.terminal);
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const entriesRef = useRef<LogEntry[]>([]);
   entriesRef.current = entries;
   const [streamError, setStreamError] = useState<string | null>(null);
   const [podsSeen, setPodsSeen] = useState<string[]>([]);
   const stored = useQuery(JOB_LOGS, {
-    variables: { id: props.id, pod: pod || null },
-    skip: !props.terminal,
+    variables: { id: props.id, pod: pod || null, attempt: earlier },
+    skip: !showStored,
     fetchPolicy: "network-only",
   });
   const connection = useConnection();
@@ -289,7 +301,7 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
   useEffect(() => {
     setEntries([]);
     resume.current = null;
-  }, [pod]);
+  }, [pod, earlier]);
   // A dropped connection: keep what is shown. graphql-ws subscribes again on reconnection and
   // the stream replays each pod's tail; align it with the lines shown so that the lines
   // written meanwhile are appended and none is shown twice.
@@ -306,7 +318,7 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
   }, [dropped]);
   useSubscription(JOB_LOG_STREAM, {
     variables: { id: props.id, pod: pod || null },
-    skip: props.terminal,
+    skip: showStored,
     onData: ({ data: { data } }) => {
       const item = data?.jobLogStream;
       if (!item) return;
@@ -341,8 +353,15 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
   }, [props.archivedAt, props.workloadDeletedAt]);
   let text: string;
   let source: string;
-  if (props.terminal) {
-    source = logs?.__typename === "JobLogs" ? (logs.source === "ARCHIVE" ? "archived" : "live (finished)") : "";
+  if (showStored) {
+    source =
+      logs?.__typename === "JobLogs"
+        ? earlier !== null
+          ? `archived (attempt ${earlier})`
+          : logs.source === "ARCHIVE"
+            ? "archived"
+            : "live (finished)"
+        : "";
     text =
       logs?.__typename === "JobLogs"
         ? logs.pods.map((p) => (logs.pods.length > 1 && !pod ? `==> ${p.pod} <==\n${p.text}` : p.text)).join("\n")
@@ -360,6 +379,26 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
       <h2>
         Logs <span className="muted" data-testid="log-source">{source}</span>
       </h2>
+      {props.attempt > 1 && (
+        <label>
+          Attempt{" "}
+          <select
+            aria-label="Attempt"
+            value={String(earlier ?? props.attempt)}
+            onChange={(e) => {
+              const n = Number(e.target.value);
+              setPod(""); // each attempt has its own pods
+              setPicked(n < props.attempt ? n : null);
+            }}
+          >
+            {attemptOptions(props.attempt).map((o) => (
+              <option key={o.value} value={String(o.value)}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}{" "}
       <label>
         Pod{" "}
         <select aria-label="Pod" value={pod} onChange={(e) => setPod(e.target.value)}>
@@ -369,7 +408,7 @@ function Logs(props: { id: string; terminal: boolean; archivedAt: string | null;
           ))}
         </select>
       </label>
-      {props.terminal && (
+      {showStored && (
         <button type="button" onClick={() => void stored.refetch()}>
           Reload logs
         </button>
