@@ -115,7 +115,9 @@ class JobAttempt(Model):
 class JobLog(Model):
     """The archived log of one container of one pod of one attempt of a job.
 
-    Bounded (the newest lines kept); an attempt's archive never replaces another's.
+    Bounded (the newest lines kept); an attempt's archive never replaces another's. A pod
+    belongs to one attempt (its workload's name carries the attempt), so the key needs no
+    attempt column (and SQLite cannot change a table's unique constraint in place).
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -134,7 +136,7 @@ class JobLog(Model):
 
     class Meta:
         table = "job_logs"
-        unique_together = (("job", "attempt", "cluster", "pod", "container"),)
+        unique_together = (("job", "cluster", "pod", "container"),)
 
 
 class ApiToken(Model):

@@ -94,10 +94,11 @@ async def test_archiving_a_later_attempt_keeps_the_earlier_attempts_archive(pg_u
         job = _job()
         await create_job_row(job, actor=None)
         await store_logs(job, [_log("member1", "rel-job-0000abcd-head", "attempt one\n")])
-        # The same pod name on the same cluster in attempt 2: a key of its own, no clash.
+        # Attempt 2 on the same cluster and on another: its pods' names carry "-a2" (a pod
+        # belongs to one attempt, which is why the table's key has no attempt column).
         job.attempt = 2
         await store_logs(job, [
-            _log("member1", "rel-job-0000abcd-head", "attempt two here\n"),
+            _log("member1", "rel-job-0000abcd-a2-worker", "attempt two here\n"),
             _log("member2", "rel-job-0000abcd-a2-head", "attempt two\n"),
         ])
         first = await archived_logs(job.id, 1)
@@ -105,7 +106,7 @@ async def test_archiving_a_later_attempt_keeps_the_earlier_attempts_archive(pg_u
         assert [(p.cluster, p.pod, p.text) for p in first] == [
             ("member1", "rel-job-0000abcd-head", "attempt one\n")]
         assert [(p.cluster, p.pod, p.text) for p in second] == [
-            ("member1", "rel-job-0000abcd-head", "attempt two here\n"),
+            ("member1", "rel-job-0000abcd-a2-worker", "attempt two here\n"),
             ("member2", "rel-job-0000abcd-a2-head", "attempt two\n"),
         ]
         assert await archived_logs(job.id, 2, "rel-job-0000abcd-a2-head") == second[1:]

@@ -1,7 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
-from tortoise.migrations.constraints import UniqueConstraint
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0003_recovery_attempts')]
@@ -14,14 +13,9 @@ class Migration(migrations.Migration):
             name='logs_archived_at',
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
-        ops.RemoveConstraint(
-            model_name='JobLog',
-            name=None,
-            fields=['job', 'cluster', 'pod', 'container'],
-        ),
         ops.AlterModelOptions(
             name='JobLog',
-            options={'table': 'job_logs', 'app': 'models', 'unique_together': (('job', 'attempt', 'cluster', 'pod', 'container'),), 'pk_attr': 'id', 'table_description': 'The archived log of one container of one pod of one attempt of a job.'},
+            options={'table': 'job_logs', 'app': 'models', 'unique_together': (('job', 'cluster', 'pod', 'container'),), 'pk_attr': 'id', 'table_description': 'The archived log of one container of one pod of one attempt of a job.'},
         ),
         ops.AddField(
             model_name='JobLog',
@@ -34,9 +28,5 @@ class Migration(migrations.Migration):
             "UPDATE job_logs SET attempt = (SELECT t.attempt FROM training_jobs t"
             " WHERE t.id = job_logs.job_id)",
             reverse_sql="",
-        ),
-        ops.AddConstraint(
-            model_name='JobLog',
-            constraint=UniqueConstraint(fields=('job', 'attempt', 'cluster', 'pod', 'container'), name=None),
         ),
     ]
