@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 
@@ -43,6 +43,9 @@ GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 1
 
 _REST_PHASE = {phase.value: phase.rest for phase in Phase}
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def rest_time(value: datetime) -> str:
@@ -60,6 +63,42 @@ def _rest_phase(status: str) -> str:
     return rest if rest is not None else Phase(status).rest  # unknown: the same ValueError
 
 
+class TwoGenerations(Generic[K, V]):
+    """A cache in two generations: a hit moves its entry to the current one; when that is
+    full it becomes the previous one and the old previous is dropped.
+
+    ``fit(n)`` after a render of ``n`` entries sizes a generation to twice the largest render
+    seen, between ``floor`` and ``cap``: a list of the newest 50 jobs keeps about a thousand
+    entries, a full list of 10,000 keeps them all. (A fixed 50,000 let a soak's changing
+    rows fill 100,000 entries for a 50-row list.)
+    """
+
+    def __init__(self, cap: int, floor: int = 1024) -> None:
+        self.cap = cap
+        self.size = min(cap, floor)
+        self._current: dict[K, V] = {}
+        self._previous: dict[K, V] = {}
+
+    def __len__(self) -> int:
+        return len(self._current) + len(self._previous)
+
+    def fit(self, entries: int) -> None:
+        self.size = min(self.cap, max(self.size, 2 * entries))
+
+    def get(self, key: K) -> V | None:
+        value = self._current.get(key)
+        if value is None:
+            value = self._previous.pop(key, None)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        if len(self._current) >= self.size:
+            self._previous, self._current = self._current, {}
+        self._current[key] = value
+
+
 class RequestFragments:
     """job id -> its stored request as the bytes of today's body, each computed once.
 
@@ -68,40 +107,31 @@ class RequestFragments:
     A request never changes once stored (retry makes a new job), so it is read from the
     database and encoded only for jobs not seen before: most of a list's bytes are then
     neither read nor encoded again. Two generations bound the memory to about twice the
-    listed jobs.
+    largest list rendered.
     """
 
     def __init__(self, generation_size: int = 50_000) -> None:
-        self.generation_size = generation_size
-        self._current: dict[str, orjson.Fragment] = {}
-        self._previous: dict[str, orjson.Fragment] = {}
+        self.fragments: TwoGenerations[str, orjson.Fragment] = TwoGenerations(generation_size)
 
     async def of(self, rows: Sequence[Sequence[Any]]) -> dict[str, orjson.Fragment]:
         """The fragment of every row's job (rows without one, deleted meanwhile: absent)."""
         r = job_list_rows
+        self.fragments.fit(len(rows))
         found: dict[str, orjson.Fragment] = {}
         missing: list[str] = []
         for row in rows:
             job_id = row[r.ID]
-            fragment = self._current.get(job_id)
+            fragment = self.fragments.get(job_id)
             if fragment is None:
-                fragment = self._previous.pop(job_id, None)
-                if fragment is None:
-                    missing.append(job_id)
-                    continue
-                self._keep(job_id, fragment)
-            found[job_id] = fragment
+                missing.append(job_id)
+            else:
+                found[job_id] = fragment
         if missing:
             for job_id, text in (await r.request_texts(missing)).items():
                 fragment = _fragment(json.loads(text) if isinstance(text, str) else text)
-                self._keep(job_id, fragment)
+                self.fragments.put(job_id, fragment)
                 found[job_id] = fragment
         return found
-
-    def _keep(self, job_id: str, fragment: orjson.Fragment) -> None:
-        if len(self._current) >= self.generation_size:
-            self._previous, self._current = self._current, {}
-        self._current[job_id] = fragment
 
 
 def _fragment(document: Any) -> orjson.Fragment:
@@ -142,23 +172,18 @@ class ListEncoder:
     """
 
     def __init__(self, generation_size: int = 50_000) -> None:
-        self.generation_size = generation_size
         self.requests = RequestFragments(generation_size)
-        self._current: dict[tuple[Any, ...], bytes] = {}
-        self._previous: dict[tuple[Any, ...], bytes] = {}
+        self.rows: TwoGenerations[tuple[Any, ...], bytes] = TwoGenerations(generation_size)
 
     async def render(self, rows: Sequence[Sequence[Any]]) -> bytes:
+        self.rows.fit(len(rows))
         parts: list[bytes | None] = []
         missing: list[tuple[int, tuple[Any, ...], Sequence[Any]]] = []
         for row in rows:
             key = tuple(row)
-            part = self._current.get(key)
+            part = self.rows.get(key)
             if part is None:
-                part = self._previous.pop(key, None)
-                if part is None:
-                    missing.append((len(parts), key, row))
-                else:
-                    self._keep(key, part)
+                missing.append((len(parts), key, row))
             parts.append(part)
         if missing:
             requests = await self.requests.of([row for _, _, row in missing])
@@ -166,13 +191,8 @@ class ListEncoder:
                 request = requests.get(row[job_list_rows.ID])
                 if request is not None:  # else deleted between the two reads: left out
                     parts[index] = part = _encode_row(row, request)
-                    self._keep(key, part)
+                    self.rows.put(key, part)
         return b"[" + b",".join([p for p in parts if p is not None]) + b"]"
-
-    def _keep(self, key: tuple[Any, ...], part: bytes) -> None:
-        if len(self._current) >= self.generation_size:
-            self._previous, self._current = self._current, {}
-        self._current[key] = part
 
 
 async def render(rows: Sequence[Sequence[Any]], encoder: ListEncoder) -> bytes:

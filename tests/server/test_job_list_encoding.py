@@ -127,8 +127,8 @@ async def test_requests_are_read_once_and_memory_is_bounded(
         assert reads == [6]
         assert (await render(rows[:3], fragments))[:-1] in first  # a slice of the same answer
         assert reads == [6]  # nothing read again
-        assert len(fragments._current) + len(fragments._previous) <= 8
-        assert len(fragments.requests._current) + len(fragments.requests._previous) <= 8
+        assert len(fragments.rows) <= 8
+        assert len(fragments.requests.fragments) <= 8
         # A job deleted between the two reads is left out, not an error.
         await TrainingJob.filter(id="enc-0001").delete()
         assert b"enc-0001" not in await render(rows, ListEncoder())
@@ -213,3 +213,19 @@ def test_a_published_update_coming_back_through_notify_is_not_a_second_change() 
     assert changes == [1, 1]  # another replica's: a change
     hub.resync()
     assert changes == [1, 1, 1]
+
+
+def test_row_cache_is_sized_by_the_largest_list_rendered() -> None:
+    from app.server.job_list import TwoGenerations
+
+    cache: TwoGenerations[int, int] = TwoGenerations(cap=50_000, floor=1024)
+    cache.fit(50)  # the newest 50 jobs, polled while rows keep changing (a soak)
+    for key in range(100_000):
+        cache.put(key, key)
+    assert len(cache) <= 2 * 1024
+    cache.fit(10_000)  # a full list of 10,000 jobs: all of them stay
+    for key in range(10_000):
+        cache.put(-key - 1, key)
+    assert all(cache.get(-key - 1) == key for key in range(10_000))
+    cache.fit(10**9)
+    assert cache.size == 50_000  # never above the cap
