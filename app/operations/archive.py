@@ -37,7 +37,7 @@ class LogArchiver:
         max_lines: int,
         give_up_seconds: float,
         batch: int = 50,
-        concurrency: int = 4,
+        concurrency: int = 8,
     ) -> None:
         self.reader = reader
         self.concurrency = concurrency
@@ -63,20 +63,22 @@ class LogArchiver:
         up on). One at a time, archiving (two Karmada reads per job) fell behind jobs
         finishing at ~12/s, and every job not archived keeps its workload (retention waits
         for the archive), so the watch caches and the members grew with the backlog."""
-        done = 0
         jobs = await self.pending()
-        for start in range(0, len(jobs), self.concurrency):
-            chunk = jobs[start : start + self.concurrency]
-            results = await asyncio.gather(
-                *(self.archive_job(job) for job in chunk), return_exceptions=True
-            )
-            for job, result in zip(chunk, results, strict=True):
-                if isinstance(result, BaseException):
-                    if not isinstance(result, Exception):
-                        raise result
-                    log.error("job %s: logs not archived", job.id, exc_info=result)
-                elif result:
-                    done += 1
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def archive(job: TrainingJob) -> bool:
+            async with gate:
+                return await self.archive_job(job)
+
+        done = 0
+        results = await asyncio.gather(*map(archive, jobs), return_exceptions=True)
+        for job, result in zip(jobs, results, strict=True):
+            if isinstance(result, BaseException):
+                if not isinstance(result, Exception):
+                    raise result
+                log.error("job %s: logs not archived", job.id, exc_info=result)
+            elif result:
+                done += 1
         return done
 
     async def archive_job(self, job: TrainingJob) -> bool:
