@@ -121,8 +121,11 @@ async def guard_stream(
             yield item
     finally:
         watch.detach()
-        if pending is not None and not pending.done():
-            pending.cancel()
+        if pending is not None:
+            # Also when it is done: a stream that ended as the revocation (or a cancel) won
+            # holds StopAsyncIteration, which asyncio logs as never retrieved otherwise.
+            if not pending.done():
+                pending.cancel()
             with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
                 await pending
         await _close(iterator)

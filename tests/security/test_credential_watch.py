@@ -112,3 +112,29 @@ async def test_guard_stream_without_a_check_passes_items_through() -> None:
 
     assert [n async for n in guard_stream(ctx, items(), INTERVAL)] == [0, 1, 2]
     assert ctx.credential_watch is None
+
+
+async def test_a_stream_ending_as_it_is_revoked_leaves_no_unretrieved_task(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The stream's last __anext__ and the revocation finish in the same loop turn: the
+    # guard raises Unauthenticated and must still collect the finished read (issue 17's
+    # soak logged "Task exception was never retrieved ... StopAsyncIteration" at ERROR).
+    import gc
+
+    ctx: Any = _Ctx(Credentials().check)
+    ctx.credential_watch = CredentialWatch(ctx.credentials_valid, 3600)
+
+    async def ends_as_revoked() -> AsyncIterator[int]:
+        yield 1
+        ctx.credential_watch.revoked.set_result(None)
+        return
+
+    stream = guard_stream(ctx, ends_as_revoked(), INTERVAL)
+    assert await anext(stream) == 1
+    with caplog.at_level("ERROR", logger="asyncio"):
+        with pytest.raises(Unauthenticated):
+            await anext(stream)
+        await stream.aclose()
+        gc.collect()
+    assert not [r for r in caplog.records if "never retrieved" in r.getMessage()]
