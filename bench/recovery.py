@@ -11,7 +11,7 @@ requests the server sent meanwhile (``mlplatform_karmada_requests_total``), serv
 client CPU, and duplicates: samples of ``/_sim/clusters/*/workloads`` (the simulator's
 ground truth) where two attempts of one job run at once.
 
-Usage: .venv/bin/python bench/recovery.py [--jobs 500]
+Usage: .venv/bin/python bench/recovery.py [--jobs 500] [--timeline]
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ BODY = {
     "resources": {"instanceResources": {"cpuCores": 1, "memoryGiB": 1}, "instanceCount": 1},
 }
 JOBS = """query($after: String) { jobs(first: 500, after: $after) {
-  nodes { id jobName phase attempt clusters } pageInfo { hasNextPage endCursor } } }"""
+  nodes { id jobName phase reason attempt clusters } pageInfo { hasNextPage endCursor } } }"""
 
 
 def karmada_requests(metrics: str) -> float:
@@ -90,7 +90,8 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, Any]:
+async def run(jobs: int, sim_url: str, base: str, server_pid: int,
+              timeline: bool = False) -> dict[str, Any]:
     async with (
         httpx.AsyncClient(base_url=base, timeout=120) as http,
         httpx.AsyncClient(base_url=sim_url, timeout=60) as sim,
@@ -131,7 +132,16 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, 
         mode_of = {job_id: mode for mode, group in ids.items() for job_id in group}
         while len(done) < 2 * jobs and time.monotonic() - start < 900:
             now = time.monotonic() - start
-            for n in await all_jobs(http):
+            nodes = await all_jobs(http)
+            if timeline:
+                counts: dict[str, int] = {}
+                for n in nodes:
+                    if mode_of.get(n["id"]) == "on":
+                        state = f"{n['phase']}/{n['reason']}/a{n['attempt']}"
+                        counts[state] = counts.get(state, 0) + 1
+                print(f"  t={now:6.1f}s (poll {time.monotonic() - start - now:.1f}s) recovering "
+                      f"jobs: {dict(sorted(counts.items()))}", file=sys.stderr)
+            for n in nodes:
                 if n["id"] in done or n["id"] not in mode_of:
                     continue
                 recovered = n["attempt"] == 2 and n["phase"] == "RUNNING"
@@ -166,6 +176,9 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=500)
+    parser.add_argument("--timeline", action="store_true",
+                        help="print the recovering jobs' phase/reason/attempt counts per poll "
+                             "(stderr)")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -186,7 +199,7 @@ def main() -> None:
             "RECONCILE_INTERVAL_SECONDS": "30",
         }
         with server(env, log) as (srv, base):
-            r = asyncio.run(run(args.jobs, sim_url, base, srv.pid))
+            r = asyncio.run(run(args.jobs, sim_url, base, srv.pid, args.timeline))
     print(f"Recovery after member1 loses node 0 under {args.jobs} + {args.jobs} running jobs "
           f"(load {load_average()})")
     print("| jobs | policy | reached end | p50 s | p99 s | mean s | on member2 | FAILED |")
