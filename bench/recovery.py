@@ -46,12 +46,14 @@ JOBS = """query($after: String) { jobs(first: 500, after: $after) {
   nodes { id jobName phase reason attempt clusters } pageInfo { hasNextPage endCursor } } }"""
 
 
-def karmada_requests(metrics: str) -> float:
-    return sum(
-        float(line.rsplit(" ", 1)[1])
-        for line in metrics.splitlines()
-        if line.startswith("mlplatform_karmada_requests_total{")
-    )
+def karmada_requests_by_method(metrics: str) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for line in metrics.splitlines():
+        if line.startswith("mlplatform_karmada_requests_total{"):
+            labels, value = line.rsplit(" ", 1)
+            method = labels.split('method="', 1)[1].split('"', 1)[0]
+            found[method] = found.get(method, 0.0) + float(value)
+    return found
 
 
 async def all_jobs(http: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -120,7 +122,7 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int,
         await sim.post("/_sim/clusters/member2", json={"ready": True})
         await asyncio.sleep(1.0)  # Karmada's view of member2 settles (not measured)
 
-        requests_before = karmada_requests((await http.get("/metrics")).text)
+        by_method_before = karmada_requests_by_method((await http.get("/metrics")).text)
         server_cpu, client_cpu = cpu_seconds(server_pid), own_cpu_seconds()
         stop, dups = asyncio.Event(), list[str]()
         sampler = asyncio.create_task(duplicates(sim, stop, dups))
@@ -153,11 +155,14 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int,
         samples = await sampler
         server_cpu = cpu_seconds(server_pid) - server_cpu
         client_cpu = own_cpu_seconds() - client_cpu
-        requests = karmada_requests((await http.get("/metrics")).text) - requests_before
+        by_method = karmada_requests_by_method((await http.get("/metrics")).text)
+        by_method = {m: v - by_method_before.get(m, 0.0) for m, v in sorted(by_method.items())}
+        requests = sum(by_method.values())
         final = {n["id"]: n for n in await all_jobs(http)}
         await sim.delete("/_sim/scenarios")
         await sim.delete("/_sim/disruptions")
-    result: dict[str, Any] = {"elapsed": elapsed, "requests": requests, "server_cpu": server_cpu,
+    result: dict[str, Any] = {"elapsed": elapsed, "requests": requests, "by_method": by_method,
+                              "server_cpu": server_cpu,
                               "client_cpu": client_cpu, "duplicates": len(set(dups)),
                               "samples": samples}
     for mode, group in ids.items():
@@ -210,7 +215,8 @@ def main() -> None:
               f"{m['mean']:.2f} | {m['elsewhere']} | {m['failed']} |")
     print(f"window {r['elapsed']:.1f} s; Karmada requests {r['requests']:.0f} "
           f"({r['requests'] / max(args.jobs, 1):.1f} per recovered job, both groups' traffic "
-          f"included); server CPU {r['server_cpu']:.1f} s; client CPU {r['client_cpu']:.1f} s; "
+          f"included; {', '.join(f'{m} {v:.0f}' for m, v in r['by_method'].items() if v)}); "
+          f"server CPU {r['server_cpu']:.1f} s; client CPU {r['client_cpu']:.1f} s; "
           f"duplicates {r['duplicates']} in {r['samples']} samples of both members")
 
 
