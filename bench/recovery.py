@@ -11,7 +11,7 @@ requests the server sent meanwhile (``mlplatform_karmada_requests_total``), serv
 client CPU, and duplicates: samples of ``/_sim/clusters/*/workloads`` (the simulator's
 ground truth) where two attempts of one job run at once.
 
-Usage: .venv/bin/python bench/recovery.py [--jobs 500]
+Usage: .venv/bin/python bench/recovery.py [--jobs 500] [--timeline]
 """
 
 from __future__ import annotations
@@ -43,15 +43,17 @@ BODY = {
     "resources": {"instanceResources": {"cpuCores": 1, "memoryGiB": 1}, "instanceCount": 1},
 }
 JOBS = """query($after: String) { jobs(first: 500, after: $after) {
-  nodes { id jobName phase attempt clusters } pageInfo { hasNextPage endCursor } } }"""
+  nodes { id jobName phase reason attempt clusters } pageInfo { hasNextPage endCursor } } }"""
 
 
-def karmada_requests(metrics: str) -> float:
-    return sum(
-        float(line.rsplit(" ", 1)[1])
-        for line in metrics.splitlines()
-        if line.startswith("mlplatform_karmada_requests_total{")
-    )
+def karmada_requests_by_method(metrics: str) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for line in metrics.splitlines():
+        if line.startswith("mlplatform_karmada_requests_total{"):
+            labels, value = line.rsplit(" ", 1)
+            method = labels.split('method="', 1)[1].split('"', 1)[0]
+            found[method] = found.get(method, 0.0) + float(value)
+    return found
 
 
 async def all_jobs(http: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -90,7 +92,8 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, Any]:
+async def run(jobs: int, sim_url: str, base: str, server_pid: int,
+              timeline: bool = False) -> dict[str, Any]:
     async with (
         httpx.AsyncClient(base_url=base, timeout=120) as http,
         httpx.AsyncClient(base_url=sim_url, timeout=60) as sim,
@@ -119,7 +122,7 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, 
         await sim.post("/_sim/clusters/member2", json={"ready": True})
         await asyncio.sleep(1.0)  # Karmada's view of member2 settles (not measured)
 
-        requests_before = karmada_requests((await http.get("/metrics")).text)
+        by_method_before = karmada_requests_by_method((await http.get("/metrics")).text)
         server_cpu, client_cpu = cpu_seconds(server_pid), own_cpu_seconds()
         stop, dups = asyncio.Event(), list[str]()
         sampler = asyncio.create_task(duplicates(sim, stop, dups))
@@ -131,7 +134,16 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, 
         mode_of = {job_id: mode for mode, group in ids.items() for job_id in group}
         while len(done) < 2 * jobs and time.monotonic() - start < 900:
             now = time.monotonic() - start
-            for n in await all_jobs(http):
+            nodes = await all_jobs(http)
+            if timeline:
+                counts: dict[str, int] = {}
+                for n in nodes:
+                    if mode_of.get(n["id"]) == "on":
+                        state = f"{n['phase']}/{n['reason']}/a{n['attempt']}"
+                        counts[state] = counts.get(state, 0) + 1
+                print(f"  t={now:6.1f}s (poll {time.monotonic() - start - now:.1f}s) recovering "
+                      f"jobs: {dict(sorted(counts.items()))}", file=sys.stderr)
+            for n in nodes:
                 if n["id"] in done or n["id"] not in mode_of:
                     continue
                 recovered = n["attempt"] == 2 and n["phase"] == "RUNNING"
@@ -143,11 +155,14 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, 
         samples = await sampler
         server_cpu = cpu_seconds(server_pid) - server_cpu
         client_cpu = own_cpu_seconds() - client_cpu
-        requests = karmada_requests((await http.get("/metrics")).text) - requests_before
+        by_method = karmada_requests_by_method((await http.get("/metrics")).text)
+        by_method = {m: v - by_method_before.get(m, 0.0) for m, v in sorted(by_method.items())}
+        requests = sum(by_method.values())
         final = {n["id"]: n for n in await all_jobs(http)}
         await sim.delete("/_sim/scenarios")
         await sim.delete("/_sim/disruptions")
-    result: dict[str, Any] = {"elapsed": elapsed, "requests": requests, "server_cpu": server_cpu,
+    result: dict[str, Any] = {"elapsed": elapsed, "requests": requests, "by_method": by_method,
+                              "server_cpu": server_cpu,
                               "client_cpu": client_cpu, "duplicates": len(set(dups)),
                               "samples": samples}
     for mode, group in ids.items():
@@ -166,6 +181,9 @@ async def run(jobs: int, sim_url: str, base: str, server_pid: int) -> dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=500)
+    parser.add_argument("--timeline", action="store_true",
+                        help="print the recovering jobs' phase/reason/attempt counts per poll "
+                             "(stderr)")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -186,7 +204,7 @@ def main() -> None:
             "RECONCILE_INTERVAL_SECONDS": "30",
         }
         with server(env, log) as (srv, base):
-            r = asyncio.run(run(args.jobs, sim_url, base, srv.pid))
+            r = asyncio.run(run(args.jobs, sim_url, base, srv.pid, args.timeline))
     print(f"Recovery after member1 loses node 0 under {args.jobs} + {args.jobs} running jobs "
           f"(load {load_average()})")
     print("| jobs | policy | reached end | p50 s | p99 s | mean s | on member2 | FAILED |")
@@ -197,7 +215,8 @@ def main() -> None:
               f"{m['mean']:.2f} | {m['elsewhere']} | {m['failed']} |")
     print(f"window {r['elapsed']:.1f} s; Karmada requests {r['requests']:.0f} "
           f"({r['requests'] / max(args.jobs, 1):.1f} per recovered job, both groups' traffic "
-          f"included); server CPU {r['server_cpu']:.1f} s; client CPU {r['client_cpu']:.1f} s; "
+          f"included; {', '.join(f'{m} {v:.0f}' for m, v in r['by_method'].items() if v)}); "
+          f"server CPU {r['server_cpu']:.1f} s; client CPU {r['client_cpu']:.1f} s; "
           f"duplicates {r['duplicates']} in {r['samples']} samples of both members")
 
 

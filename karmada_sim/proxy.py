@@ -36,15 +36,6 @@ _GROUP = re.compile(r"^apis/(?P<group>[^/]+)/(?P<version>[^/]+)/namespaces/(?P<n
                     r"(?P<plural>[^/]+)(?:/(?P<name>[^/]+))?/?$")
 
 
-def _matching(selector: str | None, objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The objects whose labels match ``selector`` (parsed once per request, not per object:
-    the log archiver lists pods by label for every finished job)."""
-    if not selector:
-        return objects
-    parsed = parse_label_selector(selector)
-    return [o for o in objects if parsed.matches(o["metadata"].get("labels") or {})]
-
-
 def _pod_filter(selector: str | None) -> Callable[[dict[str, Any]], bool]:
     """A test of a pod's labels against ``selector``: its first equality requirement (the
     archiver's job label) inline, so the pods of other jobs cost one dict lookup each."""
@@ -56,6 +47,15 @@ def _pod_filter(selector: str | None) -> Callable[[dict[str, Any]], bool]:
         return parsed.matches
     key, value = pairs[0]
     return lambda labels: labels.get(key) == value and parsed.matches(labels)
+
+
+def wants_metadata_list(accept: str | None) -> bool:
+    """Whether the Accept header's first media range asks for metadata only
+    (``application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1``, what client-go's
+    metadata client sends): the member's API server then answers each item's ``metadata``
+    alone (k8s.io/apiserver pkg/endpoints/handlers/response.go, asPartialObjectMetadataList)."""
+    first = (accept or "").split(",")[0]
+    return "as=PartialObjectMetadataList" in first and "g=meta.k8s.io" in first
 
 
 def _list(kind: str, api_version: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -114,7 +114,8 @@ class MemberProxy:
                      "persistentvolumeclaims": "PersistentVolumeClaim",
                      "serviceaccounts": "ServiceAccount"}
             if plural in kinds and not sub:
-                return self._objects(member, "v1", kinds[plural], ns, name, query)
+                return self._objects(member, "v1", kinds[plural], ns, name, query,
+                                     request.headers.get("accept"))
             raise NotFound("the server could not find the requested resource")
         group = _GROUP.match(path)
         if group:
@@ -126,20 +127,31 @@ class MemberProxy:
             if kind is None:
                 raise NotFound("the server could not find the requested resource")
             return self._objects(member, api_version, kind, group.group("ns"),
-                                 group.group("name"), query)
+                                 group.group("name"), query, request.headers.get("accept"))
         raise NotFound("the server could not find the requested resource")
 
     @staticmethod
     def _objects(member: MemberCluster, api_version: str, kind: str, ns: str,
-                 name: str | None, query: Any) -> Response:
-        items = member.list_kind(api_version, kind, ns)
+                 name: str | None, query: Any, accept: str | None = None) -> Response:
         if name:
-            found = next((o for o in items if o["metadata"]["name"] == name), None)
+            found = member.get((api_version, kind, ns, name)) or next(
+                (o for o in member.list_kind(api_version, kind, ns)
+                 if o["metadata"]["name"] == name), None)
             if found is None:
                 raise NotFound(f'{kind.lower()}s "{name}" not found')
             return json_response(found)
-        return json_response(_list(kind, api_version, _matching(query.get("labelSelector"),
-                                                                 items)))
+        # Selected before anything is copied, and not copied at all: the answer is encoded
+        # right here, before the member can change (MemberCluster.list_kind).
+        selector = query.get("labelSelector")
+        labels = parse_label_selector(selector).matches if selector else None
+        items = member.list_kind(api_version, kind, ns, labels, copies=False)
+        if wants_metadata_list(accept):
+            return json_response({
+                "apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadataList",
+                "metadata": {"resourceVersion": "0"},
+                "items": [{"apiVersion": "meta.k8s.io/v1", "kind": "PartialObjectMetadata",
+                           "metadata": o["metadata"]} for o in items]})
+        return json_response(_list(kind, api_version, items))
 
     async def _log(self, request: Request, member: MemberCluster, ns: str, pod: str
                    ) -> Response:

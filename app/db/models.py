@@ -95,6 +95,7 @@ class JobAttempt(Model):
     job: fields.ForeignKeyRelation[TrainingJob] = fields.ForeignKeyField(
         "models.TrainingJob", related_name="attempts", on_delete=fields.CASCADE
     )
+    job_id: str  # the foreign key's column, set by Tortoise (typed here for mypy)
     number = fields.IntField()
     cluster = fields.CharField(max_length=253, null=True)
     object_name = fields.CharField(max_length=63)

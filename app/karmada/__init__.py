@@ -1,6 +1,6 @@
 """Access to the Karmada control plane (the only package that talks to the Kubernetes API)."""
 
-from app.karmada.client import KarmadaClient
+from app.karmada.client import METADATA_LIST_ACCEPT, KarmadaClient
 from app.karmada.errors import (
     AlreadyExists,
     Conflict,
@@ -13,6 +13,7 @@ from app.karmada.errors import (
 )
 
 __all__ = [
+    "METADATA_LIST_ACCEPT",
     "AlreadyExists",
     "Conflict",
     "Invalid",

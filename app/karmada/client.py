@@ -41,6 +41,11 @@ MERGE_PATCH = "application/merge-patch+json"
 MAX_STREAM_LINE_BYTES = 4 * 1024 * 1024
 #: A Table of rows if the server can (kubectl's own Accept for `get`), else the plain List.
 TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+#: Each item's metadata alone if the server can (client-go's metadata client asks this way:
+#: k8s.io/client-go/metadata), else the plain List; either way ``items[].metadata``.
+METADATA_LIST_ACCEPT = (
+    "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+)
 
 
 class UndecodableAnswer(KarmadaUnavailable):
@@ -401,9 +406,16 @@ class KarmadaClient:
         return cluster_proxy_path(cluster, member_path)
 
     async def proxy_get(
-        self, cluster: str, member_path: str, *, query: Mapping[str, str | int] | None = None
+        self,
+        cluster: str,
+        member_path: str,
+        *,
+        query: Mapping[str, str | int] | None = None,
+        accept: str = "application/json",
     ) -> dict[str, Any]:
-        return await self.request("GET", self.proxy_path(cluster, member_path), query=query)
+        return await self.request(
+            "GET", self.proxy_path(cluster, member_path), query=query, accept=accept
+        )
 
     async def proxy_get_text(
         self, cluster: str, member_path: str, *, query: Mapping[str, str | int] | None = None

@@ -302,8 +302,14 @@ class StatusPoller:
         clusters: list[ClusterCapabilities] | None = None
         with contextlib.suppress(KarmadaUnavailable):  # each submit then meets it itself
             clusters = capabilities_of(await self.karmada.list_clusters())
+        # Recovering jobs: every earlier attempt's deletes first, then one LIST per member
+        # for all their checks (a request per waiting job per burst was most of a mass
+        # recovery's traffic).
+        retired: dict[str, str | None] = {}
+        if clusters is not None:
+            retired = await self.submitter.retire_many(due, clusters)
         changes = await bounded_gather(
-            [partial(self.submitter.submit, row, None, clusters) for row in due],
+            [partial(self.submitter.submit, row, None, clusters, retired) for row in due],
             KARMADA_CONCURRENCY,
         )
         return [change for change in changes if change.is_transition]

@@ -18,9 +18,11 @@ recovery.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from app.db.history import Change
@@ -31,6 +33,7 @@ from app.jobstate.transitions import NOT_YET_SUBMITTED
 from app.karmada import KarmadaClient, KarmadaError
 from app.karmada.paths import api_path, label_selector
 from app.observability import metrics
+from app.poller.concurrency import bounded_gather
 from app.poller.staleness import placed_on
 from app.submission.recovery import begin_attempt, policy_of
 from app.workloads import INSTANCE_LABEL, JOB_ID_LABEL, job_id_label_value
@@ -44,6 +47,12 @@ from app.workloads.failures import (
 )
 
 log = logging.getLogger(__name__)
+
+#: Pod reads through the cluster proxy a tick keeps in flight (``_pods_of_failed``).
+POD_READS_IN_FLIGHT = 16
+#: Recoveries' step-1 transactions (``begin_attempt``) a tick runs at once: fewer than the
+#: database pool's 5 connections, which the tick's other queries and the API share.
+ATTEMPT_WRITES_IN_FLIGHT = 3
 
 _LIVE = (Phase.PENDING.value, Phase.RUNNING.value)
 
@@ -87,11 +96,12 @@ class RecoveryReview:
             # The common tick: only failures the workloads reported need a look.
             failed = {c.job.id for c in changes if c.phase is Phase.FAILED}
             rows = [row for row in rows if row.id in failed]
+        rows = [row for row in rows if not ((c := by_id.get(row.id)) and c.forced)]
+        pods = await self._pods_of_failed(rows, by_id)
+        starts: list[tuple[TrainingJob, Failure, str | None, RecoveryPolicy]] = []
         for row in rows:
             change = by_id.get(row.id)
-            if change is not None and change.forced:
-                continue
-            failure, cluster = await self._failure_of(row, change, health, now)
+            failure, cluster = await self._failure_of(row, change, health, now, pods)
             if failure is None or not failure.failed:
                 continue
             policy = policy_of(row, self.defaults)
@@ -101,15 +111,23 @@ class RecoveryReview:
                     continue  # a member failure we do not act on: staleness shows it
                 log.info("job %s: not retried (%s): %s", row.id, decision.why, failure.detail)
                 continue
-            metrics_cause = failure.cause.value
             log.warning(
                 "job %s: attempt %d failed on %s (%s %s); recovering: %s",
-                row.id, row.attempt, cluster, failure.kind.value, metrics_cause, decision.why,
+                row.id, row.attempt, cluster, failure.kind.value, failure.cause.value,
+                decision.why,
             )
-            change = await begin_attempt(row, failure, cluster, policy, now)
+            starts.append((row, failure, cluster, policy))
+        # Each job's step 1 is its own transaction; a few at a time (a tick that saw hundreds
+        # of attempts fail spent seconds writing them one after the other).
+        begun = await bounded_gather(
+            [partial(begin_attempt, row, failure, cluster, policy, now)
+             for row, failure, cluster, policy in starts],
+            ATTEMPT_WRITES_IN_FLIGHT,
+        )
+        for (row, failure, _, _), change in zip(starts, begun, strict=True):
             if change is not None:
                 result[row.id] = change
-                metrics.RECOVERIES.labels(cause=metrics_cause).inc()
+                metrics.RECOVERIES.labels(cause=failure.cause.value).inc()
         return list(result.values())
 
     async def _failure_of(
@@ -118,6 +136,7 @@ class RecoveryReview:
         change: Change | None,
         health: Mapping[str, MemberHealth],
         now: datetime,
+        read: Mapping[str, list[dict[str, Any]]] | None = None,
     ) -> tuple[Failure | None, str | None]:
         placed = sorted(placed_on(row))
         cluster = placed[0] if placed else None
@@ -130,7 +149,9 @@ class RecoveryReview:
             status = member_status(self.binding(row), cluster)
             if status is None:
                 status = dict((self.template(row) or {}).get("status") or {})
-            pods = await self._pods(row, cluster)
+            pods = (read or {}).get(row.id)
+            if pods is None:
+                pods = await self._pods(row, cluster)
             return classify(row.kind, status, pods=pods), cluster
         if row.status not in _LIVE or row.reason in NOT_YET_SUBMITTED:
             return None, cluster
@@ -149,6 +170,35 @@ class RecoveryReview:
                 continue
             return failure, name
         return None, cluster
+
+    async def _pods_of_failed(
+        self, rows: Sequence[TrainingJob], by_id: Mapping[str, Change]
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The pods of every attempt this tick saw fail that ``_failure_of`` reads them for,
+        read ``POD_READS_IN_FLIGHT`` at a time (one after the other, a tick that saw hundreds
+        of jobs fail at once, as when a node goes, spent tens of seconds on them before
+        writing any)."""
+        wanted: list[tuple[TrainingJob, str | None]] = []
+        for row in rows:
+            change = by_id.get(row.id)
+            if (
+                change is None
+                or change.phase is not Phase.FAILED
+                or change.reason is Reason.WORKLOAD_LOST
+                or row.status not in _LIVE
+                or row.reason in NOT_YET_SUBMITTED
+            ):
+                continue
+            placed = sorted(placed_on(row))
+            wanted.append((row, change.cluster or (placed[0] if placed else None)))
+        gate = asyncio.Semaphore(POD_READS_IN_FLIGHT)
+
+        async def read(row: TrainingJob, cluster: str | None) -> list[dict[str, Any]]:
+            async with gate:
+                return await self._pods(row, cluster)
+
+        found = await asyncio.gather(*(read(row, cluster) for row, cluster in wanted))
+        return {row.id: pods for (row, _), pods in zip(wanted, found, strict=True)}
 
     async def _pods(self, row: TrainingJob, cluster: str | None) -> list[dict[str, Any]]:
         """The attempt's pods on its member (empty when they cannot be read). Pods carry the

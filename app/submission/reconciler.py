@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,8 +45,14 @@ from app.live.hub import StatusHub
 from app.observability import metrics
 from app.settings import PollerSettings
 from app.submission.recovery import archive_earlier
-from app.submission.submitter import JobSubmitter
-from app.workloads import ALL_KINDS, instance_selector, job_id_of, kind_by_name
+from app.submission.submitter import JobSubmitter, capabilities_of
+from app.workloads import (
+    ALL_KINDS,
+    ClusterCapabilities,
+    instance_selector,
+    job_id_of,
+    kind_by_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -208,9 +214,15 @@ class Reconciler:
         rows = await TrainingJob.filter(
             status__in=[Phase.PENDING.value, Phase.RUNNING.value, Phase.DELETING.value]
         ).all()
+        # Recovering rows: their deletes, then one LIST per member for all their checks.
+        retired: dict[str, str | None] = {}
+        clusters: list[ClusterCapabilities] | None = None
+        if any(row.reason == Reason.RECOVERING.value for row in rows):
+            clusters = capabilities_of(await self.karmada.list_clusters())
+            retired = await self.submitter.retire_many(rows, clusters)
         for row in rows:
             try:
-                await self._reconcile_row(row, inventory, now, report)
+                await self._reconcile_row(row, inventory, now, report, clusters, retired)
             except KarmadaUnavailable:
                 raise
             except (KarmadaError, IntegrityError) as exc:
@@ -271,7 +283,13 @@ class Reconciler:
         )
 
     async def _reconcile_row(
-        self, row: TrainingJob, inventory: Inventory, now: datetime, report: ReconcileReport
+        self,
+        row: TrainingJob,
+        inventory: Inventory,
+        now: datetime,
+        report: ReconcileReport,
+        clusters: Sequence[ClusterCapabilities] | None = None,
+        retired: Mapping[str, str | None] | None = None,
     ) -> None:
         if row.status == Phase.DELETING.value:
             if await self.submitter.delete_objects(row):
@@ -297,7 +315,7 @@ class Reconciler:
                 return
             if has_workload and has_policy and row.reason == Reason.SUBMISSION_RETRYING.value:
                 return  # the poller's own retry finishes it
-            change = await self.submitter.submit(row)
+            change = await self.submitter.submit(row, None, clusters, retired)
             if change.is_transition:
                 self.hub.publish(await apply_changes([change]))
                 ACTIONS["resubmitted"] += 1

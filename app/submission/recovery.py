@@ -12,6 +12,8 @@
    delete every earlier attempt's workload and PropagationPolicy on Karmada (crash point
    ``recover:after-delete-old``), then make sure no earlier attempt still runs on a member
    that answers; a member that does not answer is waited for or not, per the policy.
+   A submission burst does this for all its Recovering jobs at once (``retire_many``): every
+   job's archive and deletes first, then one list of each member's workloads for every check.
 3. The submitter creates the new attempt's objects under its own name (crash points
    ``submit:after-*``) and the job moves to Scheduling.
 
@@ -24,8 +26,9 @@ name only, so a stale attempt on a returning member never reports into the job.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -35,7 +38,7 @@ from app.db.history import Change
 from app.db.models import JobAttempt, TrainingJob
 from app.jobstate.phases import Phase, Reason
 from app.jobstate.recovery import RecoveryPolicy, stored_policy
-from app.karmada import KarmadaClient, KarmadaError, NotFound
+from app.karmada import METADATA_LIST_ACCEPT, KarmadaClient, KarmadaError, NotFound
 from app.karmada.paths import api_path, label_selector
 from app.karmada.resources import PROPAGATION_POLICIES, ApiResource
 from app.settings import PollerSettings
@@ -172,7 +175,17 @@ async def archive_earlier(
 ) -> None:
     """Archive the logs of the job's earlier attempts not archived yet (only those whose
     object name is in ``names``, when given): before their objects, and pods, are deleted."""
-    for attempt in await earlier_attempts(job):
+    await archive_attempts(job, await earlier_attempts(job), archive, names)
+
+
+async def archive_attempts(
+    job: TrainingJob,
+    attempts: Sequence[JobAttempt],
+    archive: ArchiveAttempt,
+    names: set[str] | None = None,
+) -> None:
+    """``archive_earlier`` with the earlier attempts already read."""
+    for attempt in attempts:
         if attempt.logs_archived_at is None and (names is None or attempt.object_name in names):
             await archive(job, attempt)
 
@@ -202,26 +215,33 @@ async def member_runs(
     return present & set(names)
 
 
-async def retire_previous(
-    karmada: KarmadaClient,
-    job: TrainingJob,
-    policy: RecoveryPolicy,
-    instance: str,
-    clusters: Sequence[ClusterCapabilities],
-    archive: ArchiveAttempt | None = None,
-) -> str | None:
-    """Step 2: archive the earlier attempts' logs, then delete their objects; None once the
-    new attempt may start, else why it waits (a member that answers still runs an earlier
-    attempt, or one that does not answer while the policy says ``wait``)."""
-    if archive is not None:
-        # Before the deletes: an attempt's pods (and their logs) go with its workload.
-        await archive_earlier(job, archive)
-    earlier = await earlier_attempts(job)
+#: What a member's workloads are checked with: (cluster, job, names) -> those of ``names``
+#: on the member, None when it does not answer.
+RunsOn = Callable[[str, TrainingJob, Sequence[str]], Awaitable["set[str] | None"]]
+
+
+async def delete_previous(
+    karmada: KarmadaClient, job: TrainingJob, earlier: Sequence[JobAttempt]
+) -> None:
+    """Step 2's deletes: every earlier attempt's workload and PropagationPolicy."""
     workload = _workload_resource(job)
     for attempt in earlier:
         for resource in (workload, PROPAGATION_POLICIES):
             await karmada.delete(resource, job.namespace, attempt.object_name)
         crash_point("recover:after-delete-old")
+
+
+async def check_previous(
+    job: TrainingJob,
+    earlier: Sequence[JobAttempt],
+    policy: RecoveryPolicy,
+    clusters: Sequence[ClusterCapabilities],
+    runs: RunsOn,
+) -> str | None:
+    """Step 2's check, once the deletes were sent: None once the new attempt may start, else
+    why it waits (a member that answers still runs an earlier attempt, or one that does not
+    answer while the policy says ``wait``). ``runs`` must read the members after the
+    deletes returned."""
     ready = {c.name: c.ready for c in clusters}
     by_cluster: dict[str, list[str]] = {}
     for attempt in earlier:
@@ -229,7 +249,7 @@ async def retire_previous(
             by_cluster.setdefault(attempt.cluster, []).append(attempt.object_name)
     for cluster, names in sorted(by_cluster.items()):
         writes_apply = ready.get(cluster, True)
-        running = await member_runs(karmada, cluster, job, names, instance)
+        running = await runs(cluster, job, names)
         if running is None or (running and not writes_apply):
             # Karmada holds the deletion until the member is back (its execution controller
             # does not write to a member that is not Ready); the grace already passed.
@@ -239,3 +259,145 @@ async def retire_previous(
         if running:
             return f"waiting for {', '.join(sorted(running))} to stop on {cluster}"
     return None
+
+
+async def retire_previous(
+    karmada: KarmadaClient,
+    job: TrainingJob,
+    policy: RecoveryPolicy,
+    instance: str,
+    clusters: Sequence[ClusterCapabilities],
+    archive: ArchiveAttempt | None = None,
+) -> str | None:
+    """Step 2 for one job: archive the earlier attempts' logs, delete their objects, then
+    check the members (``check_previous``) with a LIST of this job's workloads per member."""
+    earlier = await earlier_attempts(job)
+    if archive is not None:
+        # Before the deletes: an attempt's pods (and their logs) go with its workload.
+        await archive_attempts(job, earlier, archive)
+    await delete_previous(karmada, job, earlier)
+
+    async def runs(cluster: str, job: TrainingJob, names: Sequence[str]) -> set[str] | None:
+        return await member_runs(karmada, cluster, job, names, instance)
+
+    return await check_previous(job, earlier, policy, clusters, runs)
+
+
+class MemberWorkloads:
+    """Our workloads on each member, read once: one LIST per (member, kind, namespace),
+    metadata only, shared by every job checked with it. Make one after the deletes of every
+    job it checks have returned (a LIST from before a delete proves nothing)."""
+
+    def __init__(self, karmada: KarmadaClient, instance: str) -> None:
+        self.karmada = karmada
+        self.instance = instance
+        self._lists: dict[tuple[str, str, str], asyncio.Future[set[str] | None]] = {}
+
+    async def runs(self, cluster: str, job: TrainingJob, names: Sequence[str]) -> set[str] | None:
+        key = (cluster, job.kind, job.namespace)
+        listed = self._lists.get(key)
+        if listed is None:
+            listed = self._lists[key] = asyncio.ensure_future(self._read(cluster, job))
+        present = await asyncio.shield(listed)
+        return None if present is None else present & set(names)
+
+    async def _read(self, cluster: str, job: TrainingJob) -> set[str] | None:
+        kind = kind_by_name(job.kind)
+        path = api_path(kind.group, kind.version, kind.plural, job.namespace)
+        try:
+            answer = await self.karmada.proxy_get(
+                cluster,
+                path,
+                query={"labelSelector": label_selector([(INSTANCE_LABEL, self.instance)])},
+                accept=METADATA_LIST_ACCEPT,
+            )
+        except NotFound:
+            return set()  # the cluster or the namespace is gone: nothing runs there
+        except KarmadaError:
+            return None
+        return {
+            str((item.get("metadata") or {}).get("name")) for item in answer.get("items") or []
+        }
+
+
+async def retire_many(
+    karmada: KarmadaClient,
+    jobs: Sequence[TrainingJob],
+    policies: Callable[[TrainingJob], RecoveryPolicy],
+    instance: str,
+    clusters: Sequence[ClusterCapabilities],
+    *,
+    deleted: MutableMapping[str, int],
+    concurrency: int = 16,
+    archive: ArchiveAttempt | None = None,
+) -> dict[str, str | None]:
+    """Step 2 for many Recovering jobs at once (a submission burst): every job's archive and
+    deletes
+    first (``concurrency`` at a time; skipped for a job whose deletes this process already
+    sent for its current attempt, as ``deleted`` records: job id -> attempt), then one
+    ``MemberWorkloads`` for all the checks, so each member is listed once whatever the number
+    of jobs waiting on it. Answers job id -> ``check_previous``'s answer, for every job whose
+    deletes succeeded; a job left out (Karmada failed it) goes through ``retire_previous``
+    itself, which meets the same error and handles it."""
+    if not jobs:
+        return {}
+    return await retire_with(
+        karmada, jobs, await earlier_attempts_of(jobs), policies, instance, clusters,
+        deleted=deleted, concurrency=concurrency, archive=archive,
+    )
+
+
+async def earlier_attempts_of(jobs: Sequence[TrainingJob]) -> dict[str, list[JobAttempt]]:
+    """``earlier_attempts`` of many jobs, in one query."""
+    earlier: dict[str, list[JobAttempt]] = {job.id: [] for job in jobs}
+    if not jobs:
+        return earlier
+    current = {job.id: job.attempt for job in jobs}
+    attempts = await JobAttempt.filter(
+        job_id__in=list(current), number__lt=max(current.values())
+    ).order_by("number")
+    for attempt in attempts:
+        if attempt.number < current[attempt.job_id]:
+            earlier[attempt.job_id].append(attempt)
+    return earlier
+
+
+async def retire_with(
+    karmada: KarmadaClient,
+    jobs: Sequence[TrainingJob],
+    earlier: Mapping[str, Sequence[JobAttempt]],
+    policies: Callable[[TrainingJob], RecoveryPolicy],
+    instance: str,
+    clusters: Sequence[ClusterCapabilities],
+    *,
+    deleted: MutableMapping[str, int],
+    concurrency: int = 16,
+    archive: ArchiveAttempt | None = None,
+) -> dict[str, str | None]:
+    """``retire_many`` with the jobs' earlier attempts already read."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def delete(job: TrainingJob) -> bool:
+        if deleted.get(job.id) == job.attempt:
+            return True
+        async with gate:
+            try:
+                if archive is not None:
+                    # Before the deletes: an attempt's pods (and their logs) go with it.
+                    await archive_attempts(job, earlier[job.id], archive)
+                await delete_previous(karmada, job, earlier[job.id])
+            except KarmadaError as exc:
+                log.info("job %s: earlier attempts not deleted yet: %s", job.id, exc)
+                return False
+        deleted[job.id] = job.attempt
+        return True
+
+    done = await asyncio.gather(*(delete(job) for job in jobs))
+    members = MemberWorkloads(karmada, instance)
+    answers: dict[str, str | None] = {}
+    for job, ok in zip(jobs, done, strict=True):
+        if ok:
+            answers[job.id] = await check_previous(
+                job, earlier[job.id], policies(job), clusters, members.runs
+            )
+    return answers

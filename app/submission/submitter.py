@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.db.history import Change, utcnow
@@ -21,7 +21,13 @@ from app.jobstate.recovery import RecoveryPolicy, attempt_env
 from app.karmada import KarmadaClient, KarmadaRejected, KarmadaUnavailable
 from app.karmada.resources import PROPAGATION_POLICIES, PVCS, ApiResource, resource_for_manifest
 from app.submission.faultpoints import crash_point
-from app.submission.recovery import ArchiveAttempt, failed_clusters, policy_of, retire_previous
+from app.submission.recovery import (
+    ArchiveAttempt,
+    failed_clusters,
+    policy_of,
+    retire_many,
+    retire_previous,
+)
 from app.workloads import (
     ClusterCapabilities,
     JobIdentity,
@@ -89,6 +95,10 @@ class JobSubmitter:
         self._backoff: dict[str, tuple[int, float]] = {}
         #: Monotonic clock of the backoff (replaceable in tests).
         self.clock = time.monotonic
+        # job id -> attempt whose earlier attempts' deletes this process sent (recovery step
+        # 2), so a job waiting for its member is not sent them again each burst. In memory
+        # only: after a restart they are sent once more, which is harmless.
+        self._retired: dict[str, int] = {}
 
     def identity(self, job: TrainingJob) -> JobIdentity:
         policy = policy_of(job, self.recovery)
@@ -116,16 +126,38 @@ class JobSubmitter:
             objects.append((PVCS, job.pvc_name))
         return objects
 
+    async def retire_many(
+        self, jobs: Sequence[TrainingJob], clusters: Sequence[ClusterCapabilities]
+    ) -> dict[str, str | None]:
+        """Recovery step 2 for the Recovering ones among ``jobs`` at once, each member listed
+        once for all of them (``app.submission.recovery.retire_many``); pass the answer to
+        ``submit`` as ``retired``."""
+        recovering = [job for job in jobs if job.reason == Reason.RECOVERING.value]
+        for gone in set(self._retired) - {job.id for job in recovering}:
+            del self._retired[gone]  # no longer Recovering (at worst: one more delete)
+        return await retire_many(
+            self.karmada,
+            recovering,
+            lambda job: policy_of(job, self.recovery),
+            self.instance_id,
+            clusters,
+            deleted=self._retired,
+            archive=self.archive_attempt,
+        )
+
     async def submit(
         self,
         job: TrainingJob,
         request: JobRequest | None = None,
         clusters: Sequence[ClusterCapabilities] | None = None,
+        retired: Mapping[str, str | None] | None = None,
     ) -> Change:
         """Create (or find) the job's objects; return the transition that follows.
 
         A job waiting out its retry backoff is not attempted: the returned Change keeps its
-        state (no transition), so callers that only write transitions skip it.
+        state (no transition), so callers that only write transitions skip it. ``retired``:
+        ``retire_many``'s answer, read instead of retiring a Recovering job's earlier
+        attempts here (a job it leaves out is retired here).
         """
         if not self._attempt_due(job):
             return Change(job, Phase.PENDING, Reason.SUBMISSION_RETRYING, job.message)
@@ -133,10 +165,13 @@ class JobSubmitter:
             if job.reason == Reason.RECOVERING.value:
                 if clusters is None:
                     clusters = capabilities_of(await self.karmada.list_clusters())
-                waiting = await retire_previous(
-                    self.karmada, job, policy_of(job, self.recovery), self.instance_id, clusters,
-                    self.archive_attempt,
-                )
+                if retired is not None and job.id in retired:
+                    waiting = retired[job.id]
+                else:
+                    waiting = await retire_previous(
+                        self.karmada, job, policy_of(job, self.recovery), self.instance_id,
+                        clusters, self.archive_attempt,
+                    )
                 if waiting is not None:
                     # No transition: the next burst looks again.
                     return Change(job, Phase.PENDING, Reason.RECOVERING, job.message)
@@ -156,6 +191,7 @@ class JobSubmitter:
                 f"Karmada rejected the {job.kind} (HTTP {exc.status})",
             )
         self._backoff.pop(job.id, None)
+        self._retired.pop(job.id, None)
         return Change(
             job,
             Phase.PENDING,

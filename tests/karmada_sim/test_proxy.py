@@ -179,3 +179,35 @@ async def test_rayjob_operator_objects_are_listed_on_the_member(
     assert [j["metadata"]["name"] for j in jobs.json()["items"]] == [name]
     rayjobs = await http.get(base + f"apis/ray.io/v1/namespaces/{karmada_ns}/rayjobs/{name}")
     assert rayjobs.json()["status"]["rayClusterName"] == cluster
+
+
+async def test_a_listed_kind_honours_the_label_selector_and_metadata_only_accept(
+    http: httpx.AsyncClient, karmada_ns: str
+) -> None:
+    """A member LIST through the proxy keeps only what the selector matches, and with
+    ``Accept: ...;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1`` (client-go's metadata
+    client) answers each item's metadata alone, as a member's API server does."""
+    for name, team in (("sel-a", "a"), ("sel-b", "b")):
+        await start_job(http, karmada_ns, name, 30)
+        await http.patch(f"/apis/batch/v1/namespaces/{karmada_ns}/jobs/{name}",
+                         json={"metadata": {"labels": {"team": team}}},
+                         headers={"Content-Type": "application/merge-patch+json"})
+    url = PROXY.format(cluster="member3") + f"apis/batch/v1/namespaces/{karmada_ns}/jobs"
+
+    async def labelled() -> Any:
+        got = (await http.get(url, params={"labelSelector": "team"})).json()["items"]
+        return got if len(got) == 2 else None
+
+    await eventually(labelled)
+    only_a = (await http.get(url, params={"labelSelector": "team=a"})).json()
+    assert (only_a["kind"], [j["metadata"]["name"] for j in only_a["items"]]) == (
+        "JobList", ["sel-a"])
+    assert "spec" in only_a["items"][0]
+    metadata = (await http.get(url, params={"labelSelector": "team in (a,b)"}, headers={
+        "Accept": "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,"
+                  "application/json"})).json()
+    assert (metadata["apiVersion"], metadata["kind"]) == (
+        "meta.k8s.io/v1", "PartialObjectMetadataList")
+    assert [(i["kind"], sorted(i), i["metadata"]["name"]) for i in metadata["items"]] == [
+        ("PartialObjectMetadata", ["apiVersion", "kind", "metadata"], "sel-a"),
+        ("PartialObjectMetadata", ["apiVersion", "kind", "metadata"], "sel-b")]
