@@ -62,6 +62,15 @@ RECOVERY_ACTOR = "recovery"
 ArchiveAttempt = Callable[[TrainingJob, JobAttempt], Awaitable[bool]]
 
 
+def retires_first(job: TrainingJob) -> bool:
+    """Whether submitting ``job`` must first retire its earlier attempts (step 2): while it
+    is Recovering, and when that recovery met an unavailable Karmada and is retried as
+    SubmissionRetrying (the retry must not create the new attempt unchecked)."""
+    return job.reason == Reason.RECOVERING.value or (
+        job.attempt > 1 and job.reason == Reason.SUBMISSION_RETRYING.value
+    )
+
+
 def recovery_defaults(settings: PollerSettings) -> RecoveryPolicy:
     """The policy of a job that names none (the ``RECOVERY_*`` settings)."""
     return RecoveryPolicy(

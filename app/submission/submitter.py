@@ -27,6 +27,7 @@ from app.submission.recovery import (
     policy_of,
     retire_many,
     retire_previous,
+    retires_first,
 )
 from app.workloads import (
     ClusterCapabilities,
@@ -132,7 +133,7 @@ class JobSubmitter:
         """Recovery step 2 for the Recovering ones among ``jobs`` at once, each member listed
         once for all of them (``app.submission.recovery.retire_many``); pass the answer to
         ``submit`` as ``retired``."""
-        recovering = [job for job in jobs if job.reason == Reason.RECOVERING.value]
+        recovering = [job for job in jobs if retires_first(job)]
         for gone in set(self._retired) - {job.id for job in recovering}:
             del self._retired[gone]  # no longer Recovering (at worst: one more delete)
         return await retire_many(
@@ -162,7 +163,7 @@ class JobSubmitter:
         if not self._attempt_due(job):
             return Change(job, Phase.PENDING, Reason.SUBMISSION_RETRYING, job.message)
         try:
-            if job.reason == Reason.RECOVERING.value:
+            if retires_first(job):
                 if clusters is None:
                     clusters = capabilities_of(await self.karmada.list_clusters())
                 if retired is not None and job.id in retired:
@@ -173,8 +174,10 @@ class JobSubmitter:
                         clusters, self.archive_attempt,
                     )
                 if waiting is not None:
-                    # No transition: the next burst looks again.
-                    return Change(job, Phase.PENDING, Reason.RECOVERING, job.message)
+                    # No transition for a Recovering job (the next burst looks again); a
+                    # retried one is Recovering again, saying what it waits for.
+                    message = job.message if job.reason == Reason.RECOVERING.value else waiting
+                    return Change(job, Phase.PENDING, Reason.RECOVERING, message)
             await self.ensure_objects(job, request, clusters)
         except KarmadaUnavailable as exc:
             return self._retry_or_fail(job, exc)
