@@ -234,6 +234,10 @@ async def job_logs(request: Request) -> Response:
     except JobNotFound:
         return JSONResponse(NOT_FOUND, status_code=404)
     except InvalidInput as exc:
+        if exc.field == "attempt":
+            # A number the schema allows but this job never reached: no such attempt (the
+            # schema cannot bound it, so a valid request, as schemathesis holds; not a 400).
+            return JSONResponse({"error": f"Attempt not found: {exc.reason}"}, status_code=404)
         return invalid(f"{exc.field}: {exc.reason}")
     except Unavailable:
         return JSONResponse({"error": "Member cluster is unreachable"}, status_code=502)

@@ -119,9 +119,13 @@ def test_each_attempts_logs_after_a_recovery(platform: Platform, algorithm: str)
     for bad in (0, 3, -1):
         data = graphql_logs(platform, job_id, bad)
         assert (data["__typename"], data["field"]) == ("InvalidInputError", "attempt"), data
+    for bad in (0, -1):  # not a positive number: the request itself is invalid
         status, body = rest_logs(platform, job_id, attempt=str(bad))
         assert status == 400, body
         assert body["error"] == "Invalid request payload"
         assert body["details"].startswith("attempt: "), body
+    # A valid number the job never reached: no such attempt.
+    status, body = rest_logs(platform, job_id, attempt="3")
+    assert status == 404 and body["error"].startswith("Attempt not found: "), body
     status, body = rest_logs(platform, job_id, attempt="two")
     assert status == 400 and body["details"].startswith("attempt: "), body
