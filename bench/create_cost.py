@@ -23,10 +23,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,6 +137,21 @@ async def wait_archived(db_url: str, prefix: str, jobs: int, timeout: float = 30
         await asyncio.sleep(0.2)
 
 
+@contextlib.contextmanager
+def sampled(pid: int, out: Path) -> Iterator[None]:
+    """py-spy's collapsed stacks of ``pid`` (100 Hz, idle frames left out) into ``out``."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    proc = subprocess.Popen([spy, "record", "--pid", str(pid), "--rate", "100",
+                             "--format", "raw", "--output", str(out), "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        print(f"  profile: {out}", file=sys.stderr)
+
+
 def measure(name: str, env: dict[str, str], args: argparse.Namespace, tmp: Path,
             log: Any, source: Path | None = None) -> Row:
     with database() as db_url, simulator(tmp, log, source) as (sim, kubeconfig), server(
@@ -147,6 +167,10 @@ def measure(name: str, env: dict[str, str], args: argparse.Namespace, tmp: Path,
         server_idle, sim_idle = (s1 - s0) / (t1 - t0), (k1 - k0) / (t1 - t0)
 
         prefix = f"cc{uuid.uuid4().hex[:4]}"
+        profiles = contextlib.ExitStack()
+        if args.profile:
+            for role, pid in (("server", srv.pid), ("simulator", sim.pid)):
+                profiles.enter_context(sampled(pid, args.profile / f"{prefix}-{role}.txt"))
         c0 = own_cpu_seconds()
         start, s_start, k_start = time.monotonic(), cpu_seconds(srv.pid), cpu_seconds(sim.pid)
         asyncio.run(create_all(base_url, prefix, args.jobs, args.concurrency))
@@ -154,6 +178,7 @@ def measure(name: str, env: dict[str, str], args: argparse.Namespace, tmp: Path,
         c1 = own_cpu_seconds()
         asyncio.run(wait_archived(db_url, prefix, args.jobs))
         done, s_done, k_done = time.monotonic(), cpu_seconds(srv.pid), cpu_seconds(sim.pid)
+        profiles.close()
     n = args.jobs
 
     def per_op(cpu: float, idle_rate: float, seconds: float) -> float:
@@ -187,7 +212,14 @@ def main() -> int:
         "revision (e.g. the commit before issue 17), with that revision's behaviour; "
         "repeatable (one row per revision, in order)",
     )
+    parser.add_argument(
+        "--profile", metavar="DIR", type=Path,
+        help="also record py-spy's collapsed stacks of the server and the simulator during "
+        "the measured phase into DIR (needs py-spy; the sampling costs CPU of its own)",
+    )
     args = parser.parse_args()
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     variants = VARIANTS
     if args.only == "old":
         variants = VARIANTS[:1]

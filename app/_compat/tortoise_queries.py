@@ -47,3 +47,9 @@ def model_meta(model: type[Model]) -> MetaInfo:
     modules read it too.
     """
     return model._meta
+
+
+def mark_saved(instance: Model) -> None:
+    """Record that ``instance``'s row exists, as ``Model.save`` does after its INSERT (a
+    later ``save()`` then updates instead of inserting again)."""
+    instance._saved_in_db = True

@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import DoesNotExist
 from tortoise.transactions import in_transaction
 
+from app._compat.tortoise_queries import model_meta
+from app.db import pg_writes
 from app.db.models import JobEvent, TrainingJob
 from app.jobstate.phases import Phase, Reason
 from app.jobstate.updates import JobUpdate
@@ -60,10 +64,24 @@ async def apply_changes(changes: Iterable[Change]) -> list[JobUpdate]:
     it is ``forced`` (a user's action), which is then re-applied to the fresh row. So two
     writers never both take the same sequence number, and an observer (the poller) never
     overwrites a newer decision. Returns the updates to publish, after the commit.
+
+    On PostgreSQL each change is one statement (app.db.pg_writes), and a single change
+    needs no transaction around it.
     """
+    changes = list(changes)
+    now = utcnow()
+    db = model_meta(TrainingJob).db
+    if isinstance(db, AsyncpgDBClient):
+        if len(changes) == 1:
+            return _published(await _apply_on_postgres(db, changes[0], now))
+        async with in_transaction() as transaction:
+            return [
+                update
+                for change in changes
+                if (update := await _apply_on_postgres(transaction, change, now)) is not None
+            ]
     updates: list[JobUpdate] = []
     events: list[JobEvent] = []
-    now = utcnow()
     async with in_transaction():
         for change in changes:
             update = await _apply_one(change, now, events)
@@ -75,6 +93,45 @@ async def apply_changes(changes: Iterable[Change]) -> list[JobUpdate]:
     return updates
 
 
+def _published(update: JobUpdate | None) -> list[JobUpdate]:
+    return [] if update is None else [update]
+
+
+def _values(change: Change, now: datetime, sequence: int) -> dict[str, Any]:
+    return {
+        **change.fields,
+        "status": change.phase.value,
+        "reason": change.reason.value,
+        "message": change.message,
+        "updated_at": now,
+        "last_sequence": sequence,
+    }
+
+
+async def _apply_on_postgres(
+    db: BaseDBAsyncClient, change: Change, now: datetime
+) -> JobUpdate | None:
+    """``_apply_one``'s compare-and-set, the event written by the same statement."""
+    job = change.job
+    for _attempt in range(3):
+        transition = change.is_transition
+        previous_status = job.status
+        observed = job.last_sequence
+        values = _values(change, now, observed + 1 if transition else observed)
+        event = (previous_status or None, change.cluster, change.actor) if transition else None
+        if await pg_writes.write_transition(db, job.id, observed, values, event):
+            for name, value in values.items():
+                setattr(job, name, value)
+            return update_of(job) if transition else None
+        if not change.forced:
+            return None
+        try:
+            await job.refresh_from_db(using_db=db)
+        except DoesNotExist:
+            return None
+    raise RuntimeError(f"job {job.id}: could not record a transition (concurrent writers)")
+
+
 async def _apply_one(change: Change, now: datetime, events: list[JobEvent]) -> JobUpdate | None:
     job = change.job
     for _attempt in range(3):
@@ -82,14 +139,7 @@ async def _apply_one(change: Change, now: datetime, events: list[JobEvent]) -> J
         previous_status = job.status
         observed = job.last_sequence
         sequence = observed + 1 if transition else observed
-        values: dict[str, Any] = {
-            **change.fields,
-            "status": change.phase.value,
-            "reason": change.reason.value,
-            "message": change.message,
-            "updated_at": now,
-            "last_sequence": sequence,
-        }
+        values = _values(change, now, sequence)
         written = await TrainingJob.filter(id=job.id, last_sequence=observed).update(**values)
         if written:
             for name, value in values.items():
@@ -121,8 +171,12 @@ async def _apply_one(change: Change, now: datetime, events: list[JobEvent]) -> J
 
 async def create_job_row(job: TrainingJob, *, actor: str | None) -> JobUpdate:
     """Insert a new job together with its first event (sequence 1)."""
+    job.last_sequence = 1
+    db = model_meta(TrainingJob).db
+    if isinstance(db, AsyncpgDBClient) and pg_writes.insertable(job):
+        await pg_writes.insert_job(db, job, actor)
+        return update_of(job)
     async with in_transaction():
-        job.last_sequence = 1
         await job.save(force_create=True)
         await JobEvent.create(
             job_id=job.id,

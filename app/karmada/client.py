@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import aiohttp
+import orjson
 from aiohttp.http_exceptions import HttpProcessingError
 from kubernetes_asyncio import client as k8s_client
 from kubernetes_asyncio import config as k8s_config
@@ -46,6 +47,16 @@ TABLE_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
 METADATA_LIST_ACCEPT = (
     "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 )
+
+
+def decode_json(raw: bytes | str) -> Any:
+    """``raw`` as JSON: orjson (watch events and answers are most of the server's decoding;
+    it is several times faster), and the standard library where orjson refuses what
+    ``json.loads`` accepts (integers beyond 64 bits, NaN); ValueError if neither reads it."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 class UndecodableAnswer(KarmadaUnavailable):
@@ -118,7 +129,7 @@ class KarmadaClient:
             timeout=timeout,
         )
         try:
-            data = json.loads(raw) if raw else {}
+            data = decode_json(raw) if raw else {}
         except ValueError as exc:
             raise UndecodableAnswer(f"{method} {path}: answer is not JSON") from exc
         if not isinstance(data, dict):
@@ -365,7 +376,7 @@ class KarmadaClient:
             if not line:
                 continue
             try:
-                event = json.loads(line)
+                event = decode_json(line)
             except ValueError as exc:
                 raise UndecodableAnswer(f"watch {resource.path(namespace)}: bad line") from exc
             if isinstance(event, dict):

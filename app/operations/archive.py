@@ -17,8 +17,11 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.transactions import in_transaction
 
+from app._compat.tortoise_queries import model_meta
+from app.db import pg_writes
 from app.db.history import utcnow
 from app.db.models import JobAttempt, JobLog, TrainingJob
 from app.jobstate.phases import TERMINAL_PHASES
@@ -112,11 +115,24 @@ class LogArchiver:
             log.info("job %s: logs of attempt %d not archived: %s", job.id, attempt.number, exc)
             return False
         now = utcnow()
-        async with in_transaction():
-            await _replace_logs(job.id, attempt.number, logs, now)
-            attempt.logs_archived_at = now
-            await JobAttempt.filter(id=attempt.id).update(logs_archived_at=now)
+        db = model_meta(JobLog).db
+        if isinstance(db, AsyncpgDBClient):
+            await pg_writes.store_logs(
+                db, job.id, attempt.number, _rows(logs), now, "attempt", attempt.id
+            )
+        else:
+            async with in_transaction():
+                await _replace_logs(job.id, attempt.number, logs, now)
+                await JobAttempt.filter(id=attempt.id).update(logs_archived_at=now)
+        attempt.logs_archived_at = now
         return True
+
+
+def _rows(logs: list[PodLog]) -> list[pg_writes.LogRow]:
+    return [
+        (item.cluster, item.pod, item.container, item.text, item.line_count, item.truncated)
+        for item in logs
+    ]
 
 
 async def _replace_logs(job_id: str, attempt: int, logs: list[PodLog], now: datetime) -> None:
@@ -152,12 +168,17 @@ async def _replace_logs(job_id: str, attempt: int, logs: list[PodLog], now: date
 
 async def store_logs(job: TrainingJob, logs: list[PodLog]) -> None:
     """Write (replace) the current attempt's archived logs and mark the job archived, in one
-    transaction (earlier attempts' archives are left as they are)."""
+    transaction (earlier attempts' archives are left as they are); on PostgreSQL in one
+    statement (app.db.pg_writes)."""
     now = utcnow()
-    async with in_transaction():
-        await _replace_logs(job.id, job.attempt, logs, now)
-        job.logs_archived_at = now
-        await TrainingJob.filter(id=job.id).update(logs_archived_at=now)
+    db = model_meta(JobLog).db
+    if isinstance(db, AsyncpgDBClient):
+        await pg_writes.store_logs(db, job.id, job.attempt, _rows(logs), now, "job", job.id)
+    else:
+        async with in_transaction():
+            await _replace_logs(job.id, job.attempt, logs, now)
+            await TrainingJob.filter(id=job.id).update(logs_archived_at=now)
+    job.logs_archived_at = now
 
 
 async def archived_logs(job_id: str, attempt: int, pod: str | None = None) -> list[PodLog]:

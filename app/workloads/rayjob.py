@@ -47,9 +47,17 @@ def _ray_version(image: str) -> str | None:
     return match.group(1) if match else None
 
 
+#: libyaml's emitter where PyYAML was built with it (PyPI's wheels are): the same
+#: documents as the pure-Python one, several times faster; it folds long escaped strings
+#: at other points, which a YAML reader does not see (tests/workloads/test_builders.py).
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def runtime_env_yaml(env: Mapping[str, str]) -> str:
     """The RayJob ``runtimeEnvYAML``: ``env_vars`` with every literal env var (strings)."""
-    return yaml.safe_dump({"env_vars": dict(env)}, sort_keys=False, default_flow_style=False)
+    return yaml.dump(
+        {"env_vars": dict(env)}, Dumper=_DUMPER, sort_keys=False, default_flow_style=False
+    )
 
 
 def build_rayjob(ctx: BuildContext) -> Manifest:

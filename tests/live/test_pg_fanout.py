@@ -16,8 +16,9 @@ from app.db.leader import LeaderElection, lock_key
 from app.db.models import TrainingJob
 from app.db.session import database
 from app.jobstate.phases import Phase, Reason
+from app.jobstate.updates import JobUpdate
 from app.live.hub import StatusHub
-from app.live.pg_bridge import PgStatusBridge, asyncpg_dsn, channel_for
+from app.live.pg_bridge import PgStatusBridge, asyncpg_dsn, channel_for, decode_payload
 from tests.support.eventually import eventually
 
 
@@ -186,3 +187,35 @@ async def test_a_change_nobody_here_follows_still_reaches_the_list_listeners(db:
         with contextlib.suppress(Exception):
             await a.stop()
         await b.stop()
+
+
+async def test_publishes_queued_together_are_sent_complete_and_in_order(pg_url: str) -> None:
+    # Three publishes in one loop turn, 400 updates in all (several NOTIFY payloads): the
+    # sender takes them in one statement; a listener must see every update, in order.
+    dsn = asyncpg_dsn(pg_url)
+    channel = channel_for("live-coalesce-test")
+    listener = await asyncpg.connect(dsn)
+    heard: list[str] = []
+    await listener.add_listener(channel, lambda _c, _pid, _ch, payload: heard.append(payload))
+    hub = StatusHub()
+    bridge = PgStatusBridge(dsn, hub, channel, health_check_seconds=0.5)
+    await bridge.start()
+    now = utcnow()
+    sent = [
+        JobUpdate(f"coalesce-{i}", "default", i + 1, "RUNNING", "Running", "", now)
+        for i in range(400)
+    ]
+    try:
+        for part in (sent[:1], sent[1:150], sent[150:]):
+            hub.publish(part)
+        expected = [(u.job_id, u.sequence) for u in sent]
+
+        def received() -> list[tuple[str, int]]:
+            return [(e[0], e[2]) for payload in heard for e in decode_payload(payload)]
+
+        await eventually(lambda: len(received()) >= len(sent), timeout=10, what="every update")
+        assert received() == expected
+        assert len(heard) > 1  # the 400 needed several payloads
+    finally:
+        await bridge.stop()
+        await listener.close()

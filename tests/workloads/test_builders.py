@@ -9,6 +9,7 @@ import yaml
 
 from app.workloads import WorkloadSettings
 from app.workloads.common import quantity_cpu, quantity_memory
+from app.workloads.rayjob import runtime_env_yaml
 from tests.workloads.helpers import containers, manifests_for, pod_templates, request_of
 
 CHANNELS = [
@@ -330,3 +331,20 @@ def test_kubeflow_and_job_ttl_only_when_configured() -> None:
         request_of("container"), settings=WorkloadSettings(ttl_seconds_after_finished=30)
     )
     assert with_ttl.workload["spec"]["ttlSecondsAfterFinished"] == 30
+
+
+def test_runtime_env_yaml_reads_back_as_the_env_it_was_given() -> None:
+    # Values a YAML reader could mistake (keywords, numbers, flow indicators) or that need
+    # escaping and long-line folding; the emitter may be libyaml's or PyYAML's own.
+    env = {
+        "FLAG": "yes",
+        "EMPTY": "",
+        "NUMBER": "0x1f",
+        "NULLISH": "~",
+        "DASH": "- a",
+        "COLON": ": b",
+        "QUOTES": "'q' \"d\"",
+        "LONG_ESCAPED": ("ä\x0c€\t" * 40) + "\u2028end",
+        "MULTILINE": "first\nsecond\r\nthird",
+    }
+    assert yaml.safe_load(runtime_env_yaml(env)) == {"env_vars": env}
