@@ -167,18 +167,19 @@ def measure(name: str, env: dict[str, str], args: argparse.Namespace, tmp: Path,
         server_idle, sim_idle = (s1 - s0) / (t1 - t0), (k1 - k0) / (t1 - t0)
 
         prefix = f"cc{uuid.uuid4().hex[:4]}"
-        profiles = contextlib.ExitStack()
-        if args.profile:
-            for role, pid in (("server", srv.pid), ("simulator", sim.pid)):
-                profiles.enter_context(sampled(pid, args.profile / f"{prefix}-{role}.txt"))
-        c0 = own_cpu_seconds()
-        start, s_start, k_start = time.monotonic(), cpu_seconds(srv.pid), cpu_seconds(sim.pid)
-        asyncio.run(create_all(base_url, prefix, args.jobs, args.concurrency))
-        answered, s_answered = time.monotonic(), cpu_seconds(srv.pid)
-        c1 = own_cpu_seconds()
-        asyncio.run(wait_archived(db_url, prefix, args.jobs))
-        done, s_done, k_done = time.monotonic(), cpu_seconds(srv.pid), cpu_seconds(sim.pid)
-        profiles.close()
+        with contextlib.ExitStack() as profiles:
+            if args.profile:
+                for role, pid in (("server", srv.pid), ("simulator", sim.pid)):
+                    profiles.enter_context(sampled(pid, args.profile / f"{prefix}-{role}.txt"))
+            c0 = own_cpu_seconds()
+            start, s_start, k_start = (
+                time.monotonic(), cpu_seconds(srv.pid), cpu_seconds(sim.pid)
+            )
+            asyncio.run(create_all(base_url, prefix, args.jobs, args.concurrency))
+            answered, s_answered = time.monotonic(), cpu_seconds(srv.pid)
+            c1 = own_cpu_seconds()
+            asyncio.run(wait_archived(db_url, prefix, args.jobs))
+            done, s_done, k_done = time.monotonic(), cpu_seconds(srv.pid), cpu_seconds(sim.pid)
     n = args.jobs
 
     def per_op(cpu: float, idle_rate: float, seconds: float) -> float:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import DoesNotExist
 from tortoise.transactions import in_transaction
 
-from app._compat.tortoise_queries import model_meta
 from app.db import pg_writes
 from app.db.models import JobEvent, TrainingJob
 from app.jobstate.phases import Phase, Reason
@@ -69,22 +68,22 @@ async def apply_changes(changes: Iterable[Change]) -> list[JobUpdate]:
     needs no transaction around it.
     """
     changes = list(changes)
+    if not changes:
+        return []  # most poller ticks: no BEGIN/COMMIT for nothing
     now = utcnow()
-    db = model_meta(TrainingJob).db
-    if isinstance(db, AsyncpgDBClient):
-        if len(changes) == 1:
-            return _published(await _apply_on_postgres(db, changes[0], now))
-        async with in_transaction() as transaction:
-            return [
-                update
-                for change in changes
-                if (update := await _apply_on_postgres(transaction, change, now)) is not None
-            ]
+    db = pg_writes.postgres_client(TrainingJob)
+    if db is not None and len(changes) == 1:
+        update = await _apply_one(changes[0], now, partial(pg_writes.write_transition, db), db)
+        return [] if update is None else [update]
     updates: list[JobUpdate] = []
     events: list[JobEvent] = []
-    async with in_transaction():
+    async with in_transaction() as transaction:
+        write: WriteTransition = _tortoise_write(events)
+        using: BaseDBAsyncClient | None = None
+        if db is not None:
+            write, using = partial(pg_writes.write_transition, transaction), transaction
         for change in changes:
-            update = await _apply_one(change, now, events)
+            update = await _apply_one(change, now, write, using)
             if update is not None:
                 updates.append(update)
         if events:
@@ -93,77 +92,64 @@ async def apply_changes(changes: Iterable[Change]) -> list[JobUpdate]:
     return updates
 
 
-def _published(update: JobUpdate | None) -> list[JobUpdate]:
-    return [] if update is None else [update]
+#: Writes ``values`` on a job if its last_sequence is still the observed one, with the
+#: transition's event when given; True when the row was written.
+WriteTransition = Callable[
+    [str, int, dict[str, Any], pg_writes.EventSource | None], Awaitable[bool]
+]
 
 
-def _values(change: Change, now: datetime, sequence: int) -> dict[str, Any]:
-    return {
-        **change.fields,
-        "status": change.phase.value,
-        "reason": change.reason.value,
-        "message": change.message,
-        "updated_at": now,
-        "last_sequence": sequence,
-    }
+def _tortoise_write(events: list[JobEvent]) -> WriteTransition:
+    """Tortoise's UPDATE; the events are collected for one INSERT after the last change."""
+
+    async def write(
+        job_id: str, observed: int, values: dict[str, Any], event: pg_writes.EventSource | None
+    ) -> bool:
+        written = await TrainingJob.filter(id=job_id, last_sequence=observed).update(**values)
+        if written and event is not None:
+            from_status, cluster, actor = event
+            events.append(
+                JobEvent(
+                    job_id=job_id,
+                    sequence=values["last_sequence"],
+                    at=values["updated_at"],
+                    from_status=from_status,
+                    to_status=values["status"],
+                    reason=values["reason"],
+                    message=values["message"],
+                    cluster=cluster,
+                    actor=actor,
+                )
+            )
+        return bool(written)
+
+    return write
 
 
-async def _apply_on_postgres(
-    db: BaseDBAsyncClient, change: Change, now: datetime
+async def _apply_one(
+    change: Change, now: datetime, write: WriteTransition, using: BaseDBAsyncClient | None
 ) -> JobUpdate | None:
-    """``_apply_one``'s compare-and-set, the event written by the same statement."""
     job = change.job
     for _attempt in range(3):
         transition = change.is_transition
-        previous_status = job.status
         observed = job.last_sequence
-        values = _values(change, now, observed + 1 if transition else observed)
-        event = (previous_status or None, change.cluster, change.actor) if transition else None
-        if await pg_writes.write_transition(db, job.id, observed, values, event):
+        values: dict[str, Any] = {
+            **change.fields,
+            "status": change.phase.value,
+            "reason": change.reason.value,
+            "message": change.message,
+            "updated_at": now,
+            "last_sequence": observed + 1 if transition else observed,
+        }
+        event = (job.status or None, change.cluster, change.actor) if transition else None
+        if await write(job.id, observed, values, event):
             for name, value in values.items():
                 setattr(job, name, value)
             return update_of(job) if transition else None
         if not change.forced:
-            return None
-        try:
-            await job.refresh_from_db(using_db=db)
-        except DoesNotExist:
-            return None
-    raise RuntimeError(f"job {job.id}: could not record a transition (concurrent writers)")
-
-
-async def _apply_one(change: Change, now: datetime, events: list[JobEvent]) -> JobUpdate | None:
-    job = change.job
-    for _attempt in range(3):
-        transition = change.is_transition
-        previous_status = job.status
-        observed = job.last_sequence
-        sequence = observed + 1 if transition else observed
-        values = _values(change, now, sequence)
-        written = await TrainingJob.filter(id=job.id, last_sequence=observed).update(**values)
-        if written:
-            for name, value in values.items():
-                setattr(job, name, value)
-            if not transition:
-                return None
-            events.append(
-                JobEvent(
-                    job_id=job.id,
-                    sequence=sequence,
-                    at=now,
-                    from_status=previous_status or None,
-                    to_status=job.status,
-                    reason=job.reason,
-                    message=job.message,
-                    cluster=change.cluster,
-                    actor=change.actor,
-                )
-            )
-            return update_of(job)
-        if not change.forced:
             return None  # decided on a stale view; the next observation decides again
         try:
-            await job.refresh_from_db()
+            await job.refresh_from_db(using_db=using)
         except DoesNotExist:
             return None
     raise RuntimeError(f"job {job.id}: could not record a transition (concurrent writers)")
@@ -172,8 +158,8 @@ async def _apply_one(change: Change, now: datetime, events: list[JobEvent]) -> J
 async def create_job_row(job: TrainingJob, *, actor: str | None) -> JobUpdate:
     """Insert a new job together with its first event (sequence 1)."""
     job.last_sequence = 1
-    db = model_meta(TrainingJob).db
-    if isinstance(db, AsyncpgDBClient) and pg_writes.insertable(job):
+    db = pg_writes.postgres_client(TrainingJob)
+    if db is not None and pg_writes.insertable(job):
         await pg_writes.insert_job(db, job, actor)
         return update_of(job)
     async with in_transaction():

@@ -16,13 +16,26 @@ queries for SQLite.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.fields.base import DatabaseDefault
+from tortoise.models import Model
 
 from app._compat.tortoise_queries import mark_saved, model_meta
 from app.db.models import JobLog, TrainingJob
+
+#: A transition event's own values: from_status, cluster, actor (the rest is the row's).
+EventSource = tuple[str | None, str | None, str | None]
+
+
+def postgres_client(model: type[Model]) -> BaseDBAsyncClient | None:
+    """The client ``model`` is written through when it is asyncpg's (None: another
+    database, which keeps Tortoise's queries); inside a transaction, the transaction's."""
+    db = model_meta(model).db
+    return db if isinstance(db, AsyncpgDBClient) else None
+
 
 #: The updated row's columns the event is written from (RETURNING), in this order.
 _EVENT_SOURCE = ("id", "last_sequence", "updated_at", "status", "reason", "message")
@@ -59,7 +72,7 @@ async def write_transition(
     job_id: str,
     observed: int,
     values: dict[str, Any],
-    event: tuple[str | None, str | None, str | None] | None,
+    event: EventSource | None,
 ) -> bool:
     """Set ``values`` on the job if its ``last_sequence`` is still ``observed``; with
     ``event`` (from_status, cluster, actor), record the transition's event in the same
@@ -117,16 +130,16 @@ async def insert_job(db: BaseDBAsyncClient, job: TrainingJob, actor: str | None)
     mark_saved(job)
 
 
-
 #: One archived container log: cluster, pod, container, content, line count, truncated.
 LogRow = tuple[str, str, str, str, int, bool]
 
-#: The tables whose ``logs_archived_at`` an archive marks, by what was archived.
-_ARCHIVED_MARKS = {"job": "training_jobs", "attempt": "job_attempts"}
+#: What an archive marks archived: the job (its current attempt) or an earlier attempt.
+Marked = Literal["job", "attempt"]
+_ARCHIVED_MARKS: dict[Marked, str] = {"job": "training_jobs", "attempt": "job_attempts"}
 
 
 @cache
-def logs_sql(marked: str) -> str:
+def logs_sql(marked: Marked) -> str:
     """Upsert one attempt's logs (``$1`` job id, ``$2`` attempt, ``$3`` archived at, then
     one array per ``LogRow`` column) and set ``logs_archived_at`` on the ``marked`` row
     (``$4`` its id). A log whose key (job, cluster, pod, container) another attempt's
@@ -152,7 +165,7 @@ async def store_logs(
     attempt: int,
     logs: list[LogRow],
     archived_at: Any,
-    marked: str,
+    marked: Marked,
     marked_id: str | int,
 ) -> None:
     """Write one attempt's archived logs and mark ``marked`` archived, in one statement."""

@@ -163,11 +163,11 @@ class PgStatusBridge:
     async def _send_forever(self) -> None:
         conn: asyncpg.Connection | None = None
         while True:
-            updates = await self._outbox.get()
+            updates = list(await self._outbox.get())
             # Whatever else was published meanwhile goes with it: one round trip for all
             # (each was a statement of its own, 8% of the server's CPU per createJob).
             while not self._outbox.empty() and len(updates) < MAX_UPDATES_PER_SEND:
-                updates = updates + self._outbox.get_nowait()
+                updates.extend(self._outbox.get_nowait())
             payloads = encode_payloads(updates)
             for attempt in range(3):
                 try:

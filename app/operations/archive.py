@@ -17,10 +17,8 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.transactions import in_transaction
 
-from app._compat.tortoise_queries import model_meta
 from app.db import pg_writes
 from app.db.history import utcnow
 from app.db.models import JobAttempt, JobLog, TrainingJob
@@ -115,8 +113,8 @@ class LogArchiver:
             log.info("job %s: logs of attempt %d not archived: %s", job.id, attempt.number, exc)
             return False
         now = utcnow()
-        db = model_meta(JobLog).db
-        if isinstance(db, AsyncpgDBClient):
+        db = pg_writes.postgres_client(JobLog)
+        if db is not None:
             await pg_writes.store_logs(
                 db, job.id, attempt.number, _rows(logs), now, "attempt", attempt.id
             )
@@ -171,8 +169,8 @@ async def store_logs(job: TrainingJob, logs: list[PodLog]) -> None:
     transaction (earlier attempts' archives are left as they are); on PostgreSQL in one
     statement (app.db.pg_writes)."""
     now = utcnow()
-    db = model_meta(JobLog).db
-    if isinstance(db, AsyncpgDBClient):
+    db = pg_writes.postgres_client(JobLog)
+    if db is not None:
         await pg_writes.store_logs(db, job.id, job.attempt, _rows(logs), now, "job", job.id)
     else:
         async with in_transaction():
